@@ -1,0 +1,536 @@
+/**
+ * The UI benchmark: `npm run bench -w apps/desktop` → bench/results/ui.json at the repo root.
+ *
+ * - fcp_ms, tti_ms: the web host in headless Chromium, cold cache, median of several loads
+ *   (TTI: the chat list has arrived over the WebSocket and is on screen). Baseline: FCP of a
+ *   one-line static page served the same way.
+ * - initial_js_kb_gz: the scripts the page loads before anything lazy, gzipped.
+ * - heap_mb_10k_messages: JS heap after GC with a 10,000-message chat open. Baseline: an
+ *   empty chat open.
+ * - delta_to_dom_p99_ms: from a delta leaving the engine to the frame that paints it, with an
+ *   engine that writes a numbered word every 8 ms (so only the app's own path is measured).
+ * - app_path_tps vs inproc_tps: tokens/s through engine → API → WebSocket → DOM against
+ *   node-llama-cpp in this process, on the ~30M bench model, one CPU thread, greedy, alternated.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import {
+  ensureBenchModel,
+  ensureTinyEmbeddingModel,
+  ensureTinyModel,
+  TINY_EMBEDDING_SPEC,
+} from '@codeface/inference/fixtures';
+import { getLlama, LlamaChat, LlamaLogLevel } from 'node-llama-cpp';
+import type { ChatHistoryItem } from 'node-llama-cpp';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'vite';
+import { launchChromium } from '../e2e/support/browser';
+import { openAppRuntime } from '../src/api/compose';
+import { createRunToken } from '../src/host/auth';
+import { createHeadlessPlatform } from '../src/host/headless-platform';
+import { serve } from '../src/host/serve';
+import { startWebHost } from '../src/host/web-host';
+import { rendererConfig } from '../vite.renderer.config';
+import { PacedEngine } from './paced-engine';
+import { median, percentile, round } from './stats';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = join(here, '../../..');
+const RESULTS = join(REPO_ROOT, 'bench/results/ui.json');
+const RENDERER_DIR = join(here, '../out/bench-renderer');
+const LOAD_RUNS = 7;
+const TPS_PAIRS = 3;
+const TPS_TOKENS = 300;
+const THREADS = 1;
+const CONTEXT_SIZE = 2048;
+const MiB = 1024 * 1024;
+
+type Host = { origin: string; token: string };
+
+async function buildRenderer(): Promise<void> {
+  await build({
+    ...rendererConfig,
+    configFile: false,
+    logLevel: 'error',
+    build: { ...rendererConfig.build, outDir: RENDERER_DIR },
+  });
+}
+
+async function initialJsKbGz(): Promise<number> {
+  const html = await readFile(join(RENDERER_DIR, 'index.html'), 'utf8');
+  const urls = [
+    ...html.matchAll(
+      /<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g,
+    ),
+  ].map((match) => match[1] ?? '');
+  let bytes = 0;
+  for (const url of new Set(urls))
+    bytes += gzipSync(await readFile(join(RENDERER_DIR, url))).length;
+  return bytes / 1024;
+}
+
+/** A new browser profile (cold cache) on the app, entered the way a person does: the link. */
+async function freshPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  return context.newPage();
+}
+
+const appUrl = (host: Host) => `${host.origin}/?token=${host.token}`;
+
+/** Loads the app with a cold cache and reads when it first painted and when its data showed. */
+async function measureLoad(browser: Browser, host: Host): Promise<{ fcp: number; tti: number }> {
+  const page = await freshPage(browser);
+  // In-page code is written as strings: tsx would wrap named functions in a helper that the
+  // page does not have.
+  await page.addInitScript({
+    content: `new MutationObserver(() => {
+      if (document.querySelector('[data-testid="chat-item"]')) window.__tti ??= performance.now();
+    }).observe(document, { childList: true, subtree: true });`,
+  });
+  await page.goto(appUrl(host));
+  await page.waitForFunction(() => (window as unknown as { __tti?: number }).__tti !== undefined);
+  const result = await page.evaluate(() => ({
+    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
+    tti: (window as unknown as { __tti: number }).__tti,
+  }));
+  await page.context().close();
+  return result;
+}
+
+async function staticPageFcp(browser: Browser): Promise<number> {
+  const server = createServer((_request, response) => {
+    response
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end('<!doctype html><title>x</title><p>CodeFace</p>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const samples: number[] = [];
+  for (let run = 0; run < LOAD_RUNS; run++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(
+      () => performance.getEntriesByName('first-contentful-paint').length > 0,
+    );
+    samples.push(
+      await page.evaluate(
+        () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
+      ),
+    );
+    await context.close();
+  }
+  server.close();
+  return median(samples);
+}
+
+/** Records, for the streaming answer, when each numbered word was first on screen. */
+async function watchPaints(page: Page): Promise<void> {
+  await page.evaluate(`(() => {
+    const seen = [];
+    window.__paintedAt = seen;
+    new MutationObserver(() => {
+      const body = document.querySelector(
+        '[data-role="assistant"][data-status="streaming"] [data-testid="message-content"]',
+      );
+      const words = (body && body.textContent && body.textContent.match(/w(\\d+)/g)) || [];
+      const highest = words.length === 0 ? -1 : Number(words[words.length - 1].slice(1));
+      if (highest < seen.length) return;
+      // The renderer changes the DOM inside a requestAnimationFrame callback, so the frame
+      // being produced paints it; a message posted now is handled once that frame is done.
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        const at = performance.timeOrigin + performance.now();
+        while (seen.length <= highest) seen.push(at);
+      };
+      channel.port2.postMessage(null);
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  })()`);
+}
+
+async function openNewChat(page: Page): Promise<void> {
+  await page.getByTestId('new-chat').click();
+  await page.getByRole('textbox', { name: 'Message' }).waitFor();
+}
+
+async function sendAndWait(page: Page, text: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByTestId('send').click();
+  await page.locator('[data-role="assistant"][data-status="streaming"]').waitFor();
+  await page
+    .locator('[data-testid="message"][data-status="streaming"]')
+    .waitFor({ state: 'detached', timeout: 120_000 });
+}
+
+async function heapMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  return usage.usedSize / MiB;
+}
+
+const TEN_K_TEXTS = [
+  'How do I read a file line by line in Rust without loading it all into memory?',
+  'Use `BufReader::lines()`:\n\n```rust\nlet reader = BufReader::new(File::open(path)?);\nfor line in reader.lines() {\n    println!("{}", line?);\n}\n```',
+  'What does this regex match? `^(?:[a-z0-9-]+\\.)+[a-z]{2,}$`',
+  'It matches a lower-case domain name: one or more labels of letters, digits or hyphens, each followed by a dot, then a top-level domain of two or more letters.',
+];
+
+async function pacedMeasurements(browser: Browser) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'codeface-bench-ui-'));
+  const engine = new PacedEngine({ tokens: 400, intervalMs: 8 });
+  const runtime = await openAppRuntime({
+    dataDir,
+    platform: createHeadlessPlatform({ dataDir }),
+    engine,
+    discoveryRoots: { lmStudio: [], ollama: [], huggingFace: [] },
+  });
+  const token = createRunToken(randomBytes);
+  const web = await startWebHost({
+    services: runtime.services,
+    rendererDir: RENDERER_DIR,
+    port: 0,
+    token,
+  });
+  const host = { origin: `http://127.0.0.1:${web.port}`, token };
+  try {
+    const model = await runtime.services.models.import(await ensureTinyModel());
+    await runtime.services.models.load(model.id);
+    for (let index = 0; index < 12; index++)
+      runtime.services.chats.create({ title: `Chat ${index + 1}` });
+
+    const loads = [];
+    for (let run = 0; run < LOAD_RUNS; run++) loads.push(await measureLoad(browser, host));
+
+    // delta → paint
+    const latencies: number[] = [];
+    const page = await freshPage(browser);
+    await page.goto(appUrl(host));
+    await page.getByTestId('sidebar').waitFor();
+    for (let run = 0; run < 2; run++) {
+      await openNewChat(page);
+      await watchPaints(page);
+      await sendAndWait(page, 'Count for me');
+      const painted = await page.evaluate(
+        () => (window as unknown as { __paintedAt: number[] }).__paintedAt,
+      );
+      engine.sentAt.forEach((sent, index) => {
+        const at = painted[index];
+        if (at !== undefined) latencies.push(at - sent);
+      });
+    }
+    await page.context().close();
+
+    // Heap with a 10,000-message chat open, against an empty chat open.
+    const empty = runtime.services.chats.create({ title: 'Empty chat' });
+    const big = runtime.services.chats.create({ title: 'Ten thousand messages' });
+    runtime.store.db.transaction(() => {
+      let parentId: string | null = null;
+      for (let index = 0; index < 10_000; index++) {
+        const role = index % 2 === 0 ? 'user' : 'assistant';
+        const message: { id: string } = runtime.store.messages.append({
+          chatId: big.id,
+          parentId,
+          role,
+          content: `${TEN_K_TEXTS[index % TEN_K_TEXTS.length]} (${index})`,
+        });
+        parentId = message.id;
+      }
+    })();
+    const heapOf = async (title: string) => {
+      const heapPage = await freshPage(browser);
+      await heapPage.goto(appUrl(host));
+      await heapPage.getByTestId('chat-item').filter({ hasText: title }).first().click();
+      await heapPage.getByRole('textbox', { name: 'Message' }).waitFor();
+      if (title !== empty.title)
+        await heapPage.getByTestId('message').first().waitFor({ timeout: 60_000 });
+      await heapPage.waitForTimeout(500);
+      const mb = await heapMb(heapPage);
+      await heapPage.context().close();
+      return mb;
+    };
+    const heapEmpty = await heapOf(empty.title);
+    const heapBig = await heapOf(big.title);
+    return {
+      fcp: loads.map((load) => load.fcp),
+      tti: loads.map((load) => load.tti),
+      latencies,
+      heapEmpty,
+      heapBig,
+    };
+  } finally {
+    await web.close();
+    await runtime.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** tokens/s between the first and the last token, as the inference bench counts it. */
+function rate(stamps: number[], tokens: number): number {
+  const first = stamps[0];
+  const last = stamps[stamps.length - 1];
+  if (first === undefined || last === undefined || last <= first) return Number.NaN;
+  return (tokens - 1) / ((last - first) / 1000);
+}
+
+async function throughput(browser: Browser) {
+  const modelPath = await ensureBenchModel();
+  const prompt = 'Write a function that merges two sorted arrays.';
+
+  const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
+  const model = await llama.loadModel({ modelPath });
+  const context = await model.createContext({ contextSize: CONTEXT_SIZE, threads: THREADS });
+  const chat = new LlamaChat({ contextSequence: context.getSequence() });
+  const history: ChatHistoryItem[] = [
+    { type: 'user', text: prompt },
+    { type: 'model', response: [] },
+  ];
+  const inprocRun = async () => {
+    const stamps: number[] = [];
+    let tokens = 0;
+    await chat.generateResponse(history, {
+      maxTokens: TPS_TOKENS,
+      temperature: 0,
+      onToken: (chunk) => {
+        stamps.push(performance.now());
+        tokens += chunk.length;
+      },
+    });
+    return rate(stamps, tokens);
+  };
+
+  const dataDir = await mkdtemp(join(tmpdir(), 'codeface-bench-tps-'));
+  const running = await serve({
+    dataDir,
+    rendererDir: RENDERER_DIR,
+    port: 0,
+    gpu: false,
+    threads: THREADS,
+    maxAnswerTokens: TPS_TOKENS,
+    discoveryRoots: { lmStudio: [], ollama: [], huggingFace: [] },
+  });
+  const { services } = running.runtime;
+  const host = {
+    origin: `http://127.0.0.1:${running.port}`,
+    token: new URL(running.url).searchParams.get('token') ?? '',
+  };
+  try {
+    services.settings.update({ temperature: 0, contextSize: CONTEXT_SIZE });
+    const local = await services.models.import(modelPath);
+    await services.models.load(local.id);
+    const page = await freshPage(browser);
+    await page.goto(appUrl(host));
+    await page.getByTestId('sidebar').waitFor();
+    const appRun = async () => {
+      await openNewChat(page);
+      await page.evaluate(`(() => {
+        const stamps = [];
+        window.__stamps = stamps;
+        new MutationObserver(() => {
+          const body = document.querySelector(
+            '[data-role="assistant"][data-status="streaming"] [data-testid="message-content"]',
+          );
+          if (body && body.textContent) stamps.push(performance.now());
+        }).observe(document.body, { childList: true, subtree: true, characterData: true });
+      })()`);
+      await sendAndWait(page, prompt);
+      const stamps = await page.evaluate(
+        () => (window as unknown as { __stamps: number[] }).__stamps,
+      );
+      const chatId = services.chats.list({ includeArchived: false })[0]?.id ?? '';
+      const answer = services.chats.branch(chatId).at(-1);
+      return rate(stamps, answer?.tokens ?? 0);
+    };
+    // Warm both paths once, then alternate so that load on the machine hits both alike.
+    await inprocRun();
+    await appRun();
+    const app: number[] = [];
+    const inproc: number[] = [];
+    for (let pair = 0; pair < TPS_PAIRS; pair++) {
+      if (pair % 2 === 0) {
+        inproc.push(await inprocRun());
+        app.push(await appRun());
+      } else {
+        app.push(await appRun());
+        inproc.push(await inprocRun());
+      }
+    }
+    await page.context().close();
+    return { app, inproc };
+  } finally {
+    await running.close();
+    await model.dispose();
+    await llama.dispose();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+const SEMANTIC_MESSAGES = 100_000;
+const SEMANTIC_QUERIES = [
+  'how to read a file line by line',
+  'debounce a search box',
+  'borrow checker error',
+  'newest row per group in SQL',
+  'regex for domain names',
+  'merge two sorted arrays',
+  'async iterator cancel',
+  'react state not updating',
+];
+
+/**
+ * Hybrid search latency at 100,000 embedded messages: the query is embedded with the generated
+ * embedding model, then full-text and vector candidates are fused. Stored vectors are seeded
+ * random unit vectors (embedding 100k messages with any model would dominate the run; the
+ * nearest-neighbour cost does not depend on the values). Baseline: full-text search alone.
+ */
+async function semanticLatency() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'codeface-bench-semantic-'));
+  const embeddingModel = await ensureTinyEmbeddingModel();
+  const runtime = await openAppRuntime({
+    dataDir,
+    platform: createHeadlessPlatform({ dataDir }),
+    engine: new PacedEngine({ tokens: 1, intervalMs: 1 }),
+    discoveryRoots: { lmStudio: [], ollama: [], huggingFace: [] },
+    embeddingModel,
+  });
+  try {
+    const { store, services } = runtime;
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648 - 0.5;
+    };
+    const insert = store.db.transaction((chatId: string, from: number) => {
+      let parentId: string | null = null;
+      for (let index = from; index < from + 100; index++) {
+        const content = `${TEN_K_TEXTS[index % TEN_K_TEXTS.length]} #${index}`;
+        const message: { id: string } = store.messages.append({
+          chatId,
+          parentId,
+          role: index % 2 === 0 ? 'user' : 'assistant',
+          content,
+        });
+        parentId = message.id;
+        const vector = Array.from({ length: TINY_EMBEDDING_SPEC.dims }, random);
+        const norm = Math.hypot(...vector);
+        store.embeddings.put({
+          messageId: message.id,
+          model: embeddingModel.modelId,
+          vector: vector.map((value) => value / norm),
+        });
+      }
+    });
+    for (let from = 0; from < SEMANTIC_MESSAGES; from += 100) {
+      insert(services.chats.create({ title: `Chat ${from / 100}` }).id, from);
+    }
+    const hybrid: number[] = [];
+    const text: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      for (const query of SEMANTIC_QUERIES) {
+        let start = performance.now();
+        await services.semantic.search({ text: query, limit: 20 });
+        hybrid.push(performance.now() - start);
+        start = performance.now();
+        services.store.search({ text: query, limit: 20 });
+        text.push(performance.now() - start);
+      }
+    }
+    // The first round warms the model and caches; it is not counted.
+    return {
+      hybrid: hybrid.slice(SEMANTIC_QUERIES.length),
+      text: text.slice(SEMANTIC_QUERIES.length),
+      backend: store.embeddings.backend,
+    };
+  } finally {
+    await runtime.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  await buildRenderer();
+  const browser = await launchChromium();
+  try {
+    const jsKb = await initialJsKbGz();
+    const baselineFcp = await staticPageFcp(browser);
+    const paced = await pacedMeasurements(browser);
+    const tps = await throughput(browser);
+    const semantic = await semanticLatency();
+    const results = {
+      fcp_ms: round(median(paced.fcp)),
+      tti_ms: round(median(paced.tti)),
+      initial_js_kb_gz: round(jsKb),
+      heap_mb_10k_messages: round(paced.heapBig),
+      delta_to_dom_p99_ms: round(percentile(paced.latencies, 99), 2),
+      app_path_tps: round(median(tps.app)),
+      inproc_tps: round(median(tps.inproc)),
+      semantic_p95_ms_100k: round(percentile(semantic.hybrid, 95), 2),
+      ratio_app_vs_inproc: round(median(tps.app) / median(tps.inproc), 3),
+      medians: {
+        delta_to_dom_p50_ms: round(median(paced.latencies), 2),
+        fcp_samples_ms: paced.fcp.map((value) => round(value)),
+        tti_samples_ms: paced.tti.map((value) => round(value)),
+        app_path_tps_samples: tps.app.map((value) => round(value)),
+        inproc_tps_samples: tps.inproc.map((value) => round(value)),
+        semantic_p50_ms_100k: round(median(semantic.hybrid), 2),
+      },
+      baseline: {
+        static_page_fcp_ms: round(baselineFcp),
+        heap_mb_empty_chat: round(paced.heapEmpty),
+        fulltext_p95_ms_100k: round(percentile(semantic.text, 95), 2),
+      },
+      meta: {
+        browser: `Chromium ${browser.version()} headless`,
+        model: 'codeface bench fixture (~30M parameters), CPU, 1 thread, greedy',
+        tps_tokens: TPS_TOKENS,
+        delta_samples: paced.latencies.length,
+        load_runs: LOAD_RUNS,
+        vector_backend: semantic.backend,
+        load_average: loadavg().map((value) => round(value, 2)),
+        date: new Date().toISOString(),
+      },
+    };
+    await mkdir(dirname(RESULTS), { recursive: true });
+    await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+    console.table({
+      'FCP (ms)': {
+        value: results.fcp_ms,
+        target: '< 300',
+        baseline: results.baseline.static_page_fcp_ms,
+      },
+      'TTI (ms)': { value: results.tti_ms, target: '< 1000', baseline: '' },
+      'initial JS (KB gz)': { value: results.initial_js_kb_gz, target: '< 300', baseline: '' },
+      'heap, 10k messages (MB)': {
+        value: results.heap_mb_10k_messages,
+        target: '< 100',
+        baseline: results.baseline.heap_mb_empty_chat,
+      },
+      'delta → paint p99 (ms)': {
+        value: results.delta_to_dom_p99_ms,
+        target: '< 20',
+        baseline: results.medians.delta_to_dom_p50_ms,
+      },
+      'semantic search p95, 100k (ms)': {
+        value: results.semantic_p95_ms_100k,
+        target: '< 50',
+        baseline: results.baseline.fulltext_p95_ms_100k,
+      },
+      'app path (tok/s)': {
+        value: results.app_path_tps,
+        target: '≥ 0.98 × in-process',
+        baseline: results.inproc_tps,
+      },
+    });
+    console.log(`Wrote ${RESULTS}`);
+  } finally {
+    await browser.close();
+  }
+}
+
+await main();

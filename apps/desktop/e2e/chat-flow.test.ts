@@ -1,0 +1,123 @@
+import { readFile } from 'node:fs/promises';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppPage } from './pages/app-page';
+import { launchChromium, openSession } from './support/browser';
+import { startE2EHost } from './support/e2e-host';
+
+describe('the chat window in Chromium, through the web host', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  it('first run → import → send → stream → stop → regenerate → switch branch → search → reload → theme → export', async () => {
+    const host = await startE2EHost();
+    const { page, pageErrors, context } = await openSession(browser);
+    const app = new AppPage(page);
+    try {
+      await app.open(host.url);
+      await app.firstRun().waitFor();
+
+      // The guided first run leads to the models screen, where a file is imported and loaded.
+      await page.getByTestId('first-run-import').click();
+      await app.models.importPath(host.modelPath);
+      await app.models.load(/codeface-tiny/);
+
+      await app.newChat();
+      await app.chat.send('Explain quicksort to a zebra');
+      await app.chat.waitForStreamingText();
+      await app.chat.stop();
+      await app.chat.waitForIdle();
+      const stopped = app.chat.lastAssistant();
+      expect(await stopped.getAttribute('data-status')).toBe('interrupted');
+      const stoppedText = await stopped.getByTestId('message-content').innerText();
+      expect(stoppedText.trim().length).toBeGreaterThan(0);
+
+      await app.chat.regenerateLast();
+      await app.chat.waitForIdle();
+      await expect.poll(() => app.chat.branchPosition().innerText()).toBe('2/2');
+      expect(await app.chat.lastAssistant().getAttribute('data-status')).toBe('done');
+      await app.chat.previousVersion();
+      await expect.poll(() => app.chat.branchPosition().innerText()).toBe('1/2');
+      expect(await app.chat.lastAssistant().getByTestId('message-content').innerText()).toBe(
+        stoppedText,
+      );
+
+      await app.search('zebra');
+      await app.searchHits().first().waitFor();
+      expect(await app.searchHits().first().innerText()).toMatch(/zebra/i);
+      await app.searchHits().first().click();
+      await app.chat.composer().waitFor();
+      // The hit is the question, so the chat opens on it with its newest answer below.
+      await expect.poll(() => app.chat.branchPosition().innerText()).toBe('2/2');
+      const shownAnswer = await app.chat.lastAssistant().getByTestId('message-content').innerText();
+
+      await app.reload();
+      await app.openChat('Explain quicksort to a zebra');
+      await expect.poll(() => app.chat.messages().count()).toBe(2);
+      await expect.poll(() => app.chat.branchPosition().innerText()).toBe('2/2');
+      expect(await app.chat.lastAssistant().getByTestId('message-content').innerText()).toBe(
+        shownAnswer,
+      );
+      await app.chat.previousVersion();
+      await expect
+        .poll(() => app.chat.lastAssistant().getByTestId('message-content').innerText())
+        .toBe(stoppedText);
+
+      await app.openSettings();
+      await app.settings.chooseTheme('dark');
+      await expect.poll(() => app.theme()).toBe('dark');
+      await app.reload();
+      await expect.poll(() => app.theme()).toBe('dark');
+      await app.openSettings();
+      await app.settings.chooseTheme('light');
+      await expect.poll(() => app.theme()).toBe('light');
+
+      const download = await app.settings.export('markdown');
+      expect(download.suggestedFilename()).toMatch(/\.md$/);
+      const markdown = await readFile(await download.path(), 'utf8');
+      expect(markdown).toContain('## You\n\nExplain quicksort to a zebra');
+      // The export holds the answer as saved (raw Markdown), on the branch being shown.
+      const chatId = host.runtime.services.chats.list({ includeArchived: false })[0]?.id ?? '';
+      const shown = host.runtime.services.chats.branch(chatId).at(-1)?.content ?? '';
+      expect(shown.length).toBeGreaterThan(0);
+      expect(markdown).toContain(`## Assistant\n\n${shown}`);
+
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+      await host.dispose();
+    }
+  }, 120_000);
+
+  it('reloading in the middle of an answer shows what was written, kept as interrupted', async () => {
+    const host = await startE2EHost({ maxAnswerTokens: 4096 });
+    const { page, pageErrors, context } = await openSession(browser);
+    const app = new AppPage(page);
+    try {
+      await app.open(host.url);
+      await app.openModels();
+      await app.models.importPath(host.modelPath);
+      await app.models.load(/codeface-tiny/);
+      await app.newChat();
+      await app.chat.send('Reload while you answer');
+      await app.chat.waitForStreamingText();
+      await app.reload();
+      await app.openChat('Reload while you answer');
+      await expect.poll(() => app.chat.messages().count()).toBe(2);
+      await expect
+        .poll(() => app.chat.lastAssistant().getAttribute('data-status'))
+        .toBe('interrupted');
+      const kept = await app.chat.lastAssistant().getByTestId('message-content').innerText();
+      expect(kept.trim().length).toBeGreaterThan(0);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+      await host.dispose();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,68 @@
+import type { Page } from 'playwright-core';
+
+/** The chat view: messages, the composer, and each message's actions. */
+export class ChatPage {
+  constructor(readonly page: Page) {}
+
+  composer() {
+    return this.page.getByRole('textbox', { name: 'Message' });
+  }
+
+  messages() {
+    return this.page.getByTestId('message');
+  }
+
+  assistantMessages() {
+    return this.page.locator('[data-testid="message"][data-role="assistant"]');
+  }
+
+  lastAssistant() {
+    return this.assistantMessages().last();
+  }
+
+  async type(text: string): Promise<void> {
+    await this.composer().fill(text);
+  }
+
+  async send(text: string): Promise<void> {
+    await this.type(text);
+    await this.page.getByTestId('send').click();
+  }
+
+  /** Waits until the last answer is streaming and has shown some text. */
+  async waitForStreamingText(): Promise<void> {
+    await this.page
+      .locator('[data-role="assistant"][data-status="streaming"] [data-testid="message-content"]')
+      .filter({ hasText: /\S/ })
+      .first()
+      .waitFor();
+  }
+
+  async stop(): Promise<void> {
+    await this.page.getByTestId('stop').click();
+  }
+
+  /** Waits until nothing streams (the Send button is back). */
+  async waitForIdle(): Promise<void> {
+    await this.page.getByTestId('send').waitFor({ timeout: 60_000 });
+    await this.page
+      .locator('[data-testid="message"][data-status="streaming"]')
+      .waitFor({ state: 'detached' });
+  }
+
+  async regenerateLast(): Promise<void> {
+    await this.lastAssistant().getByTestId('regenerate').click();
+  }
+
+  branchPosition(message = this.lastAssistant()) {
+    return message.getByTestId('branch-position');
+  }
+
+  async previousVersion(message = this.lastAssistant()): Promise<void> {
+    await message.getByRole('button', { name: 'Previous version' }).click();
+  }
+
+  composerProblem() {
+    return this.page.locator('#cf-composer-problem');
+  }
+}

@@ -1,0 +1,40 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureTinyModel } from '@codeface/inference/fixtures';
+import { serve } from '../../src/host/serve';
+import type { RunningHost } from '../../src/host/serve';
+import { E2E_RENDERER_DIR } from './paths';
+
+export type E2EHost = RunningHost & {
+  dataDir: string;
+  modelPath: string;
+  dispose(): Promise<void>;
+};
+
+/** The web host on a fresh data folder with the tiny model on one CPU thread. */
+export async function startE2EHost(
+  options: { maxAnswerTokens?: number; huggingFaceEndpoint?: string } = {},
+): Promise<E2EHost> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'codeface-e2e-'));
+  const modelPath = await ensureTinyModel();
+  const host = await serve({
+    dataDir,
+    rendererDir: E2E_RENDERER_DIR,
+    port: 0,
+    gpu: false,
+    threads: 1,
+    maxAnswerTokens: options.maxAnswerTokens ?? 1500,
+    discoveryRoots: { lmStudio: [], ollama: [], huggingFace: [] },
+    huggingFaceEndpoint: options.huggingFaceEndpoint,
+  });
+  return {
+    ...host,
+    dataDir,
+    modelPath,
+    async dispose() {
+      await host.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * Takes the screenshots in docs/screenshots: the real renderer, served by the real web host on
+ * a fresh data folder, with a demo chat imported through the API and the tiny model answering.
+ * Run with `npm run screenshots -w apps/desktop` after building the renderer.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureTinyModel } from '@codeface/inference/fixtures';
+import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
+import { chromium, type Page } from 'playwright-core';
+import WebSocket from 'ws';
+import type { AppRouter } from '../src/api';
+import { RENDERER_OUT_DIR, buildRenderer } from '../src/build-renderer';
+import { serve } from '../src/host/serve';
+import { demoExport } from './demo-chats';
+
+const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+type Theme = 'light' | 'dark';
+
+async function main(): Promise<void> {
+  await buildRenderer();
+  await mkdir(OUT, { recursive: true });
+  const dataDir = await mkdtemp(join(tmpdir(), 'codeface-shots-'));
+  const host = await serve({
+    dataDir,
+    rendererDir: RENDERER_OUT_DIR,
+    port: 0,
+    gpu: false,
+    threads: 1,
+    maxAnswerTokens: 40,
+  });
+  const url = new URL(host.url);
+  const origin = url.origin;
+  class OriginWebSocket extends WebSocket {
+    constructor(address: string) {
+      super(address, { headers: { origin } });
+    }
+  }
+  const ws = createWSClient({
+    url: `ws://${url.host}/trpc?token=${url.searchParams.get('token') ?? ''}`,
+    WebSocket: OriginWebSocket as unknown as typeof globalThis.WebSocket,
+  });
+  const api = createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const shot = async (name: string): Promise<void> => {
+      await page.waitForTimeout(350);
+      await page.screenshot({ path: join(OUT, `${name}.png`) });
+      console.log(`wrote ${name}.png`);
+    };
+    const setTheme = async (theme: Theme): Promise<void> => {
+      await api.settings.update.mutate({ theme });
+      await page.goto(host.url);
+      await page.waitForSelector('[data-testid="sidebar"]', { state: 'attached' });
+      await page.waitForTimeout(300);
+    };
+
+    for (const theme of ['light', 'dark'] as const) {
+      await setTheme(theme);
+      await page.waitForSelector('[data-testid="first-run"]');
+      await shot(`first-run-${theme}`);
+    }
+
+    await api.chats.import.mutate({ content: demoExport() });
+    // The export format does not carry pins; pin one chat the way a person would.
+    const chats = await api.chats.list.query({ includeArchived: false });
+    const pinned = chats.find((c) => c.title === 'Postgres upsert returning ids');
+    if (pinned) await api.chats.update.mutate({ chatId: pinned.id, pinned: true });
+    const model = await api.models.import.mutate({ path: await ensureTinyModel() });
+    await api.models.load.mutate({ modelId: model.id });
+
+    for (const theme of ['light', 'dark'] as const) {
+      await setTheme(theme);
+      await openChat(page, 'Debounce loses the last call');
+      await page.waitForSelector('[data-testid="code-block"][data-highlighted="true"]');
+      await shot(`chat-${theme}`);
+      await page.getByTestId('message-list').evaluate((el) => el.scrollTo({ top: 0 }));
+      await shot(`chat-top-${theme}`);
+      await page.getByTestId('search-input').fill('flush');
+      await page.waitForSelector('[data-testid="search-hit"]');
+      await shot(`search-${theme}`);
+      await page.getByTestId('search-input').fill('');
+      await page.keyboard.press('Control+K');
+      await page.keyboard.type('debounce');
+      await page.waitForSelector('[data-testid="palette-item"]');
+      await shot(`palette-${theme}`);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('nav-models').click();
+      await page.waitForSelector('[data-testid="models-screen"]');
+      await shot(`models-${theme}`);
+      await page.getByTestId('nav-settings').click();
+      await page.waitForSelector('[data-testid="settings-screen"]');
+      await shot(`settings-${theme}`);
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('?');
+      await page.waitForSelector('[data-testid="shortcuts-sheet"]');
+      await shot(`shortcuts-${theme}`);
+      await page.keyboard.press('Escape');
+    }
+
+    // A real answer from the tiny model, streamed through the whole path.
+    await setTheme('light');
+    await page.getByTestId('new-chat').click();
+    await page.getByTestId('composer-input').fill('Write a loop in C');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="generation-stats"]', { timeout: 60_000 });
+    await shot('streamed-answer-light');
+
+    // The quick-ask window, asking the tiny model with the page's own origin and cookie.
+    await page.setViewportSize({ width: 640, height: 420 });
+    for (const theme of ['light', 'dark'] as const) {
+      await api.settings.update.mutate({ theme });
+      await page.goto(new URL('quick-ask.html', host.url).toString());
+      await page.getByTestId('quick-ask-input').fill('Write a loop in C');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-testid="generation-stats"]', { timeout: 60_000 });
+      await shot(`quick-ask-${theme}`);
+    }
+
+    await page.setViewportSize({ width: 360, height: 740 });
+    for (const theme of ['light', 'dark'] as const) {
+      await setTheme(theme);
+      await openChat(page, 'Debounce loses the last call', true);
+      await shot(`narrow-chat-${theme}`);
+      await page.getByTestId('open-drawer').click();
+      await shot(`narrow-sidebar-${theme}`);
+      await page.getByTestId('nav-models').click();
+      await page.waitForSelector('[data-testid="models-screen"]');
+      await shot(`narrow-models-${theme}`);
+    }
+  } finally {
+    await browser.close();
+    ws.close();
+    await host.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function openChat(page: Page, title: string, narrow = false): Promise<void> {
+  if (narrow) await page.getByTestId('open-drawer').click();
+  await page.getByTestId('chat-item').filter({ hasText: title }).locator('.cf-chat-open').click();
+  await page.waitForSelector('[data-testid="message"]');
+}
+
+await main();

@@ -1,0 +1,173 @@
+import type { Chat as DbChat, Message as DbMessage, Store } from '@codeface/db';
+import type { Chat, Message, SearchHit } from '../schemas';
+import type { Settings, SettingsPatch } from '../settings-schema';
+import type { ChatStore, StreamingMessage } from '../services/ports';
+import type { EmbeddingStore } from '../services/semantic-index';
+
+function toChat(chat: DbChat): Chat {
+  return {
+    id: chat.id,
+    title: chat.title,
+    model: chat.model,
+    presetId: chat.preset,
+    systemPrompt: chat.systemPrompt,
+    source: chat.source,
+    pinned: chat.pinned,
+    archived: chat.archived,
+    createdAt: chat.createdAt,
+    updatedAt: Math.max(chat.updatedAt, chat.lastActivityAt),
+  };
+}
+
+function toMessage(message: DbMessage): Message {
+  return {
+    id: message.id,
+    chatId: message.chatId,
+    parentId: message.parentId,
+    role: message.role,
+    content: message.content,
+    status: message.status,
+    model: message.model,
+    tokens: message.completionTokens,
+    ttftMs: message.timeToFirstTokenMs,
+    tokensPerSecond: message.tokensPerSecond,
+    createdAt: message.createdAt,
+  };
+}
+
+/** The app API's store over @codeface/db: chats, branches, streaming writes, search, settings. */
+export function createDbChatStore(store: Store): ChatStore {
+  return {
+    listChats: (options) => store.chats.list(options).map(toChat),
+    getChat(chatId) {
+      const chat = store.chats.get(chatId);
+      return chat === null ? undefined : toChat(chat);
+    },
+    createChat: (chat) =>
+      toChat(
+        store.chats.create({
+          title: chat.title,
+          model: chat.model,
+          preset: chat.presetId,
+          systemPrompt: chat.systemPrompt,
+          source: chat.source,
+        }),
+      ),
+    updateChat(patch) {
+      const { chatId, presetId, ...rest } = patch;
+      return toChat(
+        store.chats.update(chatId, {
+          ...rest,
+          ...(presetId === undefined ? {} : { preset: presetId }),
+        }),
+      );
+    },
+    deleteChat: (chatId) => store.chats.delete(chatId),
+    getMessage(messageId) {
+      const message = store.messages.get(messageId);
+      return message === null ? undefined : toMessage(message);
+    },
+    listMessages: (chatId) => store.messages.listByChat(chatId).map(toMessage),
+    activeBranch: (chatId) => store.messages.activeBranch(chatId).map(toMessage),
+    siblings: (messageId) => store.messages.siblings(messageId).map(toMessage),
+    switchBranch(messageId) {
+      store.messages.switchBranch(messageId);
+    },
+    appendMessage: (message) =>
+      toMessage(
+        store.messages.append({
+          chatId: message.chatId,
+          parentId: message.parentId,
+          role: message.role,
+          content: message.content,
+          model: message.model ?? null,
+        }),
+      ),
+    startStreaming(input): StreamingMessage {
+      const writer = store.messages.startStreaming({
+        chatId: input.chatId,
+        parentId: input.parentId,
+        model: input.model ?? null,
+      });
+      const started = store.messages.get(writer.messageId);
+      if (started === null) throw new Error('The streaming message was not saved.');
+      // A new answer is what the person wants to see, also when it is a new branch.
+      store.messages.switchBranch(writer.messageId);
+      return {
+        message: toMessage(started),
+        append: (text) => writer.append(text),
+        finish: (stats) =>
+          toMessage(
+            writer.finish({
+              completionTokens: stats.tokens,
+              timeToFirstTokenMs: stats.ttftMs,
+              tokensPerSecond: stats.tokensPerSecond,
+            }),
+          ),
+        interrupt: () =>
+          toMessage(
+            writer.fail({
+              error: 'Stopped before the answer was complete.',
+              status: 'interrupted',
+            }),
+          ),
+        fail: (reason) => toMessage(writer.fail({ error: reason, status: 'error' })),
+      };
+    },
+    search(query): SearchHit[] {
+      return store
+        .search(query.text, { chatId: query.chatId, limit: query.limit })
+        .map((hit, rank) => ({
+          chatId: hit.chatId,
+          chatTitle: hit.chatTitle,
+          messageId: hit.messageId,
+          role: hit.role,
+          snippet: hit.snippet,
+          createdAt: hit.createdAt,
+          score: 1 / (rank + 1),
+        }));
+    },
+    readSettings(): Settings {
+      const all = store.settings.getAll();
+      return {
+        theme: all.theme,
+        temperature: all.temperature,
+        contextSize: all.contextSize,
+        gpuLayers: all.gpuLayers,
+        sendOnEnter: all.sendOnEnter,
+        defaultModelId: all.defaultModelId,
+        defaultPreset: all.defaultPreset,
+        modelFolders: all.modelFolders,
+      };
+    },
+    writeSettings(patch: SettingsPatch) {
+      store.db.transaction(() => {
+        for (const [key, value] of Object.entries(patch) as [
+          keyof Settings,
+          Settings[keyof Settings],
+        ][]) {
+          store.settings.set(key, value);
+        }
+      })();
+    },
+  };
+}
+
+/** Message vectors and hybrid (full-text + vector) search over @codeface/db. */
+export function createDbEmbeddingStore(store: Store): EmbeddingStore {
+  return {
+    missing: (model, limit) => store.embeddings.missing(model, limit),
+    put: (input) => store.embeddings.put(input),
+    hybridSearch: (query, options) =>
+      store.hybridSearch(query, options).map((hit) => ({
+        chatId: hit.chatId,
+        chatTitle: hit.chatTitle,
+        messageId: hit.messageId,
+        role: hit.role,
+        snippet: hit.snippet,
+        createdAt: hit.createdAt,
+        score: hit.score,
+        matchedBy: hit.matchedBy,
+      })),
+  };
+}

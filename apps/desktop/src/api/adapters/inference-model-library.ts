@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import { freemem, totalmem } from 'node:os';
+import { basename } from 'node:path';
+import type { Store } from '@codeface/db';
+import {
+  describeLocalModel,
+  discoverLocalModels,
+  downloadRequestFor,
+  estimateFitFromCatalog,
+  findCatalogEntry,
+  importGgufFile,
+  loadCatalog,
+  ModelDownloader,
+  ModelError,
+} from '@codeface/inference';
+import type {
+  DiscoveryRoots,
+  LocalModel as InferenceLocalModel,
+  MachineMemory,
+} from '@codeface/inference';
+import { AppError } from '../errors';
+import type {
+  CatalogModel,
+  DownloadProgress,
+  Fit,
+  LocalModel,
+  LocalModelSource,
+  ModelLibrary,
+} from '../services/model-ports';
+import type { EngineInfo } from '../services/ports';
+
+export type InferenceModelLibraryOptions = {
+  store: Store;
+  /** Where downloads go. */
+  modelsDir: string;
+  discoveryRoots: DiscoveryRoots;
+  /** The engine's view of the GPU, for fit estimates. */
+  engineInfo: () => Promise<EngineInfo>;
+  /** A Hugging Face mirror (`HF_ENDPOINT`), e.g. for a company proxy; the tests serve one locally. */
+  huggingFaceEndpoint?: string;
+  newId?: () => string;
+};
+
+/** Context size assumed for fit badges when the setting is `auto`. */
+const FIT_CONTEXT = 8192;
+
+const fitOf: Record<'fits' | 'partial' | 'too-big', Fit> = {
+  fits: 'fits',
+  partial: 'partial-offload',
+  'too-big': 'too-big',
+};
+
+const sourceOf: Record<InferenceLocalModel['source'], LocalModelSource> = {
+  downloaded: 'downloaded',
+  imported: 'imported',
+  'lm-studio': 'lm-studio',
+  ollama: 'ollama',
+  'huggingface-cache': 'hugging-face',
+};
+
+const knownSources = new Set<string>(Object.values(sourceOf));
+
+function readableModelError(error: unknown): never {
+  if (error instanceof ModelError) {
+    const messages: Partial<Record<ModelError['code'], string>> = {
+      'not-gguf': 'This file is not a GGUF model.',
+      'unreadable-gguf': 'This GGUF file is damaged or incomplete.',
+      'unsupported-architecture': 'This model’s architecture is not supported by llama.cpp.',
+      'not-found': 'That model is not in the catalog.',
+    };
+    throw new AppError('invalid-import', messages[error.code] ?? error.message, {
+      code: error.code,
+    });
+  }
+  throw error;
+}
+
+/**
+ * The app's model library over @codeface/inference's model code: the catalog with fit badges,
+ * downloads with progress, import and discovery of GGUF files (used in place), all recorded in
+ * the store's models table so the list survives restarts.
+ */
+export function createInferenceModelLibrary(options: InferenceModelLibraryOptions): ModelLibrary {
+  const { store } = options;
+  const newId = options.newId ?? randomUUID;
+  const catalog = loadCatalog();
+  const downloader = new ModelDownloader({ modelsDir: options.modelsDir });
+  const downloads = new Map<string, { progress: DownloadProgress; controller: AbortController }>();
+  const listeners = new Set<(progress: DownloadProgress) => void>();
+
+  const publish = (id: string, change: Partial<DownloadProgress>) => {
+    const entry = downloads.get(id);
+    if (!entry) return;
+    entry.progress = { ...entry.progress, ...change };
+    for (const listener of listeners) listener(entry.progress);
+  };
+
+  const register = (model: InferenceLocalModel): LocalModel => {
+    store.models.put({
+      id: model.id,
+      name: model.displayName,
+      filePath: model.realPath,
+      format: 'gguf',
+      origin:
+        model.source === 'downloaded'
+          ? 'catalog'
+          : model.source === 'imported'
+            ? 'import'
+            : 'discovered',
+      sizeBytes: model.sizeBytes,
+      quantization: model.quantisation,
+      contextLength: model.contextLength,
+      metadata: {
+        architecture: model.architecture,
+        source: sourceOf[model.source],
+        parameters: model.parameters,
+      },
+    });
+    return {
+      id: model.id,
+      name: model.displayName,
+      path: model.realPath,
+      sizeBytes: model.sizeBytes,
+      source: sourceOf[model.source],
+      architecture: model.architecture,
+      quantization: model.quantisation,
+      contextLength: model.contextLength,
+    };
+  };
+
+  const machineMemory = async (): Promise<MachineMemory> => {
+    const info = await options.engineInfo();
+    const ram = { total: totalmem(), free: freemem() };
+    if (info.vramTotalBytes === null || info.backend === 'cpu') return { gpu: null, ram };
+    return {
+      gpu: {
+        name: info.gpuName ?? info.backend,
+        vram: { total: info.vramTotalBytes, free: info.vramFreeBytes ?? info.vramTotalBytes },
+      },
+      ram,
+    };
+  };
+
+  const localModels = (): LocalModel[] =>
+    store.models.list().flatMap((record) => {
+      if (record.filePath === null || record.format !== 'gguf') return [];
+      const { architecture, source } = record.metadata;
+      return [
+        {
+          id: record.id,
+          name: record.name,
+          path: record.filePath,
+          sizeBytes: record.sizeBytes ?? 0,
+          source:
+            typeof source === 'string' && knownSources.has(source)
+              ? (source as LocalModelSource)
+              : 'imported',
+          architecture: typeof architecture === 'string' ? architecture : null,
+          quantization: record.quantization,
+          contextLength: record.contextLength,
+        },
+      ];
+    });
+
+  return {
+    async catalog({ contextSize }): Promise<CatalogModel[]> {
+      const memory = await machineMemory();
+      const downloaded = new Map(localModels().map((model) => [basename(model.path), model.id]));
+      return catalog.models.map((model) => {
+        const context =
+          contextSize === 'auto' ? Math.min(model.contextLength, FIT_CONTEXT) : contextSize;
+        return {
+          id: model.id,
+          name: model.name,
+          description: `${model.family} · ${model.kind} · ${model.license}`,
+          parameters: `${(model.parameters / 1e9).toFixed(1)}B`,
+          contextLength: model.contextLength,
+          quantizations: model.quantisations.map((quantisation) => {
+            const fit = estimateFitFromCatalog({
+              model,
+              quantisation,
+              contextSize: context,
+              memory,
+            });
+            return {
+              id: quantisation.quant,
+              fileName: quantisation.file,
+              sizeBytes: quantisation.sizeBytes,
+              memoryBytes: fit.vramBytes + fit.ramBytes,
+              fit: fitOf[fit.verdict],
+              gpuLayers: fit.gpuLayers,
+              downloadedModelId: downloaded.get(quantisation.file) ?? null,
+            };
+          }),
+        };
+      });
+    },
+    localModels: () => Promise.resolve(localModels()),
+    async importFile(path) {
+      try {
+        return register(await importGgufFile(path));
+      } catch (error) {
+        const code =
+          error instanceof ModelError ? error.code : (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'not-found') {
+          throw new AppError('model-not-found', `There is no file at ${path}.`, { path });
+        }
+        return readableModelError(error);
+      }
+    },
+    async discover() {
+      const { models } = await discoverLocalModels(options.discoveryRoots);
+      return models.map(register);
+    },
+    startDownload(request) {
+      let entry;
+      try {
+        entry = findCatalogEntry(catalog, {
+          modelId: request.modelId,
+          quant: request.quantizationId,
+        });
+      } catch (error) {
+        return readableModelError(error);
+      }
+      const busy = [...downloads.values()].find(
+        (download) =>
+          download.progress.fileName === entry.quantisation.file &&
+          download.progress.state === 'downloading',
+      );
+      if (busy) return busy.progress;
+      const downloadRequest = downloadRequestFor(entry);
+      const endpoint = options.huggingFaceEndpoint?.replace(/\/$/, '');
+      const url = endpoint
+        ? downloadRequest.url.replace(/^https:\/\/huggingface\.co/, endpoint)
+        : downloadRequest.url;
+      const id = newId();
+      const controller = new AbortController();
+      const progress: DownloadProgress = {
+        id,
+        modelId: request.modelId,
+        quantizationId: request.quantizationId,
+        fileName: entry.quantisation.file,
+        state: 'downloading',
+        receivedBytes: 0,
+        totalBytes: entry.quantisation.sizeBytes,
+        bytesPerSecond: 0,
+        etaSeconds: null,
+        error: null,
+        localModelId: null,
+      };
+      downloads.set(id, { progress, controller });
+      void downloader
+        .download(
+          { ...downloadRequest, url },
+          {
+            signal: controller.signal,
+            onEvent: (event) => {
+              if (event.type === 'progress') {
+                publish(id, {
+                  receivedBytes: event.receivedBytes,
+                  totalBytes: event.totalBytes,
+                  bytesPerSecond: event.bytesPerSecond,
+                  etaSeconds: event.etaSeconds,
+                });
+              } else if (event.type === 'verifying') {
+                publish(id, { state: 'verifying', receivedBytes: event.bytes });
+              }
+            },
+          },
+        )
+        .then(async (result) => {
+          const model = register(
+            await describeLocalModel({ path: result.path, source: 'downloaded' }),
+          );
+          publish(id, {
+            state: 'done',
+            receivedBytes: result.bytes,
+            totalBytes: result.bytes,
+            etaSeconds: 0,
+            localModelId: model.id,
+          });
+        })
+        .catch((error: unknown) => {
+          if (controller.signal.aborted) publish(id, { state: 'cancelled' });
+          else
+            publish(id, {
+              state: 'failed',
+              error: error instanceof Error ? error.message : 'The download failed.',
+            });
+        });
+      return progress;
+    },
+    cancelDownload(downloadId) {
+      downloads.get(downloadId)?.controller.abort();
+    },
+    downloads: () => [...downloads.values()].map((download) => download.progress),
+    onDownloadProgress(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

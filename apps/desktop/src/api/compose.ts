@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '@codeface/db';
+import type { Store } from '@codeface/db';
+import { BUILT_IN_PRESETS, defaultDiscoveryRoots } from '@codeface/inference';
+import type { DiscoveryRoots, Engine } from '@codeface/inference';
+import { createDbChatStore, createDbEmbeddingStore } from './adapters/db-chat-store';
+import { createTransformersEmbedder } from './adapters/transformers-embedder';
+import { createEngineChatEngine } from './adapters/engine-chat-engine';
+import { createJsonDocuments } from './adapters/json-documents';
+import { createInferenceModelLibrary } from './adapters/inference-model-library';
+import type { Platform } from './platform';
+import { createServices } from './services';
+import type { Services } from './services';
+import type { Clock } from './services/ports';
+
+export type AppRuntime = {
+  services: Services;
+  store: Store;
+  /** Stops the engine and closes the database; the runtime is unusable after. */
+  close(): Promise<void>;
+};
+
+export type AppRuntimeOptions = {
+  dataDir: string;
+  platform: Platform;
+  engine: Engine;
+  /** Where to look for models of LM Studio, Ollama and the Hugging Face cache. */
+  discoveryRoots?: DiscoveryRoots;
+  /** A Hugging Face mirror for downloads (`HF_ENDPOINT`). */
+  huggingFaceEndpoint?: string;
+  /** CPU threads for generation; the engine's own choice when absent. */
+  threads?: number;
+  now?: Clock;
+  newId?: () => string;
+  /** A local text-embedding model for semantic search; without one, search is full-text. */
+  embeddingModel?: { localModelPath: string; modelId: string };
+  /** The most tokens one answer may take; 4,096 by default. */
+  maxAnswerTokens?: number;
+};
+
+/** The name of the database file inside the data folder. */
+export const DATABASE_FILE = 'codeface.db';
+
+/**
+ * Opens everything the app API runs on, in one data folder: the SQLite store, small JSON
+ * documents, the model library and the engine. Electron's main process and the web host both
+ * start here; only how the engine's process is spawned differs between them.
+ */
+export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRuntime> {
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? randomUUID;
+  const store = openStore({ path: join(options.dataDir, DATABASE_FILE), now, newId });
+  const engine = createEngineChatEngine(options.engine, { threads: options.threads });
+  const services = createServices({
+    store: createDbChatStore(store),
+    documents: createJsonDocuments(join(options.dataDir, 'documents')),
+    engine,
+    library: createInferenceModelLibrary({
+      store,
+      modelsDir: join(options.dataDir, 'models'),
+      discoveryRoots: options.discoveryRoots ?? defaultDiscoveryRoots({ home: homedir() }),
+      engineInfo: () => engine.info(),
+      huggingFaceEndpoint: options.huggingFaceEndpoint,
+      newId,
+    }),
+    platform: options.platform,
+    builtinPresets: BUILT_IN_PRESETS,
+    now,
+    newId,
+    embeddings: createDbEmbeddingStore(store),
+    embedder: options.embeddingModel ? createTransformersEmbedder(options.embeddingModel) : null,
+    maxAnswerTokens: options.maxAnswerTokens,
+  });
+  await services.models.restoreLastModel();
+  // Finding the GPU starts the model process, which takes seconds; do it now rather than when
+  // the Models screen first asks. A failure here shows up again, readable, when it asks.
+  services.models.info().catch(() => undefined);
+  services.semantic.poke();
+  return {
+    services,
+    store,
+    async close() {
+      await services.semantic.close();
+      await options.engine.dispose();
+      store.close();
+    },
+  };
+}

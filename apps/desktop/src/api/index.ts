@@ -1,0 +1,13 @@
+export { appRouter } from './root';
+export type { AppRouter } from './root';
+export type { ApiContext } from './context';
+export { createServices } from './services';
+export type { Services, ServiceDeps } from './services';
+export { AppError } from './errors';
+export type { AppErrorReason } from './errors';
+export type { Platform } from './platform';
+export type * from './schemas';
+export type { Settings, SettingsPatch, Preset } from './settings-schema';
+export type * from './services/ports';
+export type * from './services/model-ports';
+export type { ModelInfo } from './services/model-service';

@@ -1,0 +1,36 @@
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { generateInput, id } from '../schemas';
+import type { GenerationEvent } from '../schemas';
+import { publicProcedure } from '../trpc';
+
+export const messagesRouter = {
+  /** The chat's active branch, oldest first, with sibling ids for the branch switcher. */
+  branch: publicProcedure.input(z.object({ chatId: id })).query(async ({ ctx, input }) => {
+    await ctx.services.generation.settleStopped(input.chatId);
+    return ctx.services.chats.branch(input.chatId);
+  }),
+  /** Stops the answer being written (as unsubscribing does) and returns once it is saved. */
+  stop: publicProcedure.input(z.object({ messageId: id })).mutation(async ({ ctx, input }) => {
+    await ctx.services.generation.stop(input.messageId);
+    return ctx.services.chats.message(input.messageId);
+  }),
+  switchBranch: publicProcedure
+    .input(z.object({ messageId: id }))
+    .mutation(({ ctx, input }) => ctx.services.chats.switchBranch(input.messageId)),
+  /**
+   * Sends, regenerates or edits-and-resends, and streams the answer: `started`, then `delta`s,
+   * then `done` or `error`. Unsubscribing stops the model; what it wrote so far is kept.
+   */
+  generate: publicProcedure.input(generateInput).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }): AsyncGenerator<GenerationEvent> {
+    const abort = signal ?? new AbortController().signal;
+    yield* ctx.services.generation.generate(input, {
+      signal: abort,
+      transportReady: ctx.transportReady,
+    });
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/**
+ * The shapes that cross the app API. Inputs are validated here; outputs are typed from the
+ * same schemas so that the renderer (which imports `type AppRouter`) sees one definition.
+ */
+
+export const id = z.string().min(1).max(128);
+
+/** Limits that keep one request from exhausting memory; the UI shows these messages as is. */
+export const MAX_MESSAGE_CHARS = 200_000;
+export const MAX_TITLE_CHARS = 200;
+export const MAX_SYSTEM_PROMPT_CHARS = 20_000;
+export const MAX_IMPORT_CHARS = 50_000_000;
+
+export const messageText = z
+  .string()
+  .max(
+    MAX_MESSAGE_CHARS,
+    `A message can be at most ${MAX_MESSAGE_CHARS.toLocaleString('en')} characters.`,
+  )
+  .refine((text) => text.trim().length > 0, 'Type a message before sending.');
+
+export const chatSourceSchema = z.enum(['chat', 'quick-ask']);
+export const messageRoleSchema = z.enum(['system', 'user', 'assistant']);
+export const messageStatusSchema = z.enum(['streaming', 'done', 'interrupted', 'error']);
+
+export const chatSchema = z.object({
+  id,
+  title: z.string(),
+  model: z.string().nullable(),
+  presetId: z.string().nullable(),
+  systemPrompt: z.string().nullable(),
+  source: chatSourceSchema,
+  pinned: z.boolean(),
+  archived: z.boolean(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Chat = z.infer<typeof chatSchema>;
+
+export const messageSchema = z.object({
+  id,
+  chatId: id,
+  parentId: id.nullable(),
+  role: messageRoleSchema,
+  content: z.string(),
+  status: messageStatusSchema,
+  model: z.string().nullable(),
+  tokens: z.number().nullable(),
+  ttftMs: z.number().nullable(),
+  tokensPerSecond: z.number().nullable(),
+  createdAt: z.number(),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+/** A message on the active branch, with what the `‹ 2/3 ›` control needs. */
+export type BranchMessage = Message & { siblingIds: string[]; siblingIndex: number };
+
+export const chatCreateInput = z.object({
+  title: z.string().trim().max(MAX_TITLE_CHARS).optional(),
+  presetId: id.nullable().optional(),
+  systemPrompt: z.string().max(MAX_SYSTEM_PROMPT_CHARS).nullable().optional(),
+  source: chatSourceSchema.optional(),
+});
+
+export const chatUpdateInput = z.object({
+  chatId: id,
+  title: z
+    .string()
+    .trim()
+    .min(1, 'A chat title cannot be empty.')
+    .max(MAX_TITLE_CHARS, `A chat title can be at most ${MAX_TITLE_CHARS} characters.`)
+    .optional(),
+  pinned: z.boolean().optional(),
+  archived: z.boolean().optional(),
+  presetId: id.nullable().optional(),
+  systemPrompt: z
+    .string()
+    .max(
+      MAX_SYSTEM_PROMPT_CHARS,
+      `A system prompt can be at most ${MAX_SYSTEM_PROMPT_CHARS} characters.`,
+    )
+    .nullable()
+    .optional(),
+});
+export type ChatUpdate = z.infer<typeof chatUpdateInput>;
+
+export const exportFormatSchema = z.enum(['markdown', 'json']);
+export type ExportFormat = z.infer<typeof exportFormatSchema>;
+
+/** What one generation request asks for: a new turn, another answer, or an edited question. */
+export const generateInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('send'), chatId: id, content: messageText }),
+  z.object({ kind: z.literal('regenerate'), messageId: id }),
+  z.object({ kind: z.literal('edit'), messageId: id, content: messageText }),
+]);
+export type GenerateInput = z.infer<typeof generateInput>;
+
+/** Events of one generation; the stream always ends in `done` or `error`. */
+export type GenerationEvent =
+  | {
+      type: 'started';
+      chatId: string;
+      userMessage: Message | null;
+      assistantMessage: Message;
+      /** Older messages left out so the conversation fits the model's context window. */
+      omittedMessages: number;
+    }
+  | { type: 'delta'; text: string; tokens: number }
+  | {
+      type: 'done';
+      messageId: string;
+      tokens: number;
+      ttftMs: number;
+      tokensPerSecond: number;
+      promptTokens: number;
+      stopped: boolean;
+    }
+  | { type: 'error'; messageId: string | null; code: string; message: string };
+
+export const searchInput = z.object({
+  query: z.string().max(10_000, 'A search can be at most 10,000 characters.'),
+  chatId: id.optional(),
+  limit: z.number().int().min(1).max(100).default(20),
+});
+
+export type SearchHit = {
+  chatId: string;
+  chatTitle: string;
+  messageId: string;
+  role: Message['role'];
+  /** Text around the match as runs, matched terms flagged: render as text, never as markup. */
+  snippet: { text: string; highlight: boolean }[];
+  createdAt: number;
+  score: number;
+};

@@ -1,0 +1,253 @@
+import { AppError } from '../errors';
+import type { GenerateInput, GenerationEvent, Message } from '../schemas';
+import { coalesceDeltas } from './coalesce-deltas';
+import type { ChatService } from './chat-service';
+import type { ChatEngine, ChatStore, GenerationStats } from './ports';
+import { fitToContext } from './context-budget';
+import type { SettingsService } from './settings-service';
+import type { PresetService } from './preset-service';
+import { MAX_ANSWER_TOKENS } from '../settings-schema';
+
+type Turn = { chatId: string; history: Message[]; userMessage: Message | null; parentId: string };
+
+export type GenerationServiceDeps = {
+  store: ChatStore;
+  chats: ChatService;
+  engine: ChatEngine;
+  settings: SettingsService;
+  presets: PresetService;
+  /** The most tokens one answer may take. */
+  maxAnswerTokens?: number;
+  /** Told when a generation starts and ends, so background work (embedding) can pause. */
+  onBusyChange?: (busy: boolean) => void;
+};
+
+/** The longest a read of a chat waits for an answer that is being stopped. */
+const STOP_WAIT_LIMIT_MS = 3000;
+
+const emptyStats: GenerationStats = { tokens: 0, ttftMs: 0, tokensPerSecond: 0 };
+
+/**
+ * Runs one turn of a chat: records the question (or finds it, for a regeneration), streams
+ * the answer into a message that is saved as it grows, and reports what happened. Branches
+ * are never overwritten: a regeneration or an edit adds a sibling.
+ */
+export class GenerationService {
+  private running = 0;
+  /** Generations under way, by the id of the answer they write. */
+  private readonly active = new Map<
+    string,
+    { chatId: string; signal: AbortSignal; stop: () => void; settled: Promise<void> }
+  >();
+  constructor(private readonly deps: GenerationServiceDeps) {}
+
+  async *generate(
+    input: GenerateInput,
+    options: { signal: AbortSignal; transportReady?: () => Promise<void> },
+  ): AsyncGenerator<GenerationEvent> {
+    const { store, engine } = this.deps;
+    const modelId = engine.loadedModelId();
+    if (modelId === null) {
+      throw new AppError('no-model-loaded', 'Load a model first: open Models and pick one.');
+    }
+    const turn = this.prepareTurn(input);
+    const chat = this.deps.chats.get(turn.chatId);
+    const systemPrompt = chat.systemPrompt ?? this.deps.presets.systemPromptOf(chat.presetId);
+    const maxTokens = this.deps.maxAnswerTokens ?? MAX_ANSWER_TOKENS;
+    const budget = fitToContext({
+      systemPrompt,
+      history: turn.history,
+      contextSize: (await engine.info()).contextSize,
+      maxTokens,
+    });
+    const writer = store.startStreaming({
+      chatId: turn.chatId,
+      parentId: turn.parentId,
+      model: modelId,
+    });
+    const stopper = new AbortController();
+    const signal = AbortSignal.any([options.signal, stopper.signal]);
+    let markSettled: () => void = () => undefined;
+    this.active.set(writer.message.id, {
+      chatId: turn.chatId,
+      signal,
+      stop: () => stopper.abort(),
+      settled: new Promise<void>((resolve) => {
+        markSettled = resolve;
+      }),
+    });
+    const { temperature } = this.deps.settings.get();
+    let tokens = 0;
+    let settled = false;
+    this.setBusy(+1);
+    // Everything after the answer exists is inside try/finally: a client that goes away at any
+    // yield (even the first) leaves the answer saved as interrupted, never streaming.
+    try {
+      yield {
+        type: 'started',
+        chatId: turn.chatId,
+        userMessage: turn.userMessage,
+        assistantMessage: writer.message,
+        omittedMessages: budget.omitted,
+      };
+      const events = engine.chat({
+        chatId: turn.chatId,
+        messages: budget.messages,
+        params: { temperature, maxTokens },
+        signal,
+      });
+      for await (const event of coalesceDeltas(events, options.transportReady)) {
+        switch (event.type) {
+          case 'delta':
+            tokens += event.tokens;
+            writer.append(event.text);
+            yield event;
+            break;
+          case 'done': {
+            const stats = {
+              tokens: event.tokens,
+              ttftMs: event.ttftMs,
+              tokensPerSecond: event.tokensPerSecond,
+            };
+            // A stopped answer keeps its text and figures but says it was cut short.
+            if (signal.aborted) writer.interrupt(stats);
+            else writer.finish(stats);
+            settled = true;
+            yield {
+              type: 'done',
+              messageId: writer.message.id,
+              ...stats,
+              promptTokens: event.promptTokens,
+              stopped: signal.aborted,
+            };
+            return;
+          }
+          case 'error':
+            // An engine that fails because it was stopped was stopped: keep what it wrote.
+            if (signal.aborted) return;
+            writer.fail(event.message);
+            settled = true;
+            yield {
+              type: 'error',
+              messageId: writer.message.id,
+              code: event.code,
+              message: event.message,
+            };
+            return;
+          default:
+            event satisfies never;
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      const message = error instanceof Error ? error.message : 'The model stopped unexpectedly.';
+      writer.fail(message);
+      settled = true;
+      yield { type: 'error', messageId: writer.message.id, code: 'model-error', message };
+    } finally {
+      this.setBusy(-1);
+      // Reached when the client unsubscribed (the signal already stopped the engine) or the
+      // engine ended without a final event: keep what was generated.
+      if (!settled) writer.interrupt({ ...emptyStats, tokens });
+      this.active.delete(writer.message.id);
+      markSettled();
+    }
+  }
+
+  /** Stops the generation writing this answer and waits until the answer is saved as stopped. */
+  async stop(messageId: string): Promise<void> {
+    const generation = this.active.get(messageId);
+    if (!generation) return;
+    generation.stop();
+    await generation.settled;
+  }
+
+  /**
+   * Waits for generations of this chat that were told to stop but have not saved their final
+   * state yet. A client that unsubscribes and at once reloads the chat then reads the final
+   * status, not `streaming`.
+   */
+  async settleStopped(chatId: string): Promise<void> {
+    const stopping = [...this.active.values()].filter(
+      (generation) => generation.chatId === chatId && generation.signal.aborted,
+    );
+    if (stopping.length === 0) return;
+    // Bounded, so that an engine that never finishes stopping cannot hold up reading the chat.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(stopping.map((generation) => generation.settled)),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, STOP_WAIT_LIMIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private setBusy(change: 1 | -1): void {
+    const wasBusy = this.running > 0;
+    this.running += change;
+    if (wasBusy !== this.running > 0) this.deps.onBusyChange?.(this.running > 0);
+  }
+
+  private prepareTurn(input: GenerateInput): Turn {
+    const { store, chats } = this.deps;
+    switch (input.kind) {
+      case 'send': {
+        chats.get(input.chatId);
+        const branch = store.activeBranch(input.chatId);
+        const parent = branch[branch.length - 1];
+        const userMessage = store.appendMessage({
+          chatId: input.chatId,
+          parentId: parent?.id ?? null,
+          role: 'user',
+          content: input.content,
+        });
+        chats.titleFromFirstMessage(input.chatId, input.content);
+        return {
+          chatId: input.chatId,
+          history: [...branch, userMessage],
+          userMessage,
+          parentId: userMessage.id,
+        };
+      }
+      case 'regenerate': {
+        const target = chats.message(input.messageId);
+        // Regenerating an answer asks its question again; regenerating a question answers it.
+        const questionId = target.role === 'assistant' ? target.parentId : target.id;
+        if (questionId === null) {
+          throw new AppError('invalid-branch', 'This message has no question to answer again.');
+        }
+        return {
+          chatId: target.chatId,
+          history: chats.pathTo(questionId),
+          userMessage: null,
+          parentId: questionId,
+        };
+      }
+      case 'edit': {
+        const target = chats.message(input.messageId);
+        if (target.role !== 'user') {
+          throw new AppError(
+            'invalid-branch',
+            'Only your own messages can be edited and sent again.',
+          );
+        }
+        const history = target.parentId === null ? [] : chats.pathTo(target.parentId);
+        const userMessage = store.appendMessage({
+          chatId: target.chatId,
+          parentId: target.parentId,
+          role: 'user',
+          content: input.content,
+        });
+        return {
+          chatId: target.chatId,
+          history: [...history, userMessage],
+          userMessage,
+          parentId: userMessage.id,
+        };
+      }
+      default:
+        return input satisfies never;
+    }
+  }
+}

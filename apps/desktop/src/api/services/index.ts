@@ -1,0 +1,59 @@
+import type { Platform } from '../platform';
+import { ChatService } from './chat-service';
+import { ExportService } from './export-service';
+import { GenerationService } from './generation-service';
+import { ModelService } from './model-service';
+import type { ModelLibrary } from './model-ports';
+import type { ChatEngine, ChatStore, Clock, DocumentStore } from './ports';
+import { PresetService } from './preset-service';
+import { SettingsService } from './settings-service';
+import { SemanticIndex } from './semantic-index';
+import type { Embedder, EmbeddingStore } from './semantic-index';
+
+export type ServiceDeps = {
+  store: ChatStore;
+  documents: DocumentStore;
+  engine: ChatEngine;
+  library: ModelLibrary;
+  platform: Platform;
+  builtinPresets: readonly { id: string; name: string; systemPrompt: string }[];
+  now: Clock;
+  newId: () => string;
+  /** The store's embeddings and hybrid search, and the model that makes vectors (if any). */
+  embeddings: EmbeddingStore;
+  embedder: Embedder | null;
+  maxAnswerTokens?: number;
+};
+
+export type Services = ReturnType<typeof createServices>;
+
+/** Wires the services of the app API over one store, one engine and one model library. */
+export function createServices(deps: ServiceDeps) {
+  const chats = new ChatService(deps.store);
+  const semantic = new SemanticIndex({ store: deps.embeddings, embedder: deps.embedder });
+  const settings = new SettingsService(deps.store);
+  const presets = new PresetService({
+    documents: deps.documents,
+    builtins: deps.builtinPresets,
+    newId: deps.newId,
+  });
+  return {
+    store: deps.store,
+    platform: deps.platform,
+    chats,
+    settings,
+    presets,
+    semantic,
+    exports: new ExportService({ store: deps.store, chats, now: deps.now }),
+    models: new ModelService({ library: deps.library, engine: deps.engine, settings }),
+    generation: new GenerationService({
+      store: deps.store,
+      chats,
+      engine: deps.engine,
+      settings,
+      presets,
+      onBusyChange: (busy) => semantic.setGenerating(busy),
+      maxAnswerTokens: deps.maxAnswerTokens,
+    }),
+  };
+}

@@ -1,0 +1,101 @@
+import { AppError } from '../errors';
+import type { ChatEngine, EngineInfo } from './ports';
+import type { DownloadProgress, LocalModel, ModelLibrary } from './model-ports';
+import type { SettingsService } from './settings-service';
+import { listen } from './listen';
+
+export type ModelInfo = EngineInfo & { loadedModelName: string | null };
+
+/** Model files and the one loaded model: loading remembers the choice for the next start. */
+export class ModelService {
+  constructor(
+    private readonly deps: { library: ModelLibrary; engine: ChatEngine; settings: SettingsService },
+  ) {}
+
+  catalog() {
+    return this.deps.library.catalog({
+      contextSize: this.deps.settings.get().contextSize ?? 'auto',
+    });
+  }
+
+  local(): Promise<LocalModel[]> {
+    return this.deps.library.localModels();
+  }
+
+  import(path: string): Promise<LocalModel> {
+    return this.deps.library.importFile(path);
+  }
+
+  discover(): Promise<LocalModel[]> {
+    return this.deps.library.discover();
+  }
+
+  async load(modelId: string): Promise<ModelInfo> {
+    const model = (await this.local()).find((candidate) => candidate.id === modelId);
+    if (!model)
+      throw new AppError('model-not-found', 'That model file is no longer on this computer.', {
+        modelId,
+      });
+    const { contextSize, gpuLayers } = this.deps.settings.get();
+    await this.deps.engine.load({
+      id: model.id,
+      path: model.path,
+      contextSize: contextSize ?? 'auto',
+      gpuLayers: gpuLayers ?? 'auto',
+    });
+    this.deps.settings.update({ defaultModelId: model.id });
+    return this.info();
+  }
+
+  /** Loads the model used last time, if it is still there; a failure leaves no model loaded. */
+  async restoreLastModel(): Promise<void> {
+    const { defaultModelId } = this.deps.settings.get();
+    if (defaultModelId === null) return;
+    try {
+      await this.load(defaultModelId);
+    } catch {
+      // The file may have been moved or deleted since; the person picks another one.
+    }
+  }
+
+  async unload(): Promise<ModelInfo> {
+    await this.deps.engine.unload();
+    return this.info();
+  }
+
+  /** The engine's state, with the loaded model's name as the person knows it. */
+  async info(): Promise<ModelInfo> {
+    const info = await this.deps.engine.info();
+    const loaded =
+      info.loadedModel === null
+        ? undefined
+        : (await this.local()).find((model) => model.id === info.loadedModel);
+    return { ...info, loadedModelName: loaded?.name ?? info.loadedModel };
+  }
+
+  startDownload(request: { modelId: string; quantizationId: string }): DownloadProgress {
+    return this.deps.library.startDownload(request);
+  }
+
+  cancelDownload(downloadId: string): void {
+    if (!this.deps.library.downloads().some((download) => download.id === downloadId)) {
+      throw new AppError('download-not-found', 'That download is not running.', { downloadId });
+    }
+    this.deps.library.cancelDownload(downloadId);
+  }
+
+  downloads(): DownloadProgress[] {
+    return this.deps.library.downloads();
+  }
+
+  /** Every download's current state first, then each change as it happens. */
+  async *watchDownloads(signal: AbortSignal): AsyncGenerator<DownloadProgress> {
+    const updates = listen<DownloadProgress>({
+      subscribe: (listener) => this.deps.library.onDownloadProgress(listener),
+      keyOf: (progress) => progress.id,
+      signal,
+    });
+    for (const download of this.downloads()) yield download;
+    yield* updates;
+  }
+}

@@ -1,0 +1,118 @@
+import type { Chat, ChatUpdate, Message, SearchHit } from '../schemas';
+import type { Settings, SettingsPatch } from '../settings-schema';
+
+/**
+ * What the API's services need from the layers below them. The adapters in `adapters/` fit
+ * @codeface/db and @codeface/inference to these, so services stay small and the API keeps one
+ * vocabulary whatever the packages below call things.
+ */
+
+export type NewChat = {
+  title: string;
+  presetId: string | null;
+  systemPrompt: string | null;
+  source: Chat['source'];
+  model: string | null;
+};
+
+export type NewMessage = {
+  chatId: string;
+  parentId: string | null;
+  role: Message['role'];
+  content: string;
+  model?: string | null;
+};
+
+export type GenerationStats = {
+  tokens: number;
+  ttftMs: number;
+  tokensPerSecond: number;
+};
+
+/** The assistant message while it streams: saved as it grows so a reload shows it. */
+export interface StreamingMessage {
+  readonly message: Message;
+  append(text: string): void;
+  finish(stats: GenerationStats): Message;
+  interrupt(stats: GenerationStats): Message;
+  fail(reason: string): Message;
+}
+
+export interface ChatStore {
+  listChats(options: { includeArchived: boolean }): Chat[];
+  getChat(chatId: string): Chat | undefined;
+  createChat(chat: NewChat): Chat;
+  updateChat(patch: ChatUpdate & { model?: string | null }): Chat;
+  deleteChat(chatId: string): void;
+  getMessage(messageId: string): Message | undefined;
+  /** Every message of the chat on every branch, oldest first. */
+  listMessages(chatId: string): Message[];
+  /** The messages from the root to the chat's current leaf, oldest first. */
+  activeBranch(chatId: string): Message[];
+  /** The messages that share this message's parent (itself included), oldest first. */
+  siblings(messageId: string): Message[];
+  /** Makes the branch through this message the chat's active one. */
+  switchBranch(messageId: string): void;
+  appendMessage(message: NewMessage): Message;
+  startStreaming(message: Omit<NewMessage, 'role' | 'content'>): StreamingMessage;
+  search(query: { text: string; chatId?: string; limit: number }): SearchHit[];
+  readSettings(): Settings;
+  /** Writes the given settings in one transaction. */
+  writeSettings(patch: SettingsPatch): void;
+}
+
+/** A small document store for what the database has no table for (the person's own presets). */
+export interface DocumentStore {
+  read(name: string): unknown;
+  write(name: string, value: unknown): void;
+}
+
+export type EngineMessage = { role: 'system' | 'user' | 'assistant'; content: string };
+
+export type EngineParams = {
+  temperature: number;
+  maxTokens: number;
+};
+
+export type EngineEvent =
+  | { type: 'delta'; text: string; tokens: number }
+  | {
+      type: 'done';
+      tokens: number;
+      ttftMs: number;
+      tokensPerSecond: number;
+      promptTokens: number;
+    }
+  | { type: 'error'; code: string; message: string };
+
+export type EngineInfo = {
+  backend: string;
+  gpuName: string | null;
+  vramTotalBytes: number | null;
+  vramFreeBytes: number | null;
+  loadedModel: string | null;
+  contextSize: number | null;
+};
+
+/** The chat model the API talks to: one engine, one loaded model, kept warm. */
+export interface ChatEngine {
+  chat(request: {
+    chatId: string;
+    messages: EngineMessage[];
+    params: EngineParams;
+    signal: AbortSignal;
+  }): AsyncIterable<EngineEvent>;
+  load(model: {
+    id: string;
+    path: string;
+    contextSize: number | 'auto';
+    gpuLayers: number | 'auto';
+  }): Promise<void>;
+  unload(): Promise<void>;
+  info(): Promise<EngineInfo>;
+  /** The model id loaded now, or null. */
+  loadedModelId(): string | null;
+}
+
+/** Wall-clock time in ms; passed in so tests control it. */
+export type Clock = () => number;

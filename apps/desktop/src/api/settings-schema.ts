@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * The settings a person edits in the app, with the messages they see for a bad value. They
+ * are stored by @codeface/db's settings repository (one row per key, validated again there).
+ */
+export const settingsSchema = z.object({
+  theme: z.enum(['light', 'dark', 'system'], 'Theme must be light, dark or system.'),
+  temperature: z
+    .number('Temperature must be a number.')
+    .min(0, 'Temperature must be between 0 and 2.')
+    .max(2, 'Temperature must be between 0 and 2.'),
+  /** Tokens of context; null lets the engine pick the largest that fits. */
+  contextSize: z
+    .number('Context size must be a number.')
+    .int('Context size must be a whole number.')
+    .min(256, 'Context size must be between 256 and 1,048,576 tokens.')
+    .max(1_048_576, 'Context size must be between 256 and 1,048,576 tokens.')
+    .nullable(),
+  /** Layers offloaded to the GPU; null lets the engine decide. */
+  gpuLayers: z
+    .number('GPU layers must be a number.')
+    .int('GPU layers must be a whole number.')
+    .min(0, 'GPU layers cannot be negative.')
+    .max(1000, 'GPU layers can be at most 1,000.')
+    .nullable(),
+  sendOnEnter: z.boolean(),
+  /** The model loaded at start-up: the last one the person loaded. */
+  defaultModelId: z.string().nullable(),
+  defaultPreset: z.string().nullable(),
+  /** Extra folders scanned for GGUF files besides the well-known ones. */
+  modelFolders: z.array(z.string().min(1).max(4096)).max(50),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingKey = keyof Settings;
+
+export const settingsPatchSchema = settingsSchema.partial().strict();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+/** The most tokens one answer may take; the engine stops there. */
+export const MAX_ANSWER_TOKENS = 4096;
+
+export const presetSchema = z.object({
+  id: z.string().min(1).max(64),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'A preset needs a name.')
+    .max(60, 'A preset name can be at most 60 characters.'),
+  systemPrompt: z.string().max(20_000, 'A preset prompt can be at most 20,000 characters.'),
+  builtin: z.boolean(),
+});
+export type Preset = z.infer<typeof presetSchema>;
+
+export const presetSaveInput = presetSchema
+  .omit({ builtin: true, id: true })
+  .extend({ id: z.string().min(1).max(64).optional() });

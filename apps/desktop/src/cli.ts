@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { defaultDataDir, discoveryRootsFrom, embeddingModelFrom, readEnv } from './env';
+import { buildRenderer, RENDERER_OUT_DIR } from './build-renderer';
+import { findElectronBinary } from './electron-binary';
+import { serve } from './host/serve';
+
+const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const usage = `Usage:
+  codeface start                       the desktop app (the web host where Electron is not installed)
+  codeface serve [--port N] [--data-dir DIR]
+                                       the web host on 127.0.0.1; prints the link to open
+`;
+
+async function runServe(options: { port?: string; dataDir?: string }): Promise<void> {
+  const env = readEnv();
+  const port = options.port === undefined ? (env.CODEFACE_PORT ?? 0) : Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`--port must be a number from 0 to 65535, not "${options.port}".`);
+  }
+  if (!existsSync(join(RENDERER_OUT_DIR, 'index.html'))) {
+    console.log('Building the app (first run)…');
+    await buildRenderer();
+  }
+  const dataDir = resolve(options.dataDir ?? defaultDataDir(env));
+  const host = await serve({
+    dataDir,
+    rendererDir: RENDERER_OUT_DIR,
+    port,
+    gpu: env.CODEFACE_GPU === 'false' ? false : 'auto',
+    threads: env.CODEFACE_THREADS,
+    discoveryRoots: discoveryRootsFrom(env),
+    huggingFaceEndpoint: env.HF_ENDPOINT,
+    embeddingModel: embeddingModelFrom(env),
+  });
+  console.log(`CodeFace is running. Data folder: ${dataDir}`);
+  console.log(
+    `Open this link in your browser (it carries this run's access token):\n\n  ${host.url}\n`,
+  );
+  const stop = () => {
+    void host.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function runStart(options: { port?: string; dataDir?: string }): Promise<void> {
+  const electron = findElectronBinary();
+  if (electron === null) {
+    console.log('Electron is not installed here, so CodeFace starts as a web app.');
+    await runServe(options);
+    return;
+  }
+  const build = spawn(
+    process.execPath,
+    [join(APP_ROOT, 'node_modules/.bin/electron-vite'), 'build'],
+    {
+      cwd: APP_ROOT,
+      stdio: 'inherit',
+    },
+  );
+  const code = await new Promise<number | null>((done) => build.once('exit', done));
+  if (code !== 0) throw new Error('Building the desktop app failed.');
+  const app = spawn(electron, [APP_ROOT], { stdio: 'inherit' });
+  app.once('exit', (exitCode) => process.exit(exitCode ?? 0));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const options = { port: values.port, dataDir: values['data-dir'] };
+  const [command = 'start', ...extra] = positionals;
+  if (extra.length > 0) throw new Error(`Unexpected arguments: ${extra.join(' ')}\n${usage}`);
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  switch (command) {
+    case 'serve':
+      return runServe(options);
+    case 'start':
+      return runStart(options);
+    default:
+      throw new Error(`Unknown command "${command}".\n${usage}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

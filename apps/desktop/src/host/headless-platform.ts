@@ -1,0 +1,16 @@
+import type { Platform } from '../api';
+
+/**
+ * The web host's platform: no native dialogs (the browser's file input and clipboard do that
+ * work in the page) and no way to open the person's browser from a headless process, so links
+ * open in the page itself.
+ */
+export function createHeadlessPlatform(options: { dataDir: string }): Platform {
+  return {
+    kind: 'web',
+    dataDir: options.dataDir,
+    canPickFiles: false,
+    pickModelFile: () => Promise.resolve(null),
+    openExternal: () => Promise.resolve(),
+  };
+}

@@ -1,0 +1,155 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import { appRouter } from '../api';
+import type { Services } from '../api';
+import { API_WS_PATH } from '../api/transport';
+import { TOKEN_COOKIE, verifyRequest } from './auth';
+import { serveStatic } from './static-files';
+
+export type WebHostOptions = {
+  services: Services;
+  /** The built renderer (index.html and assets). */
+  rendererDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  token: string;
+};
+
+export type WebHost = {
+  /** The URL to open, token included. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+};
+
+function securityHeaders(port: number): Record<string, string> {
+  const self = `127.0.0.1:${port} localhost:${port}`;
+  return {
+    'content-security-policy': [
+      "default-src 'self'",
+      // Shiki's highlighter runs WebAssembly; nothing else is evaluated.
+      "script-src 'self' 'wasm-unsafe-eval'",
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data: blob:",
+      "font-src 'self' data:",
+      `connect-src 'self' ${self
+        .split(' ')
+        .map((host) => `ws://${host}`)
+        .join(' ')}`,
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+      "form-action 'none'",
+    ].join('; '),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'cross-origin-opener-policy': 'same-origin',
+  };
+}
+
+/** Resolves once the socket has handed what it was given to the OS, or has closed. */
+function flushed(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (socket.bufferedAmount === 0 || socket.readyState !== socket.OPEN) resolve();
+      else setImmediate(check);
+    };
+    check();
+  });
+}
+
+function refuseUpgrade(socket: Duplex, status: 401 | 403 | 404): void {
+  const text = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status];
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * `codeface serve`: the built renderer and the app API over WebSocket, on 127.0.0.1 only, for
+ * whoever holds this run's token. The same router as the Electron app, another transport.
+ */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  let origins: string[] = [];
+  let headers: Record<string, string> = {};
+  const expected = () => ({ token: options.token, origins });
+
+  const handleRequest = (request: IncomingMessage, response: ServerResponse) => {
+    const verdict = verifyRequest(request, expected());
+    if (!verdict.ok) {
+      response
+        .writeHead(verdict.status, { ...headers, 'content-type': 'text/plain; charset=utf-8' })
+        .end(
+          verdict.status === 401
+            ? 'Open CodeFace with the link printed by `codeface serve` (it carries the access token).'
+            : 'Forbidden.',
+        );
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, headers).end();
+      return;
+    }
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (verdict.tokenFrom === 'query') {
+      // Trade the token in the URL for a cookie, so it leaves the address bar and history.
+      url.searchParams.delete('token');
+      response
+        .writeHead(303, {
+          ...headers,
+          'set-cookie': `${TOKEN_COOKIE}=${options.token}; HttpOnly; SameSite=Strict; Path=/`,
+          location: url.pathname + url.search,
+        })
+        .end();
+      return;
+    }
+    void serveStatic(response, { root: options.rendererDir, urlPath: url.pathname, headers });
+  };
+
+  const server = createServer(handleRequest);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+  const handler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    createContext: ({ res }) => ({
+      services: options.services,
+      transportReady: () => flushed(res),
+    }),
+    // No ping/pong: on loopback a closed tab closes its TCP connection at once, and a page whose
+    // main thread is busy for a while must not be cut off (the client would then subscribe
+    // again and a generation would be sent twice).
+    keepAlive: { enabled: false },
+  });
+
+  server.on('upgrade', (request, socket, head) => {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path !== API_WS_PATH) return refuseUpgrade(socket, 404);
+    const verdict = verifyRequest(request, expected());
+    if (!verdict.ok) return refuseUpgrade(socket, verdict.status);
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  headers = securityHeaders(port);
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${options.token}`,
+    port,
+    async close() {
+      handler.broadcastReconnectNotification();
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

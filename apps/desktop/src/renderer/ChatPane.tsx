@@ -1,0 +1,94 @@
+import {
+  ChatView,
+  computeContextBudget,
+  type ChatSummary,
+  type MessageActions,
+} from '@codeface/ui';
+import { useMemo, type Ref } from 'react';
+import { useSlice, useStores } from './stores/context';
+import { showError } from './stores/toasts';
+
+/** Tokens kept free for the answer when judging whether older turns still fit. */
+const REPLY_RESERVE_TOKENS = 1024;
+const DEFAULT_CONTEXT_TOKENS = 4096;
+
+type ChatPaneProps = { chat: ChatSummary; composerRef: Ref<HTMLTextAreaElement> };
+
+/**
+ * The open chat, wired to the conversation store. It is the only component that follows the
+ * streaming messages, so a streaming answer re-renders this pane and nothing around it.
+ */
+export function ChatPane({ chat, composerRef }: ChatPaneProps) {
+  const stores = useStores();
+  const messages = useSlice(stores.conversation, (s) => s.messages);
+  const stream = useSlice(stores.conversation, (s) => s.stream);
+  const errors = useSlice(stores.conversation, (s) => s.errors);
+  const focusMessageId = useSlice(stores.conversation, (s) => s.focusMessageId);
+  const omittedMessages = useSlice(stores.conversation, (s) => s.omittedMessages);
+  const engine = useSlice(stores.models, (s) => s.engine);
+  const modelsLoaded = useSlice(stores.models, (s) => s.loaded);
+  const settings = useSlice(stores.settings, (s) => s.settings);
+  const presets = useSlice(stores.settings, (s) => s.presets);
+
+  const actions = useMemo<MessageActions>(
+    () => ({
+      stepBranch: (messageId, step) =>
+        void stores.conversation.getState().switchBranch(messageId, step),
+      regenerate: (messageId) =>
+        stores.conversation.getState().generate({ kind: 'regenerate', messageId }),
+      editAndResend: (messageId, content) =>
+        stores.conversation.getState().generate({ kind: 'edit', messageId, content }),
+      copy: (text) => {
+        navigator.clipboard
+          .writeText(text)
+          .catch(() => showError('Could not copy to the clipboard.'));
+      },
+    }),
+    [stores],
+  );
+
+  const presetPrompt = presets.find((p) => p.id === chat.presetId)?.systemPrompt ?? '';
+  const windowTokens = engine?.contextSize ?? settings?.contextSize ?? DEFAULT_CONTEXT_TOKENS;
+  const estimate = computeContextBudget({
+    turns: messages,
+    systemPrompt: chat.systemPrompt ?? presetPrompt,
+    windowTokens,
+    replyReserve: Math.min(REPLY_RESERVE_TOKENS, Math.floor(windowTokens / 4)),
+  });
+  // The estimate warns before sending; the engine's own count of the last turn wins after.
+  const budget = { ...estimate, droppedTurns: Math.max(estimate.droppedTurns, omittedMessages) };
+
+  const noModel = modelsLoaded && engine?.loadedModel == null;
+  return (
+    <ChatView
+      chat={chat}
+      messages={messages}
+      errors={errors}
+      streaming={stream?.chatId === chat.id}
+      budget={budget}
+      presets={presets}
+      actions={actions}
+      blockedReason={
+        noModel
+          ? 'Load a model first: open Models and pick one.'
+          : stream && stream.chatId !== chat.id
+            ? 'An answer is still being written in another chat; wait for it or stop it there.'
+            : null
+      }
+      focusMessageId={focusMessageId}
+      composerRef={composerRef}
+      onSend={(content) =>
+        stores.conversation.getState().generate({ kind: 'send', chatId: chat.id, content })
+      }
+      onStop={() => stores.conversation.getState().stop()}
+      onPresetChange={(presetId) =>
+        void stores.chats.getState().update({ chatId: chat.id, presetId })
+      }
+      onSaveSystemPrompt={(prompt) =>
+        void stores.chats
+          .getState()
+          .update({ chatId: chat.id, systemPrompt: prompt === '' ? null : prompt })
+      }
+    />
+  );
+}

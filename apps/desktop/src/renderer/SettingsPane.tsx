@@ -1,0 +1,33 @@
+import { SettingsScreen } from '@codeface/ui/settings';
+import { useSlice, useStores } from './stores/context';
+
+type SettingsPaneProps = {
+  onExport: (format: 'markdown' | 'json') => void;
+  onImport: (file: File) => void;
+};
+
+/** The settings screen wired to its store; a chunk of its own. */
+export default function SettingsPane({ onExport, onImport }: SettingsPaneProps) {
+  const { settings } = useStores();
+  const state = useSlice(settings, (s) => s);
+  if (!state.settings) return <div className="cf-pad cf-muted">Loading settings…</div>;
+  return (
+    <SettingsScreen
+      theme={state.settings.theme}
+      params={{
+        temperature: state.settings.temperature,
+        contextSize: state.settings.contextSize,
+        gpuLayers: state.settings.gpuLayers,
+      }}
+      presets={state.presets}
+      dataFolder={state.dataDir}
+      actions={{
+        setTheme: (theme) => void state.setTheme(theme),
+        saveParams: state.saveParams,
+        savePreset: state.savePreset,
+        exportChats: onExport,
+        importChats: onImport,
+      }}
+    />
+  );
+}

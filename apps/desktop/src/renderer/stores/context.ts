@@ -1,0 +1,43 @@
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import type { StoreApi } from 'zustand/vanilla';
+import type { Api } from '../client/api';
+import { createChatsStore } from './chats';
+import { createConversationStore } from './conversation';
+import { createModelsStore } from './models';
+import { createIndexStore, createSearchStore } from './search';
+import { createSettingsStore } from './settings';
+
+export function createStores(api: Api) {
+  const chats = createChatsStore(api);
+  const index = createIndexStore(api);
+  const semantic = (): boolean => index.getState().status?.available === true;
+  return {
+    api,
+    chats,
+    conversation: createConversationStore(api, {
+      onTurnStarted: () => void chats.getState().refresh(),
+    }),
+    models: createModelsStore(api),
+    settings: createSettingsStore(api),
+    index,
+    search: createSearchStore(api, { semantic }),
+    /** The command palette searches on its own, leaving the sidebar's query alone. */
+    paletteSearch: createSearchStore(api, { semantic }),
+  };
+}
+
+export type Stores = ReturnType<typeof createStores>;
+
+export const StoresContext = createContext<Stores | null>(null);
+
+export function useStores(): Stores {
+  const stores = useContext(StoresContext);
+  if (!stores) throw new Error('useStores needs a StoresContext provider');
+  return stores;
+}
+
+/** A slice of one store, re-rendering only when that slice changes. */
+export function useSlice<S, T>(store: StoreApi<S>, select: (state: S) => T): T {
+  return useStore(store, select);
+}

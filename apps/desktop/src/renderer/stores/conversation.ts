@@ -1,0 +1,268 @@
+import {
+  animationFrames,
+  createFrameBatcher,
+  type BranchMessage,
+  type FrameBatcher,
+  type FrameScheduler,
+} from '@codeface/ui';
+import { createStore } from 'zustand/vanilla';
+import type { GenerateInput, GenerationEvent } from '../../api';
+import { messageOf, type Api } from '../client/api';
+import { showError } from './toasts';
+
+type Stream = {
+  chatId: string;
+  messageId: string | null;
+  stop: () => void;
+  /** Set once Stop was pressed, until the partial answer is saved. */
+  stopping: boolean;
+};
+
+export type ConversationState = {
+  chatId: string | null;
+  messages: BranchMessage[];
+  loading: boolean;
+  stream: Stream | null;
+  /** Errors of failed answers, by message id, shown under the message. */
+  errors: Record<string, string>;
+  focusMessageId: string | null;
+  /** The prompt tokens of the last answer, as the engine counted them. */
+  lastPromptTokens: number | null;
+  /** Older messages the last turn left out to fit the model's context window. */
+  omittedMessages: number;
+  load: (chatId: string | null) => Promise<void>;
+  generate: (input: GenerateInput) => void;
+  stop: () => void;
+  switchBranch: (messageId: string, step: -1 | 1) => Promise<void>;
+  /** Makes `messageId`'s branch active and scrolls to it (a search hit). */
+  reveal: (chatId: string, messageId: string) => Promise<void>;
+};
+
+/** Replaces the last message if it is `id` (the streaming answer is always last). */
+function patchLast(
+  messages: BranchMessage[],
+  id: string,
+  patch: (m: BranchMessage) => BranchMessage,
+): BranchMessage[] {
+  const last = messages[messages.length - 1];
+  if (!last || last.id !== id) return messages;
+  return [...messages.slice(0, -1), patch(last)];
+}
+
+export function createConversationStore(
+  api: Api,
+  options: {
+    scheduler?: FrameScheduler;
+    /** Told when a turn starts: the server may have titled the chat from its first question. */
+    onTurnStarted?: (chatId: string) => void;
+  } = {},
+) {
+  const scheduler = options.scheduler ?? animationFrames;
+  let batcher: FrameBatcher<string> | null = null;
+
+  const store = createStore<ConversationState>()((set, get) => {
+    const reloadBranch = async (chatId: string): Promise<void> => {
+      try {
+        const messages = await api.messages.branch.query({ chatId });
+        if (get().chatId === chatId && !get().stream) set({ messages });
+      } catch (error) {
+        showError(messageOf(error));
+      }
+    };
+
+    const onEvent = (chatId: string, event: GenerationEvent): void => {
+      if (get().chatId !== chatId) return;
+      switch (event.type) {
+        case 'started': {
+          const { userMessage, assistantMessage, omittedMessages } = event;
+          const parentId = assistantMessage.parentId;
+          const messages = get().messages;
+          // Keep the branch up to the new answer's parent, then the new turn.
+          const cut = messages.findIndex((m) => m.id === (userMessage?.parentId ?? parentId));
+          const kept =
+            userMessage && userMessage.parentId === null ? [] : messages.slice(0, cut + 1);
+          const turn: BranchMessage[] = [];
+          if (userMessage)
+            turn.push({ ...userMessage, siblingIds: [userMessage.id], siblingIndex: 0 });
+          turn.push({ ...assistantMessage, siblingIds: [assistantMessage.id], siblingIndex: 0 });
+          const stream = get().stream;
+          set({
+            messages: [...kept, ...turn],
+            stream: stream && { ...stream, messageId: assistantMessage.id },
+            focusMessageId: null,
+            omittedMessages,
+          });
+          if (userMessage?.parentId === null) options.onTurnStarted?.(chatId);
+          return;
+        }
+        case 'delta':
+          batcher?.push(event.text);
+          return;
+        case 'done': {
+          batcher?.flushNow();
+          set({
+            messages: patchLast(get().messages, event.messageId, (m) => ({
+              ...m,
+              status: 'done',
+              tokens: event.tokens,
+              ttftMs: event.ttftMs,
+              tokensPerSecond: event.tokensPerSecond,
+            })),
+            lastPromptTokens: event.promptTokens,
+          });
+          return;
+        }
+        case 'error': {
+          batcher?.flushNow();
+          const id = event.messageId;
+          if (id) {
+            set({
+              messages: patchLast(get().messages, id, (m) => ({ ...m, status: 'error' })),
+              errors: { ...get().errors, [id]: event.message },
+            });
+          } else {
+            showError(event.message);
+          }
+          return;
+        }
+      }
+    };
+
+    /**
+     * Ends a stream. The database is the source of truth: the branch is read back (final text,
+     * status, sibling counts) and the stream is closed in the same update, so "idle" on screen
+     * always shows what was saved.
+     */
+    const finish = (chatId: string): void => {
+      batcher?.flushNow();
+      batcher?.dispose();
+      batcher = null;
+      api.messages.branch.query({ chatId }).then(
+        (messages) => {
+          if (get().chatId === chatId) set({ messages, stream: null });
+          else set({ stream: null });
+        },
+        (error: unknown) => {
+          set({ stream: null });
+          showError(messageOf(error));
+        },
+      );
+    };
+
+    return {
+      chatId: null,
+      messages: [],
+      loading: false,
+      stream: null,
+      errors: {},
+      focusMessageId: null,
+      lastPromptTokens: null,
+      omittedMessages: 0,
+
+      async load(chatId) {
+        if (get().chatId === chatId) return;
+        set({
+          chatId,
+          messages: [],
+          errors: {},
+          focusMessageId: null,
+          lastPromptTokens: null,
+          omittedMessages: 0,
+        });
+        if (chatId === null) return;
+        set({ loading: true });
+        try {
+          const messages = await api.messages.branch.query({ chatId });
+          if (get().chatId === chatId) set({ messages });
+        } catch (error) {
+          showError(messageOf(error));
+        } finally {
+          if (get().chatId === chatId) set({ loading: false });
+        }
+      },
+
+      generate(input) {
+        const chatId = get().chatId;
+        if (!chatId || get().stream) return;
+        batcher = createFrameBatcher<string>({
+          scheduler,
+          // Every delta of a frame lands in one state update: one render per frame at most.
+          flush: (texts) => {
+            const id = get().stream?.messageId;
+            if (!id) return;
+            const text = texts.join('');
+            set({
+              messages: patchLast(get().messages, id, (m) => ({ ...m, content: m.content + text })),
+            });
+          },
+        });
+        const subscription = api.messages.generate.subscribe(input, {
+          onData: (event) => onEvent(chatId, event),
+          onError: (error) => {
+            showError(messageOf(error));
+            finish(chatId);
+          },
+          onComplete: () => finish(chatId),
+        });
+        set({
+          stream: {
+            chatId,
+            messageId: null,
+            stop: () => subscription.unsubscribe(),
+            stopping: false,
+          },
+          errors: {},
+        });
+      },
+
+      stop() {
+        const stream = get().stream;
+        if (!stream || stream.stopping) return;
+        const { messageId, chatId } = stream;
+        set({ stream: { ...stream, stopping: true } });
+        stream.stop();
+        // The stream stays open until `messages.stop` has saved the partial answer as
+        // interrupted, so nothing new starts while the old answer is still being finalised.
+        const stopped = messageId
+          ? api.messages.stop.mutate({ messageId }).then(
+              () => undefined,
+              (error: unknown) => showError(messageOf(error)),
+            )
+          : Promise.resolve();
+        void stopped.then(() => {
+          if (get().stream?.chatId === chatId) finish(chatId);
+          else void reloadBranch(chatId);
+        });
+      },
+
+      async switchBranch(messageId, step) {
+        const message = get().messages.find((m) => m.id === messageId);
+        const target = message?.siblingIds[message.siblingIndex + step];
+        if (!target || get().stream) return;
+        try {
+          set({ messages: await api.messages.switchBranch.mutate({ messageId: target }) });
+        } catch (error) {
+          showError(messageOf(error));
+        }
+      },
+
+      async reveal(chatId, messageId) {
+        if (get().stream) get().stop();
+        set({ chatId, loading: true, errors: {} });
+        try {
+          // The hit's branch becomes the active one, as if the person had switched to it; below
+          // the hit the newest answers show.
+          const messages = await api.messages.switchBranch.mutate({ messageId });
+          set({ messages, focusMessageId: messageId });
+        } catch (error) {
+          showError(messageOf(error));
+        } finally {
+          set({ loading: false });
+        }
+      },
+    };
+  });
+  return store;
+}
+
+export type ConversationStore = ReturnType<typeof createConversationStore>;

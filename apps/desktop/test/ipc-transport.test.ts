@@ -1,0 +1,94 @@
+import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppRouter } from '../src/api';
+import { createIpcWebSocketClass } from '../src/api/ipc/ipc-client-socket';
+import type { IpcBridge, IpcFrame } from '../src/api/ipc/protocol';
+import { createIpcServer } from '../src/api/ipc/ipc-server';
+import { generate, waitFor } from './support/collect';
+import { removeTestHost, startTestHost } from './support/test-host';
+import type { TestHost } from './support/test-host';
+
+/**
+ * The Electron transport without Electron: the renderer's socket class and the main side's
+ * server joined by an in-memory channel that copies frames the way IPC does.
+ */
+function connectOverIpc(host: TestHost) {
+  const server = createIpcServer({ createContext: () => ({ services: host.runtime.services }) });
+  const listeners = new Set<(frame: IpcFrame) => void>();
+  const peer = {
+    id: 'window-1/frame-1',
+    send: (frame: IpcFrame) => {
+      const copy = structuredClone(frame);
+      setImmediate(() => listeners.forEach((listener) => listener(copy)));
+    },
+  };
+  const bridge: IpcBridge = {
+    send: (frame) => {
+      const copy = structuredClone(frame);
+      setImmediate(() => server.receive(peer, copy));
+    },
+    onMessage: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const wsClient = createWSClient({
+    url: 'ipc://codeface',
+    WebSocket: createIpcWebSocketClass(bridge),
+  });
+  const api = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
+  return { api, server, peer, close: () => wsClient.close() };
+}
+
+describe('Electron IPC transport (no Electron needed)', () => {
+  let host: TestHost;
+  beforeAll(async () => {
+    host = await startTestHost({ maxAnswerTokens: 4096 });
+  }, 60_000);
+  afterAll(async () => {
+    await removeTestHost(host);
+  });
+
+  it('runs queries, mutations and typed errors over the channel', async () => {
+    const ipc = connectOverIpc(host);
+    try {
+      const chat = await ipc.api.chats.create.mutate({ title: 'Over IPC' });
+      expect((await ipc.api.chats.list.query()).map((candidate) => candidate.id)).toContain(
+        chat.id,
+      );
+      await expect(ipc.api.chats.get.query({ chatId: 'missing' })).rejects.toThrow(
+        'That chat no longer exists.',
+      );
+    } finally {
+      await ipc.close();
+    }
+  });
+
+  it('ignores frames that do not match the protocol', async () => {
+    const ipc = connectOverIpc(host);
+    try {
+      ipc.server.receive(ipc.peer, { type: 'message', connection: -1, data: 'x' });
+      ipc.server.receive(ipc.peer, 'not a frame');
+      expect(await ipc.api.platform.info.query()).toMatchObject({ kind: 'web' });
+    } finally {
+      await ipc.close();
+    }
+  });
+
+  it('streams a generation, and a window that goes away stops it', async () => {
+    const ipc = connectOverIpc(host);
+    const model = await ipc.api.models.import.mutate({ path: host.modelPath });
+    await ipc.api.models.load.mutate({ modelId: model.id });
+    const chat = await ipc.api.chats.create.mutate({});
+    const run = generate(ipc.api, { kind: 'send', chatId: chat.id, content: 'stream over ipc' });
+    await run.firstDelta;
+    expect(run.events[0]?.type).toBe('started');
+    ipc.server.dropPeer(ipc.peer.id);
+    const messages = await waitFor(
+      () => Promise.resolve(host.runtime.services.chats.branch(chat.id)),
+      (branch) => branch[1]?.status !== 'streaming',
+    );
+    expect(messages[1]?.status).toBe('interrupted');
+    await ipc.close();
+  }, 60_000);
+});

@@ -1,0 +1,96 @@
+import { ensureTinyEmbeddingModel } from '@codeface/inference/fixtures';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generate, waitFor } from './support/collect';
+import { startLoadedHost, stopLoadedHost } from './support/test-host';
+import type { TestClient, TestHost } from './support/test-host';
+
+const conversation = (chatId: string, texts: string[]) =>
+  JSON.stringify({
+    format: 'codeface.chats',
+    version: 1,
+    exportedAt: 0,
+    chats: [
+      {
+        chat: {
+          id: chatId,
+          title: 'Semantic',
+          model: null,
+          presetId: null,
+          systemPrompt: null,
+          source: 'chat',
+          pinned: false,
+          archived: false,
+          createdAt: 0,
+          updatedAt: 0,
+        },
+        messages: texts.map((content, index) => ({
+          id: `m${index}`,
+          chatId,
+          parentId: index === 0 ? null : `m${index - 1}`,
+          role: index % 2 === 0 ? 'user' : 'assistant',
+          content,
+          status: 'done',
+          model: null,
+          tokens: null,
+          ttftMs: null,
+          tokensPerSecond: null,
+          createdAt: index,
+        })),
+      },
+    ],
+  });
+
+describe('semantic search with the generated embedding model', () => {
+  let host: TestHost;
+  let client: TestClient;
+
+  beforeAll(async () => {
+    ({ host, client } = await startLoadedHost({
+      embeddingModel: await ensureTinyEmbeddingModel(),
+      maxAnswerTokens: 4096,
+    }));
+  }, 60_000);
+  afterAll(() => stopLoadedHost({ host, client }));
+
+  it('embeds messages in the background and finds them by hybrid search', async () => {
+    expect((await client.api.search.indexStatus.query()).available).toBe(true);
+    await client.api.chats.import.mutate({
+      content: conversation('s1', [
+        'function parse return const let',
+        'import export class def self print',
+        'while for if else var',
+      ]),
+    });
+    const status = await waitFor(
+      () => client.api.search.indexStatus.query(),
+      (current) => current.pending === 0 && current.state === 'idle',
+    );
+    expect(status.indexedThisRun).toBeGreaterThanOrEqual(3);
+    expect(status.error).toBeNull();
+
+    const hits = await client.api.search.semantic.query({ query: 'import export class def' });
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits.some((hit) => hit.matchedBy.includes('semantic'))).toBe(true);
+    // A text match found both ways ranks first.
+    expect(hits[0]?.matchedBy).toEqual(expect.arrayContaining(['text', 'semantic']));
+  }, 60_000);
+
+  it('pauses indexing while the model generates', async () => {
+    const chat = await client.api.chats.create.mutate({});
+    const run = generate(client.api, {
+      kind: 'send',
+      chatId: chat.id,
+      content: 'a long answer please',
+    });
+    await run.firstDelta;
+    expect((await client.api.search.indexStatus.query()).state).toBe('paused');
+    await client.api.messages.stop.mutate({
+      messageId: run.events[0]?.type === 'started' ? run.events[0].assistantMessage.id : '',
+    });
+    const after = await waitFor(
+      () => client.api.search.indexStatus.query(),
+      (current) => current.state === 'idle' && current.pending === 0,
+    );
+    expect(after.state).toBe('idle');
+  }, 60_000);
+});

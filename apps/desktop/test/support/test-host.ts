@@ -1,0 +1,102 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
+import type { TRPCClient } from '@trpc/client';
+import { ensureTinyModel } from '@codeface/inference/fixtures';
+import WebSocket from 'ws';
+import type { AppRouter } from '../../src/api';
+import { serve } from '../../src/host/serve';
+import type { RunningHost } from '../../src/host/serve';
+
+export type TestHost = RunningHost & {
+  dataDir: string;
+  rendererDir: string;
+  token: string;
+  origin: string;
+  modelPath: string;
+};
+
+/** A web host on a fresh data folder, the tiny model on one CPU thread, a stub page. */
+export async function startTestHost(
+  options: {
+    dataDir?: string;
+    maxAnswerTokens?: number;
+    huggingFaceEndpoint?: string;
+    embeddingModel?: { localModelPath: string; modelId: string };
+  } = {},
+): Promise<TestHost> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'codeface-host-')));
+  const rendererDir = await mkdtemp(join(tmpdir(), 'codeface-renderer-'));
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>CodeFace</title>');
+  const modelPath = await ensureTinyModel();
+  const host = await serve({
+    dataDir,
+    rendererDir,
+    port: 0,
+    gpu: false,
+    threads: 1,
+    maxAnswerTokens: options.maxAnswerTokens ?? 48,
+    // Never scan the machine's own model folders in tests.
+    discoveryRoots: { lmStudio: [join(dataDir, 'lm-studio')], ollama: [], huggingFace: [] },
+    huggingFaceEndpoint: options.huggingFaceEndpoint,
+    embeddingModel: options.embeddingModel,
+  });
+  const token = new URL(host.url).searchParams.get('token') ?? '';
+  return {
+    ...host,
+    dataDir,
+    rendererDir,
+    token,
+    origin: `http://127.0.0.1:${host.port}`,
+    modelPath,
+  };
+}
+
+export async function removeTestHost(host: TestHost): Promise<void> {
+  await host.close();
+  await rm(host.rendererDir, { recursive: true, force: true });
+  await rm(host.dataDir, { recursive: true, force: true });
+}
+
+export type TestClient = { api: TRPCClient<AppRouter>; close(): Promise<void> };
+
+/** A real tRPC client over a real WebSocket, sending the given Origin like a browser would. */
+export function connectClient(
+  host: Pick<TestHost, 'port' | 'token' | 'origin'>,
+  options: { origin?: string; token?: string } = {},
+): TestClient {
+  const origin = options.origin ?? host.origin;
+  class BrowserLikeWebSocket extends WebSocket {
+    constructor(url: string) {
+      super(url, { origin });
+    }
+  }
+  const wsClient = createWSClient({
+    url: `ws://127.0.0.1:${host.port}/trpc?token=${options.token ?? host.token}`,
+    WebSocket: BrowserLikeWebSocket as unknown as typeof globalThis.WebSocket,
+    retryDelayMs: () => 50,
+  });
+  return {
+    api: createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] }),
+    close: () => wsClient.close(),
+  };
+}
+
+export type LoadedHost = { host: TestHost; client: TestClient };
+
+/** A test host with the tiny model imported and loaded, and a client connected to it. */
+export async function startLoadedHost(
+  options: Parameters<typeof startTestHost>[0] = {},
+): Promise<LoadedHost> {
+  const host = await startTestHost(options);
+  const client = connectClient(host);
+  const model = await client.api.models.import.mutate({ path: host.modelPath });
+  await client.api.models.load.mutate({ modelId: model.id });
+  return { host, client };
+}
+
+export async function stopLoadedHost({ host, client }: LoadedHost): Promise<void> {
+  await client.close();
+  await removeTestHost(host);
+}

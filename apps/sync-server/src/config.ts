@@ -1,0 +1,70 @@
+import { DEFAULT_SYNC_LIMITS } from '@codeface/sync/protocol';
+import { z } from 'zod';
+
+/**
+ * Argon2id cost of account passwords (@node-rs/argon2). The defaults are OWASP's recommended
+ * minimum for Argon2id: 19 MiB of memory, 2 passes, 1 lane (about 20-40 ms per hash here).
+ */
+export const passwordHashingSchema = z.object({
+  memoryCost: z.number().int().min(8).default(19_456),
+  timeCost: z.number().int().min(1).default(2),
+  parallelism: z.number().int().min(1).default(1),
+});
+export type PasswordHashing = z.infer<typeof passwordHashingSchema>;
+
+export const syncLimitsSchema = z.object({
+  maxChangeBytes: z.number().int().min(1).default(DEFAULT_SYNC_LIMITS.maxChangeBytes),
+  maxBatchChanges: z.number().int().min(1).default(DEFAULT_SYNC_LIMITS.maxBatchChanges),
+  maxUserBytes: z.number().int().min(1).default(DEFAULT_SYNC_LIMITS.maxUserBytes),
+  maxPullChanges: z.number().int().min(1).default(DEFAULT_SYNC_LIMITS.maxPullChanges),
+});
+export type SyncLimits = z.infer<typeof syncLimitsSchema>;
+
+export const rateLimitsSchema = z.object({
+  /** Requests per IP address per window. */
+  perIp: z.number().int().min(1).default(600),
+  /** Requests per account (or per email on sign-in) per window. */
+  perAccount: z.number().int().min(1).default(300),
+  windowMs: z.number().int().min(1).default(60_000),
+});
+export type RateLimits = z.infer<typeof rateLimitsSchema>;
+
+/** Everything a server instance needs; `env.ts` builds it from the environment. */
+export const serverConfigSchema = z.object({
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65_535).default(8787),
+  dataDir: z.string().optional(),
+  databaseUrl: z.string().optional(),
+  redisUrl: z.string().optional(),
+  /** Origins allowed by CORS; none means no cross-origin browser access at all. */
+  corsOrigins: z.array(z.string()).default([]),
+  /** HMAC key of access tokens, at least 32 bytes; instances behind one balancer share it. */
+  tokenSecret: z.string().min(32),
+  accessTokenTtlMs: z
+    .number()
+    .int()
+    .min(1)
+    .default(15 * 60_000),
+  refreshTokenTtlMs: z
+    .number()
+    .int()
+    .min(1)
+    .default(60 * 24 * 60 * 60_000),
+  passwordHashing: passwordHashingSchema.default(passwordHashingSchema.parse({})),
+  limits: syncLimitsSchema.default(syncLimitsSchema.parse({})),
+  rateLimits: rateLimitsSchema.default(rateLimitsSchema.parse({})),
+  /** Largest HTTP body; a full push batch base64url-encoded fits with room to spare. */
+  bodyLimitBytes: z.number().int().min(1024).optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  sentryDsn: z.string().optional(),
+  trustProxy: z.boolean().default(false),
+});
+export type ServerConfig = z.infer<typeof serverConfigSchema>;
+export type ServerConfigInput = z.input<typeof serverConfigSchema>;
+
+export function bodyLimitOf(config: ServerConfig): number {
+  return (
+    config.bodyLimitBytes ??
+    Math.ceil(config.limits.maxChangeBytes * 1.4 + 256) * config.limits.maxBatchChanges + 64 * 1024
+  );
+}

@@ -1,0 +1,41 @@
+import {
+  changePasswordInputSchema,
+  deleteAccountInputSchema,
+  refreshInputSchema,
+  signInInputSchema,
+  signUpInputSchema,
+} from '@codeface/sync/protocol';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { authedProcedure, publicProcedure } from './trpc';
+
+export const accountRouter = {
+  signUp: publicProcedure
+    .input(signUpInputSchema)
+    .mutation(({ ctx, input }) => ctx.services.accounts.signUp(input)),
+  signIn: publicProcedure
+    .input(signInInputSchema)
+    .mutation(({ ctx, input }) => ctx.services.accounts.signIn(input)),
+  refresh: publicProcedure
+    .input(refreshInputSchema)
+    .mutation(({ ctx, input }) => ctx.services.accounts.refresh(input.refreshToken)),
+  signOut: authedProcedure.input(z.strictObject({}).optional()).mutation(async ({ ctx }) => {
+    await ctx.services.accounts.signOut(ctx.caller);
+    return { ok: true as const };
+  }),
+  changePassword: authedProcedure
+    .input(changePasswordInputSchema)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.accounts.changePassword(ctx.caller, input);
+      return { ok: true as const };
+    }),
+  deleteAccount: authedProcedure
+    .input(deleteAccountInputSchema)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.accounts.deleteAccount(ctx.caller, input);
+      return { ok: true as const };
+    }),
+  wrappedDataKey: authedProcedure.input(z.strictObject({}).optional()).query(async ({ ctx }) => ({
+    wrappedDataKey: await ctx.services.accounts.wrappedDataKey(ctx.caller),
+  })),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SyncServer } from '../src/server';
+import type { AppRouter } from '../src/trpc/app-router';
+import { openTestBackend, type TestBackend } from './support/backend';
+import { httpClient, signUp, startServer, statusOf } from './support/harness';
+
+let backend: TestBackend;
+let server: SyncServer;
+
+beforeAll(async () => {
+  backend = await openTestBackend();
+  server = await startServer(backend, {
+    config: { corsOrigins: ['https://app.codeface.test'] },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+  await backend?.close();
+});
+
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+describe('rate limits', () => {
+  it('answers 429 naming the limit once an IP address goes over it, and counts per IP', async () => {
+    const limited = await startServer(backend, {
+      config: { rateLimits: { perIp: 5, perAccount: 1000, windowMs: 60_000 } },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        statuses.push((await fetch(`${limited.url}/trpc/meta.info`)).status);
+      }
+      expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+      const refused = await fetch(`${limited.url}/trpc/meta.info`);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(await refused.json()).toMatchObject({
+        error: { data: { reason: 'rate-limited', limit: 'perIp' } },
+      });
+      // Probes are never limited, so an orchestrator never kills a busy instance.
+      expect((await fetch(`${limited.url}/healthz`)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('limits sign-in attempts per account whatever the address', async () => {
+    const limited = await startServer(backend, {
+      config: { rateLimits: { perIp: 1000, perAccount: 3, windowMs: 60_000 } },
+    });
+    try {
+      const email = `victim-${randomUUID()}@example.test`;
+      const attempt = () =>
+        statusOf(
+          httpClient(limited).account.signIn.mutate({ email, password: 'guess', deviceName: 'x' }),
+        );
+      expect([await attempt(), await attempt(), await attempt()]).toEqual([401, 401, 401]);
+      expect(await attempt()).toBe(429);
+      // Another account is not affected.
+      expect(
+        await statusOf(
+          httpClient(limited).account.signIn.mutate({
+            email: `other-${randomUUID()}@example.test`,
+            password: 'guess',
+            deviceName: 'x',
+          }),
+        ),
+      ).toBe(401);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('ways around the limits', () => {
+  it('refuses batched HTTP calls, so each call counts against the limits', async () => {
+    const response = await fetch(`${server.url}/trpc/account.signIn,account.signIn?batch=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        0: { email: 'a@example.test', password: 'guess-1', deviceName: 'x' },
+        1: { email: 'a@example.test', password: 'guess-2', deviceName: 'x' },
+      }),
+    });
+    const body = await response.text();
+    expect(response.status, body).toBe(400);
+    expect(body).toMatch(/batch/i);
+    expect(body).not.toContain('invalid-credentials');
+  });
+
+  it('serves only subscriptions over WebSocket, never a sign-in', async () => {
+    const wsClient = createWSClient({
+      url: `${server.url.replace('http', 'ws')}/trpc`,
+      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    });
+    const overSocket = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
+    try {
+      const error = await overSocket.account.signIn
+        .mutate({ email: 'a@example.test', password: 'guess', deviceName: 'x' })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ data: { code: 'METHOD_NOT_SUPPORTED' } });
+    } finally {
+      await wsClient.close();
+    }
+  });
+});
+
+describe('CORS and headers', () => {
+  it('refuses a request from an origin not configured', async () => {
+    const refused = await fetch(`${server.url}/trpc/meta.info`, {
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(`${server.url}/trpc/sync.push`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+      },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('allows the configured origin', async () => {
+    const preflight = await fetch(`${server.url}/trpc/sync.push`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.codeface.test',
+        'access-control-request-method': 'POST',
+      },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.codeface.test');
+  });
+
+  it('sends security headers and a request id', async () => {
+    const response = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'abc-1' } });
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('strict-transport-security')).toContain('max-age');
+    expect(response.headers.get('x-request-id')).toBe('abc-1');
+  });
+});
+
+describe('validation and errors', () => {
+  it('names the invalid field and never sends a stack trace', async () => {
+    const response = await post('/trpc/sync.push', { changes: [{ id: '', deviceId: 'd' }] });
+    const body = await response.text();
+    expect(response.status).toBe(401);
+    const { session } = await signUp(server);
+    const authed = await post(
+      '/trpc/sync.push',
+      { changes: [{ id: 'a b', deviceId: 'd', ciphertext: 7 }] },
+      { authorization: `Bearer ${session.accessToken}` },
+    );
+    const json = (await authed.json()) as {
+      error: { message: string; data: { fields: string[] } };
+    };
+    expect(authed.status).toBe(400);
+    expect(json.error.data.fields).toEqual(['changes.0.id', 'changes.0.ciphertext']);
+    expect(json.error.message).toContain('changes.0.ciphertext');
+    expect(body + JSON.stringify(json)).not.toMatch(/stack|node_modules|at .*\.ts/);
+  });
+
+  it('answers malformed JSON, unknown procedures and oversized bodies with 4xx', async () => {
+    expect((await post('/trpc/account.signIn', '{"email":')).status).toBe(400);
+    expect((await post('/trpc/nope.nothing', {})).status).toBe(404);
+    expect((await fetch(`${server.url}/nowhere`)).status).toBe(404);
+    const huge = await post('/trpc/account.signIn', { email: 'x'.repeat(80 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+  });
+
+  it('refuses another protocol version with 400', async () => {
+    const response = await fetch(`${server.url}/trpc/meta.info`, {
+      headers: { 'x-codeface-sync-protocol': '999' },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: { data: { reason: 'protocol-version' } },
+    });
+  });
+});
+
+describe('operations endpoints', () => {
+  it('reports health, readiness and metrics', async () => {
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true });
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      ok: true,
+      checks: [
+        { name: 'database', ok: true },
+        { name: 'bus', ok: true },
+      ],
+    });
+    await statusOf(
+      httpClient(server).account.signIn.mutate({ email: 'a@b.co', password: 'x', deviceName: 'x' }),
+    );
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('codeface_sync_http_request_duration_seconds_bucket');
+    expect(metrics).toContain('route="trpc:account.signIn"');
+    expect(metrics).toMatch(
+      /codeface_sync_auth_failures_total\{reason="invalid-credentials"\} [1-9]/,
+    );
+    expect(metrics).toContain('codeface_sync_websocket_connections');
+  });
+
+  it('is not ready when the database is gone', async () => {
+    const lonely = await startServer(backend, {});
+    const original = lonely.db.ping;
+    lonely.db.ping = async () => {
+      throw new Error('connection refused');
+    };
+    try {
+      const ready = await fetch(`${lonely.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({
+        ok: false,
+        checks: [{ name: 'database', ok: false }, { name: 'bus' }],
+      });
+    } finally {
+      lonely.db.ping = original;
+      await lonely.close();
+    }
+  });
+});

@@ -1,0 +1,64 @@
+import type { Database, Statement } from 'better-sqlite3-multiple-ciphers';
+import type { HybridLogicalClock } from './hlc';
+import type { ChangeEntity } from './schemas';
+
+/** What every repository shares: the connection, the clock, and the change log writer. */
+export type StoreContext = {
+  db: Database;
+  clock: HybridLogicalClock;
+  deviceId: string;
+  now: () => number;
+  newId: () => string;
+  recordChange: (change: RecordedChange) => void;
+};
+
+export type RecordedChange = {
+  entity: ChangeEntity;
+  entityId: string;
+  op: 'put' | 'delete';
+  fields: Record<string, unknown>;
+};
+
+/**
+ * Builds the change log writer. Callers run it inside the same transaction as the row it
+ * describes, so that a change is never logged without its row, nor a row written without its
+ * change.
+ */
+export function changeRecorder(
+  db: Database,
+  stamp: { clock: HybridLogicalClock; deviceId: string; newId: () => string },
+): (change: RecordedChange) => void {
+  const insert: Statement = db.prepare(
+    `INSERT INTO changes (id, entity, entity_id, op, hlc, device_id, fields)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return (change) => {
+    if (!db.inTransaction) {
+      throw new Error('A change must be recorded inside the transaction that writes its row.');
+    }
+    insert.run(
+      stamp.newId(),
+      change.entity,
+      change.entityId,
+      change.op,
+      stamp.clock.send(),
+      stamp.deviceId,
+      JSON.stringify(change.fields),
+    );
+  };
+}
+
+/**
+ * Wraps a mutation in a write transaction that takes the write lock when it begins
+ * (`BEGIN IMMEDIATE`). A deferred transaction reads first and upgrades later; if another
+ * connection (the sync engine's, another process) wrote in between, the upgrade fails with
+ * SQLITE_BUSY at once instead of waiting. Called inside another transaction it nests as a
+ * savepoint.
+ */
+export function writeTransaction<Args extends unknown[], Result>(
+  db: Database,
+  mutation: (...args: Args) => Result,
+): (...args: Args) => Result {
+  const transaction = db.transaction(mutation);
+  return (...args) => transaction.immediate(...args);
+}

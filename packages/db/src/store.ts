@@ -1,0 +1,162 @@
+import type { Database } from 'better-sqlite3-multiple-ciphers';
+import { randomUUID } from 'node:crypto';
+import { type ChangeLogReader, createChangeLogReader } from './changes';
+import { type ChatRepository, createChatRepository } from './chats';
+import { type Checkpointer, startCheckpointer } from './checkpointer';
+import { type StoreContext, changeRecorder } from './context';
+import type { StoreError } from './errors';
+import {
+  type EmbeddingRepository,
+  type VectorBackend,
+  createEmbeddingRepository,
+  loadVectorExtension,
+} from './embeddings';
+import { HybridLogicalClock } from './hlc';
+import { type HybridHit, type HybridSearchOptions, createHybridSearch } from './hybrid-search';
+import { type MessageRepository, createMessageRepository } from './messages';
+import { type ModelRepository, createModelRepository } from './models';
+import { openDatabase } from './open-database';
+import { type Search, createSearch } from './search';
+import { type SettingsRepository, createSettingsRepository } from './settings';
+
+export type OpenStoreOptions = {
+  /** The database file; created with its folder when missing. */
+  path: string;
+  /** Encrypts the file at rest (ChaCha20-Poly1305 via SQLite3 Multiple Ciphers). */
+  key?: string;
+  /** This device's id in the change log; stored in the file on first open when not given. */
+  deviceId?: string;
+  now?: () => number;
+  newId?: () => string;
+  /** How many pre-migration snapshots to keep next to the file; 3 by default. */
+  snapshotsToKeep?: number;
+  /**
+   * Who copies the WAL into the database file: a worker thread every `intervalMs` (the default,
+   * 1000 ms), or SQLite itself inside the commit that fills the WAL ('inline').
+   */
+  checkpoint?: { mode: 'worker'; intervalMs?: number } | { mode: 'inline' };
+};
+
+export type Store = {
+  readonly path: string;
+  readonly deviceId: string;
+  readonly chats: ChatRepository;
+  readonly messages: MessageRepository;
+  readonly settings: SettingsRepository;
+  readonly models: ModelRepository;
+  readonly changes: ChangeLogReader;
+  readonly search: Search;
+  /** Message embeddings and nearest-neighbour search (sqlite-vec when it loads). */
+  readonly embeddings: EmbeddingRepository;
+  readonly vectorBackend: VectorBackend;
+  /** Full-text and semantic results fused by reciprocal rank. */
+  hybridSearch(query: string, options?: HybridSearchOptions): HybridHit[];
+  /** What happened while opening: a file moved aside, an upgrade, interrupted messages. */
+  readonly openReport: OpenReport;
+  /** The underlying connection, for the sync engine's own transactions and for diagnostics. */
+  readonly db: Database;
+  /** Copies the WAL into the database file now (normally done in the background). */
+  checkpoint(): Promise<void>;
+  close(): void;
+};
+
+export type OpenReport = {
+  /** Set when an unreadable file was found at the path and moved aside; its message says where. */
+  recovered: StoreError | null;
+  previousVersion: number;
+  snapshotPath: string | null;
+  interruptedMessages: number;
+};
+
+function readOrCreateDeviceId(db: Database, create: () => string): string {
+  const row = db
+    .prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'device_id'")
+    .get();
+  if (row !== undefined) return row.value;
+  const deviceId = create();
+  db.prepare("INSERT INTO meta (key, value) VALUES ('device_id', ?)").run(deviceId);
+  return deviceId;
+}
+
+/**
+ * Opens (creating, upgrading or recovering as needed) the local store. Throws a `StoreError` for
+ * a newer schema (`newer-version`), a wrong or missing key (`wrong-key`, `key-required`) or a
+ * failed upgrade (`migration-failed`); none of these touch the file.
+ */
+export function openStore(options: OpenStoreOptions): Store {
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? randomUUID;
+  const opened = openDatabase({
+    path: options.path,
+    key: options.key,
+    now,
+    snapshotsToKeep: options.snapshotsToKeep ?? 3,
+  });
+  const { db } = opened;
+  try {
+    const deviceId = options.deviceId ?? readOrCreateDeviceId(db, newId);
+    const last = db
+      .prepare<[], { hlc: string }>('SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1')
+      .get()?.hlc;
+    const clock = new HybridLogicalClock({ node: deviceId, now, last });
+    const ctx: StoreContext = {
+      db,
+      clock,
+      deviceId,
+      now,
+      newId,
+      recordChange: changeRecorder(db, { clock, deviceId, newId }),
+    };
+    const messages = createMessageRepository(ctx);
+    const vectorBackend = loadVectorExtension(db);
+    const embeddings = createEmbeddingRepository(db, { backend: vectorBackend, now });
+    const search = createSearch(db);
+    const hybridSearch = createHybridSearch({ db, search, embeddings });
+    const interruptedMessages = messages.markInterruptedOnOpen();
+    const checkpointOption = options.checkpoint ?? { mode: 'worker' };
+    let checkpointer: Checkpointer | null = null;
+    if (checkpointOption.mode === 'worker') {
+      db.pragma('wal_autocheckpoint = 0');
+      checkpointer = startCheckpointer({
+        file: db.name,
+        key: options.key,
+        intervalMs: checkpointOption.intervalMs ?? 1000,
+      });
+    }
+    let closed = false;
+    return {
+      path: db.name,
+      deviceId,
+      chats: createChatRepository(ctx),
+      messages,
+      settings: createSettingsRepository(ctx),
+      models: createModelRepository(ctx),
+      changes: createChangeLogReader(db),
+      search,
+      embeddings,
+      vectorBackend,
+      hybridSearch,
+      openReport: {
+        recovered: opened.recovered,
+        previousVersion: opened.previousVersion,
+        snapshotPath: opened.snapshotPath,
+        interruptedMessages,
+      },
+      db,
+      async checkpoint() {
+        if (checkpointer === null) db.pragma('wal_checkpoint(PASSIVE)');
+        else await checkpointer.checkpointNow();
+      },
+      close() {
+        if (closed) return;
+        closed = true;
+        checkpointer?.close();
+        db.pragma('optimize');
+        db.close();
+      },
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

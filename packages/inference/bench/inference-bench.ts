@@ -1,0 +1,365 @@
+/**
+ * Inference overhead benchmark. Measures, in ONE run on the same model:
+ * node-llama-cpp used directly in this process (the baseline) against LlamaCppEngine
+ * and its model process, time to first token for a one-token prompt, a ~500-token
+ * first turn and its KV-reusing follow-up (sent after a reading pause, and at once),
+ * and prompt-lookup speculative decoding.
+ *
+ *   npm run bench -w @codeface/inference -- [--model PATH] [--runs N] [--pairs N] [--tokens N] [--threads N] [--gpu auto|cpu]
+ *
+ * Writes bench/results/inference.json at the repository root; every figure is the
+ * median of the runs. In-process and engine runs alternate so that drift in the
+ * machine's load hits both alike.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { getLlama, LlamaChat, LlamaLogLevel } from 'node-llama-cpp';
+import type { ChatHistoryItem, LlamaContext } from 'node-llama-cpp';
+import { ensureBenchModel } from '../src/fixtures/index';
+import { LlamaCppEngine } from '../src/index';
+import type { ChatMessage, ChatParams, EngineEvent } from '../src/index';
+
+const RESULTS_DIR = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
+
+const { values: args } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    runs: { type: 'string', default: '7' },
+    pairs: { type: 'string', default: '25' },
+    threads: { type: 'string', default: '1' },
+    tokens: { type: 'string', default: '64' },
+    gpu: { type: 'string', default: 'auto' },
+  },
+});
+const runs = Number(args.runs);
+const pairs = Number(args.pairs);
+const threads = Number(args.threads);
+const genTokens = Number(args.tokens);
+const gpu = args.gpu === 'cpu' ? false : 'auto';
+const modelPath = args.model ?? (await ensureBenchModel());
+const CONTEXT_SIZE = 2048;
+/** Time between an answer and the follow-up: less than anyone takes to read and type. */
+const READING_PAUSE_MS = 500;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
+};
+
+/** Tokens per second from first to last token: the prompt's evaluation is left out. */
+function rate(stamps: { at: number; tokens: number }[]): number {
+  const first = stamps[0];
+  const last = stamps.at(-1);
+  if (!first || !last || last.at === first.at) return NaN;
+  const after = stamps.slice(1).reduce((n, s) => n + s.tokens, 0);
+  return (after * 1000) / (last.at - first.at);
+}
+
+const GEN_PROMPT: ChatMessage[] = [{ role: 'user', content: 'Write a sorting function.' }];
+const CODE = Array.from(
+  { length: 6 },
+  (_, i) =>
+    `function step${i}(items) {\n  return items.map((x) => x * ${i + 2}).filter(Boolean);\n}\n`,
+).join('');
+const REWRITE_PROMPT: ChatMessage[] = [
+  { role: 'system', content: 'Rewrite the code, fixing bugs.' },
+  { role: 'user', content: CODE },
+];
+// About 500 tokens with the fixture's byte vocabulary (fewer with a real tokenizer).
+const LONG_PROMPT: ChatMessage[] = [
+  { role: 'system', content: 'You are a careful code reviewer.' },
+  { role: 'user', content: `Review:\n${CODE}${CODE}`.slice(0, 440) },
+];
+
+// --- in-process baseline --------------------------------------------------------
+const llama = await getLlama({ gpu, build: 'never', logLevel: LlamaLogLevel.error });
+const model = await llama.loadModel({ modelPath });
+// Two sequences: one for generation runs, one for the one-token probe, so clearing
+// the probe's cache never makes a generation run evaluate its prompt again.
+const context: LlamaContext = await model.createContext({
+  contextSize: CONTEXT_SIZE,
+  threads,
+  sequences: 2,
+});
+const inprocChat = new LlamaChat({ contextSequence: context.getSequence() });
+const sequence = context.getSequence();
+const toHistory = (messages: ChatMessage[]): ChatHistoryItem[] => [
+  ...messages.map((m): ChatHistoryItem =>
+    m.role === 'assistant'
+      ? { type: 'model', response: [m.content] }
+      : { type: m.role, text: m.content },
+  ),
+  { type: 'model', response: [] },
+];
+
+/** CPU seconds this process has used. */
+const ownCpuSeconds = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+};
+
+/** CPU seconds another process has used (Linux /proc; NaN elsewhere). */
+async function processCpuSeconds(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+async function inprocRun(): Promise<number> {
+  const stamps: { at: number; tokens: number }[] = [];
+  const cpuBefore = ownCpuSeconds();
+  await inprocChat.generateResponse(toHistory(GEN_PROMPT), {
+    maxTokens: genTokens,
+    temperature: 0,
+    onToken: (tokens) => stamps.push({ at: performance.now(), tokens: tokens.length }),
+  });
+  cpuSeconds.inproc += ownCpuSeconds() - cpuBefore;
+  cpuSeconds.inprocTokens += stamps.reduce((n, x) => n + x.tokens, 0);
+  return rate(stamps);
+}
+
+// Wall-clock rates swing with a shared machine's load; CPU time per token does not,
+// so it is recorded too (meta) as a load-independent view of the engine's overhead.
+const cpuSeconds = { inproc: 0, inprocTokens: 0, engine: 0, engineTokens: 0 };
+
+async function oneTokenTtft(): Promise<number> {
+  await sequence.clearHistory();
+  const started = performance.now();
+  const bos = model.tokens.bos ?? model.tokenize('a')[0];
+  if (bos === undefined) throw new Error('no token to evaluate');
+  for await (const _token of sequence.evaluate([bos], { temperature: 0 })) break;
+  return performance.now() - started;
+}
+
+// --- through the engine ---------------------------------------------------------
+const engine = new LlamaCppEngine({ gpu });
+await engine.load({ id: 'bench', path: modelPath }, { contextSize: CONTEXT_SIZE, threads });
+
+async function engineRun(
+  messages: ChatMessage[],
+  params: ChatParams,
+): Promise<{
+  tps: number;
+  ttftMs: number;
+  text: string;
+  done: Extract<EngineEvent, { type: 'done' }>;
+}> {
+  const stamps: { at: number; tokens: number }[] = [];
+  let text = '';
+  // Time to first token as the app sees it: from the send to the first event (a
+  // delta, or `done` when the first token ends the answer), so the trip to the
+  // model process and any wait in its queue count too.
+  const sentAt = performance.now();
+  let firstEventAt: number | undefined;
+  let done: Extract<EngineEvent, { type: 'done' }> | undefined;
+  for await (const event of engine.chat(messages, { temperature: 0, ...params })) {
+    firstEventAt ??= performance.now();
+    if (event.type === 'delta') {
+      stamps.push({ at: performance.now(), tokens: event.tokens });
+      text += event.text;
+    } else if (event.type === 'done') done = event;
+    else throw new Error(`${event.code}: ${event.message}`);
+  }
+  if (!done) throw new Error('no done event');
+  return { tps: rate(stamps), ttftMs: (firstEventAt ?? NaN) - sentAt, text, done };
+}
+
+const samples = {
+  inproc_tps: [] as number[],
+  engine_tps: [] as number[],
+  ttft_one_token_ms: [] as number[],
+  ttft_first_ms: [] as number[],
+  ttft_followup_ms: [] as number[],
+  ttft_followup_immediate_ms: [] as number[],
+  lookup_tps: [] as number[],
+  nolookup_tps: [] as number[],
+  stop_latency_ms: [] as number[],
+  ttft_min_chat_ms: [] as number[],
+};
+
+// One warm-up of each path, not recorded.
+await inprocRun();
+await engineRun(GEN_PROMPT, { maxTokens: 16 });
+
+/** Prompt tokens each TTFT turn actually evaluated: the follow-up's are only the new ones. */
+const evaluated = {
+  first: 0,
+  followUp: 0,
+  followUpReused: 0,
+  followUpImmediate: 0,
+  minimalChat: 0,
+};
+const pairRatios: number[] = [];
+// Throughput: many short alternating pairs, so both sides of a pair see about the
+// same machine load; the other figures need fewer runs.
+for (let pair = 0; pair < pairs; pair++) {
+  const engineSide = async (): Promise<number> => {
+    const pid = await engine.processId();
+    const before = ownCpuSeconds() + (await processCpuSeconds(pid));
+    const result = await engineRun(GEN_PROMPT, { maxTokens: genTokens });
+    cpuSeconds.engine += ownCpuSeconds() + (await processCpuSeconds(pid)) - before;
+    cpuSeconds.engineTokens += result.done.tokens;
+    return result.tps;
+  };
+  let inproc: number;
+  let viaEngine: number;
+  // Alternate which side goes first, so a trend in the machine's load favours neither.
+  if (pair % 2 === 0) {
+    inproc = await inprocRun();
+    viaEngine = await engineSide();
+  } else {
+    viaEngine = await engineSide();
+    inproc = await inprocRun();
+  }
+  samples.inproc_tps.push(inproc);
+  samples.engine_tps.push(viaEngine);
+  pairRatios.push(viaEngine / inproc);
+}
+
+for (let run = 0; run < runs; run++) {
+  samples.ttft_one_token_ms.push(await oneTokenTtft());
+
+  const chatId = `bench-${run}`;
+  const first = await engineRun(LONG_PROMPT, { chatId, maxTokens: 8 });
+  samples.ttft_first_ms.push(first.ttftMs);
+  evaluated.first = first.done.promptTokens - first.done.reusedTokens;
+  // A person reads the answer before sending the next message; the engine uses that
+  // time to evaluate the turn's end and the next header (0203). TTFT is still timed
+  // from the moment the follow-up is sent.
+  await sleep(READING_PAUSE_MS);
+  const followUpMessages: ChatMessage[] = [
+    ...LONG_PROMPT,
+    { role: 'assistant', content: first.text },
+    { role: 'user', content: 'ok' },
+  ];
+  const followUp = await engineRun(followUpMessages, { chatId, maxTokens: 8 });
+  samples.ttft_followup_ms.push(followUp.ttftMs);
+  // And a follow-up sent the instant the answer ends (a script, not a person): it
+  // waits for that preparation, so it costs what an unprepared one does.
+  const immediate = await engineRun(
+    [
+      ...followUpMessages,
+      { role: 'assistant', content: followUp.text },
+      { role: 'user', content: 'ok' },
+    ],
+    { chatId, maxTokens: 8 },
+  );
+  samples.ttft_followup_immediate_ms.push(immediate.ttftMs);
+  evaluated.followUpImmediate = immediate.done.promptTokens - immediate.done.reusedTokens;
+  // For scale: a fresh chat whose message is one token still evaluates its template
+  // (the bench model answers it with end-of-text at once, so `done` is its first token).
+  const minimal = await engineRun([{ role: 'user', content: 'a' }], {
+    chatId: `${chatId}-min`,
+    maxTokens: 2,
+  });
+  samples.ttft_min_chat_ms.push(minimal.ttftMs);
+  evaluated.minimalChat = minimal.done.promptTokens;
+  evaluated.followUp = followUp.done.promptTokens - followUp.done.reusedTokens;
+  evaluated.followUpReused = followUp.done.reusedTokens;
+
+  samples.nolookup_tps.push(
+    (await engineRun(REWRITE_PROMPT, { maxTokens: genTokens, speculative: 'none' })).tps,
+  );
+  samples.lookup_tps.push(
+    (await engineRun(REWRITE_PROMPT, { maxTokens: genTokens, speculative: 'lookup' })).tps,
+  );
+
+  // Stop latency: from abort() to the stream's end, measured by the consumer.
+  const controller = new AbortController();
+  let abortedAt = 0;
+  let deltas = 0;
+  for await (const e of engine.chat(
+    GEN_PROMPT,
+    { maxTokens: 1000, temperature: 0 },
+    controller.signal,
+  )) {
+    if (e.type === 'delta' && ++deltas === 5) {
+      abortedAt = performance.now();
+      controller.abort();
+    }
+  }
+  samples.stop_latency_ms.push(performance.now() - abortedAt);
+}
+
+const info = await engine.info();
+await engine.dispose();
+await context.dispose();
+await model.dispose();
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+const inprocTps = median(samples.inproc_tps);
+const engineTps = median(samples.engine_tps);
+const results = {
+  inproc_tps: round(inprocTps),
+  engine_tps: round(engineTps),
+  // The median of per-pair ratios: on a shared machine, neighbouring runs see the
+  // same load, so this is steadier than a ratio of two medians.
+  ratio_engine_vs_inproc: Math.round(median(pairRatios) * 1000) / 1000,
+  ttft_one_token_ms: round(median(samples.ttft_one_token_ms)),
+  ttft_first_ms: round(median(samples.ttft_first_ms)),
+  ttft_followup_ms: round(median(samples.ttft_followup_ms)),
+  lookup_tps: round(median(samples.lookup_tps)),
+  nolookup_tps: round(median(samples.nolookup_tps)),
+  meta: {
+    model: modelPath,
+    backend: info.backend,
+    gpu: info.gpuName,
+    threads,
+    runs,
+    throughput_pairs: pairs,
+    generated_tokens: genTokens,
+    context_size: CONTEXT_SIZE,
+    stop_latency_ms: round(median(samples.stop_latency_ms)),
+    first_turn_evaluated_tokens: evaluated.first,
+    followup_evaluated_tokens: evaluated.followUp,
+    followup_reused_tokens: evaluated.followUpReused,
+    followup_reading_pause_ms: READING_PAUSE_MS,
+    ttft_followup_immediate_ms: round(median(samples.ttft_followup_immediate_ms)),
+    followup_immediate_evaluated_tokens: evaluated.followUpImmediate,
+    ttft_min_chat_ms: round(median(samples.ttft_min_chat_ms)),
+    min_chat_evaluated_tokens: evaluated.minimalChat,
+    ratio_of_medians: Math.round((engineTps / inprocTps) * 1000) / 1000,
+    tokens_per_cpu_second_inproc: round(cpuSeconds.inprocTokens / cpuSeconds.inproc),
+    tokens_per_cpu_second_engine: round(cpuSeconds.engineTokens / cpuSeconds.engine),
+    cpu_ratio_engine_vs_inproc:
+      Math.round(
+        (cpuSeconds.engineTokens /
+          cpuSeconds.engine /
+          (cpuSeconds.inprocTokens / cpuSeconds.inproc)) *
+          1000,
+      ) / 1000,
+    pair_ratios: pairRatios.map((r) => Math.round(r * 1000) / 1000),
+    samples,
+  },
+};
+
+console.table(
+  Object.fromEntries(
+    Object.entries(samples).map(([key, xs]) => [
+      key,
+      { median: round(median(xs)), min: round(Math.min(...xs)), max: round(Math.max(...xs)) },
+    ]),
+  ),
+);
+console.log(`ratio_engine_vs_inproc = ${results.ratio_engine_vs_inproc} (target >= 0.98)`);
+console.log(
+  `tokens per CPU second: in-process ${results.meta.tokens_per_cpu_second_inproc}, engine (both processes) ${results.meta.tokens_per_cpu_second_engine}, ratio ${results.meta.cpu_ratio_engine_vs_inproc}`,
+);
+console.log(
+  `first turn evaluated ${evaluated.first} prompt tokens; the follow-up reused ${evaluated.followUpReused} and evaluated ${evaluated.followUp}; an immediate follow-up evaluated ${evaluated.followUpImmediate}`,
+);
+console.log(
+  `ttft_followup_ms / ttft_one_token_ms = ${round(results.ttft_followup_ms / results.ttft_one_token_ms)} (target <= 1.2)`,
+);
+await mkdir(RESULTS_DIR, { recursive: true });
+await writeFile(`${RESULTS_DIR}inference.json`, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`wrote ${RESULTS_DIR}inference.json`);

@@ -1,0 +1,3 @@
+export * from './types';
+export { describeZodError, EngineError, engineErrorCodeSchema, toEngineError } from './errors';
+export type { EngineErrorCode } from './errors';

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { engineErrorCodeSchema } from './errors';
+
+export const chatMessageSchema = z.object({
+  role: z.enum(['system', 'user', 'assistant']),
+  content: z.string(),
+});
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+
+/** NaN and Infinity are rejected here: a NaN temperature must be an error, not garbage. */
+const finite = () => z.number().refine(Number.isFinite, 'expected a finite number');
+
+export const chatParamsSchema = z.object({
+  /**
+   * Keeps a context sequence per chat, so a follow-up turn evaluates only the new
+   * tokens. Without it every request starts from an empty sequence.
+   */
+  chatId: z.string().min(1).optional(),
+  maxTokens: z.number().int().positive().max(1_000_000).optional(),
+  temperature: finite().pipe(z.number().min(0).max(5)).optional(),
+  topP: finite().pipe(z.number().gt(0).max(1)).optional(),
+  topK: z.number().int().nonnegative().optional(),
+  seed: z.number().int().nonnegative().optional(),
+  stop: z.array(z.string().min(1)).max(16).optional(),
+  /**
+   * Prompt-lookup speculative decoding: drafts tokens by matching the prompt, which
+   * pays off when the answer repeats the input (fix, refactor). Output is identical.
+   */
+  speculative: z.enum(['lookup', 'none']).default('none'),
+});
+export type ChatParams = z.input<typeof chatParamsSchema>;
+export type ResolvedChatParams = z.output<typeof chatParamsSchema>;
+
+export const modelRefSchema = z.object({
+  /** Catalog id, file name or remote model name: what `info()` shows. */
+  id: z.string().min(1),
+  /** Local GGUF path; required by engines that run the model themselves. */
+  path: z.string().min(1).optional(),
+});
+export type ModelRef = z.infer<typeof modelRefSchema>;
+
+/** The largest context we accept at all; larger values are a caller error, not an OOM. */
+export const MAX_CONTEXT_SIZE = 1_048_576;
+
+export const loadOptionsSchema = z.object({
+  /** Layers offloaded to the GPU; `auto` fits as many as memory allows. */
+  gpuLayers: z
+    .union([z.literal('auto'), z.literal('max'), z.number().int().nonnegative()])
+    .default('auto'),
+  /** `auto` uses the largest size (up to the model's trained one) that fits in memory. */
+  contextSize: z
+    .union([z.literal('auto'), z.number().int().min(64).max(MAX_CONTEXT_SIZE)])
+    .default('auto'),
+  /** CPU threads used for generation; by default node-llama-cpp's own choice. */
+  threads: z.number().int().positive().max(256).optional(),
+  /**
+   * How many chats keep their KV cache at once (one context sequence each). Two
+   * covers the open chat plus a quick ask; each sequence holds its own KV cache, so
+   * with `contextSize: 'auto'` more sequences mean a smaller context each (0203).
+   */
+  sequences: z.number().int().min(1).max(64).default(2),
+});
+export type LoadOptions = z.input<typeof loadOptionsSchema>;
+export type ResolvedLoadOptions = z.output<typeof loadOptionsSchema>;
+
+export const deltaEventSchema = z.object({
+  type: z.literal('delta'),
+  text: z.string(),
+  /** Tokens this delta carries (several when deltas were coalesced). */
+  tokens: z.number().int().nonnegative(),
+});
+
+export const stopReasonSchema = z.enum(['eos', 'max-tokens', 'stop-sequence', 'aborted']);
+export type StopReason = z.infer<typeof stopReasonSchema>;
+
+export const doneEventSchema = z.object({
+  type: z.literal('done'),
+  /** Generated tokens, also after a stop: the deltas before `done` are the partial answer. */
+  tokens: z.number().int().nonnegative(),
+  ttftMs: z.number().nonnegative(),
+  tokensPerSecond: z.number().nonnegative(),
+  promptTokens: z.number().int().nonnegative(),
+  /** Prompt tokens served from the chat's KV cache instead of being evaluated again. */
+  reusedTokens: z.number().int().nonnegative(),
+  stopReason: stopReasonSchema,
+});
+
+export const errorEventSchema = z.object({
+  type: z.literal('error'),
+  code: engineErrorCodeSchema,
+  message: z.string(),
+});
+
+/** A chat stream is deltas followed by exactly one `done` or `error`. */
+export const engineEventSchema = z.discriminatedUnion('type', [
+  deltaEventSchema,
+  doneEventSchema,
+  errorEventSchema,
+]);
+export type DeltaEvent = z.infer<typeof deltaEventSchema>;
+export type DoneEvent = z.infer<typeof doneEventSchema>;
+export type ErrorEvent = z.infer<typeof errorEventSchema>;
+export type EngineEvent = z.infer<typeof engineEventSchema>;
+
+export const engineInfoSchema = z.object({
+  engine: z.enum(['llama.cpp', 'openai-compatible']),
+  /** Compute backend actually in use: `remote` for an OpenAI-compatible endpoint. */
+  backend: z.enum(['cuda', 'vulkan', 'metal', 'cpu', 'remote']),
+  gpuName: z.string().nullable(),
+  vramTotalBytes: z.number().nonnegative().nullable(),
+  vramFreeBytes: z.number().nonnegative().nullable(),
+  model: modelRefSchema.nullable(),
+  contextSize: z.number().int().positive().nullable(),
+});
+export type EngineInfo = z.infer<typeof engineInfoSchema>;
+
+/**
+ * What the app talks to. `chat` never throws: every failure, including bad params,
+ * arrives as an `error` event, and a stopped generation ends in `done` with
+ * `stopReason: 'aborted'`.
+ */
+export interface Engine {
+  load(model: ModelRef, options?: LoadOptions): Promise<void>;
+  unload(): Promise<void>;
+  chat(
+    messages: ChatMessage[],
+    params?: ChatParams,
+    signal?: AbortSignal,
+  ): AsyncIterable<EngineEvent>;
+  embed(texts: string[]): Promise<number[][]>;
+  info(): Promise<EngineInfo>;
+  /** Releases everything (the model process included); the engine is unusable after. */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,300 @@
+import { AsyncQueue } from '../engine/async-queue';
+import { describeZodError, EngineError, toEngineError } from '../engine/errors';
+import {
+  chatMessageSchema,
+  chatParamsSchema,
+  loadOptionsSchema,
+  modelRefSchema,
+} from '../engine/types';
+import type {
+  ChatMessage,
+  ChatParams,
+  Engine,
+  EngineEvent,
+  EngineInfo,
+  LoadOptions,
+  ModelRef,
+  ResolvedLoadOptions,
+} from '../engine/types';
+import { ProcessConnection } from './process-connection';
+import type { ProcessSettings } from './protocol';
+import { MODEL_PROCESS_ENTRY, spawnNodeModelProcess } from './spawn-model-process';
+import type { SpawnModelProcess } from './spawn-model-process';
+
+export type LlamaCppEngineOptions = {
+  /** `auto` (the default) uses CUDA, Vulkan or Metal when available; `false` forces the CPU. */
+  gpu?: ProcessSettings['gpu'];
+  /** How to start the model process; the desktop app passes Electron's utilityProcess. */
+  spawn?: SpawnModelProcess;
+  /** The model process entry module; defaults to this package's model-process.ts. */
+  modulePath?: string;
+  now?: () => number;
+  /** How long a stopped generation may take to end before its process is killed. */
+  abortGraceMs?: number;
+  startTimeoutMs?: number;
+  loadTimeoutMs?: number;
+};
+
+/**
+ * Runs llama.cpp (through node-llama-cpp) in its own process, so a crash or an
+ * out-of-memory there becomes an `error` event instead of taking the app down.
+ * After a crash, the next request starts a fresh process and reloads the model.
+ */
+export class LlamaCppEngine implements Engine {
+  private connection: Promise<ProcessConnection> | undefined;
+  private wanted: { model: ModelRef; options: ResolvedLoadOptions } | undefined;
+  private disposed = false;
+  private readonly spawn: SpawnModelProcess;
+  private readonly now: () => number;
+
+  constructor(private readonly options: LlamaCppEngineOptions = {}) {
+    this.spawn = options.spawn ?? spawnNodeModelProcess;
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  async load(model: ModelRef, options: LoadOptions = {}): Promise<void> {
+    const ref = modelRefSchema.safeParse(model);
+    if (!ref.success) throw new EngineError('invalid-options', describeZodError(ref.error));
+    const parsed = loadOptionsSchema.safeParse(options);
+    if (!parsed.success) {
+      throw new EngineError(
+        'invalid-options',
+        `Invalid load options: ${describeZodError(parsed.error)}`,
+      );
+    }
+    // Forget the previous model first, so a restart does not reload it needlessly.
+    this.wanted = undefined;
+    const connection = await this.connect();
+    await this.loadInto(connection, { model: ref.data, options: parsed.data });
+    this.wanted = { model: ref.data, options: parsed.data };
+  }
+
+  async unload(): Promise<void> {
+    this.wanted = undefined;
+    const connection = await this.liveConnection();
+    if (connection) await connection.call({ type: 'unload' });
+  }
+
+  async *chat(
+    messages: ChatMessage[],
+    params: ChatParams = {},
+    signal?: AbortSignal,
+  ): AsyncGenerator<EngineEvent> {
+    const started = this.now();
+    const parsedMessages = chatMessageSchema.array().min(1).safeParse(messages);
+    if (!parsedMessages.success) {
+      yield errorEvent(
+        'invalid-params',
+        `Invalid messages: ${describeZodError(parsedMessages.error)}`,
+      );
+      return;
+    }
+    const parsedParams = chatParamsSchema.safeParse(params);
+    if (!parsedParams.success) {
+      yield errorEvent(
+        'invalid-params',
+        `Invalid parameters: ${describeZodError(parsedParams.error)}`,
+      );
+      return;
+    }
+    if (!this.wanted) {
+      yield errorEvent('no-model-loaded', 'Load a model before chatting.');
+      return;
+    }
+    let connection: ProcessConnection;
+    try {
+      connection = await this.connect();
+    } catch (error) {
+      yield errorEvent(toEngineError(error, 'process-crashed'));
+      return;
+    }
+    const queue = new AsyncQueue<EngineEvent>();
+    let generated = 0;
+    let firstDeltaAt: number | undefined;
+    let killedAfterAbort = false;
+    const requestId = connection.request(
+      { type: 'chat', messages: parsedMessages.data, params: parsedParams.data },
+      (message) => {
+        if (message.type === 'event') {
+          queue.push(message.event);
+          if (message.event.type !== 'delta') queue.end();
+        } else if (message.type === 'failed') {
+          queue.push(errorEvent(message.code, message.message));
+          queue.end();
+        } else if (message.type === 'exit') {
+          // A process we killed because it ignored a stop is still a stop, not a crash.
+          queue.push(
+            killedAfterAbort
+              ? abortedDone(generated)
+              : errorEvent(
+                  'process-crashed',
+                  `The model process ${message.reason} during generation; the next request starts a new one.`,
+                ),
+          );
+          queue.end();
+        }
+      },
+    );
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    const stop = (): void => {
+      connection.abort(requestId);
+      graceTimer ??= setTimeout(() => {
+        killedAfterAbort = true;
+        connection.kill();
+      }, this.options.abortGraceMs ?? 2000);
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+    if (signal?.aborted) stop();
+    let finished = false;
+    try {
+      for await (const event of queue) {
+        if (event.type === 'delta') {
+          firstDeltaAt ??= this.now();
+          generated += event.tokens;
+          yield event;
+        } else {
+          finished = true;
+          // The app's time to first token includes the trip through the process.
+          yield event.type === 'done' && firstDeltaAt !== undefined
+            ? { ...event, ttftMs: firstDeltaAt - started }
+            : event;
+        }
+      }
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      clearTimeout(graceTimer);
+      // The consumer stopped reading early: stop generating for nobody.
+      if (!finished) connection.abort(requestId);
+      connection.forget(requestId);
+    }
+  }
+
+  async embed(texts: string[]): Promise<number[][]> {
+    if (!this.wanted) throw new EngineError('no-model-loaded', 'Load a model before embedding.');
+    const reply = await (await this.connect()).call({ type: 'embed', texts });
+    if (reply.type !== 'embeddings') throw unexpected(reply.type);
+    return reply.vectors;
+  }
+
+  async info(): Promise<EngineInfo> {
+    let reply;
+    try {
+      reply = await (await this.connect()).call({ type: 'info' });
+    } catch (error) {
+      // The process may have died just before the request reached it; asking is
+      // harmless, so ask once more, which starts a fresh process.
+      if (!(error instanceof EngineError) || error.code !== 'process-crashed') throw error;
+      reply = await (await this.connect()).call({ type: 'info' });
+    }
+    if (reply.type !== 'info') throw unexpected(reply.type);
+    return reply.info;
+  }
+
+  /** The model process's id, or undefined when none runs (for diagnostics and tests). */
+  async processId(): Promise<number | undefined> {
+    return (await this.liveConnection())?.pid;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.wanted = undefined;
+    (await this.liveConnection())?.kill();
+    this.connection = undefined;
+  }
+
+  private async liveConnection(): Promise<ProcessConnection | undefined> {
+    const connection = await this.connection?.catch(() => undefined);
+    return connection?.alive ? connection : undefined;
+  }
+
+  /**
+   * The running process, or a fresh one with the wanted model loaded again. The
+   * check and the replacement happen without an await in between, so concurrent
+   * callers share one new process instead of starting one each.
+   */
+  private connect(): Promise<ProcessConnection> {
+    if (this.disposed) {
+      return Promise.reject(new EngineError('load-failed', 'This engine has been disposed.'));
+    }
+    const existing = this.connection;
+    if (!existing) return this.replaceConnection(undefined);
+    return existing.then(
+      (connection) => (connection.alive ? connection : this.replaceConnection(existing)),
+      () => this.replaceConnection(existing),
+    );
+  }
+
+  private replaceConnection(
+    stale: Promise<ProcessConnection> | undefined,
+  ): Promise<ProcessConnection> {
+    // Someone else replaced it while we waited: use theirs.
+    if (this.connection !== stale && this.connection) return this.connect();
+    const starting = this.startProcess();
+    this.connection = starting;
+    return starting;
+  }
+
+  private async startProcess(): Promise<ProcessConnection> {
+    const connection = await ProcessConnection.start({
+      spawn: this.spawn,
+      modulePath: this.options.modulePath ?? MODEL_PROCESS_ENTRY,
+      settings: { gpu: this.options.gpu ?? 'auto' },
+      timeoutMs: this.options.startTimeoutMs ?? 60_000,
+    });
+    if (this.wanted) {
+      try {
+        await this.loadInto(connection, this.wanted);
+      } catch (error) {
+        // A process without its model is of no use; the next request starts afresh.
+        connection.kill();
+        throw error;
+      }
+    }
+    return connection;
+  }
+
+  private async loadInto(
+    connection: ProcessConnection,
+    wanted: { model: ModelRef; options: ResolvedLoadOptions },
+  ): Promise<void> {
+    try {
+      const reply = await connection.call(
+        { type: 'load', model: wanted.model, options: wanted.options },
+        this.options.loadTimeoutMs ?? 300_000,
+      );
+      if (reply.type !== 'loaded') throw unexpected(reply.type);
+    } catch (error) {
+      const engineError = toEngineError(error, 'load-failed');
+      // A process that died while loading is a load failure the user can act on.
+      throw engineError.code === 'process-crashed'
+        ? new EngineError(
+            'load-failed',
+            `${engineError.message} The model file may be damaged or too big.`,
+          )
+        : engineError;
+    }
+  }
+}
+
+function errorEvent(code: EngineError | EngineError['code'], message = ''): EngineEvent {
+  return typeof code === 'string'
+    ? { type: 'error', code, message }
+    : { type: 'error', code: code.code, message: code.message };
+}
+
+/** The end of a generation whose process had to be killed to stop it: counts are partial. */
+function abortedDone(tokens: number): EngineEvent {
+  return {
+    type: 'done',
+    tokens,
+    ttftMs: 0,
+    tokensPerSecond: 0,
+    promptTokens: 0,
+    reusedTokens: 0,
+    stopReason: 'aborted',
+  };
+}
+
+function unexpected(type: string): EngineError {
+  return new EngineError('generation-failed', `The model process answered with "${type}".`);
+}

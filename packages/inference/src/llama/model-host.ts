@@ -1,0 +1,344 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  getLlama,
+  InsufficientMemoryError,
+  LlamaLogLevel,
+  resolveChatWrapper,
+} from 'node-llama-cpp';
+import type {
+  Llama,
+  LlamaChatResponse,
+  LlamaContext,
+  LlamaEmbeddingContext,
+  LlamaModel,
+} from 'node-llama-cpp';
+import { EngineError, toEngineError } from '../engine/errors';
+import type {
+  ChatMessage,
+  EngineInfo,
+  ModelRef,
+  ResolvedChatParams,
+  ResolvedLoadOptions,
+  StopReason,
+} from '../engine/types';
+import { checkModelFile } from './model-file-check';
+import type { FromProcessMessage, ToProcessMessage } from './protocol';
+import { DeltaStream } from './delta-stream';
+import { toChatHistory } from './chat-history';
+import { prepareNextTurn, withAnswer } from './next-turn';
+import { SequencePool } from './sequence-pool';
+
+/**
+ * How long the engine must stay idle after an answer before it prepares the chat's
+ * next turn: longer than a program takes to send its next request, far shorter than
+ * a person takes to read the answer and type.
+ */
+const NEXT_TURN_IDLE_MS = 100;
+
+/** Sends a message to the app; `onSent` runs once it has left this process. */
+export type SendToApp = (message: FromProcessMessage, onSent?: () => void) => void;
+
+type Loaded = {
+  ref: ModelRef;
+  model: LlamaModel;
+  context: LlamaContext;
+  pool: SequencePool;
+  threads: number;
+  embedding?: LlamaEmbeddingContext;
+};
+
+/**
+ * Everything that runs inside the model process: node-llama-cpp, the loaded model,
+ * the per-chat KV caches. Requests run one at a time, in arrival order; an abort
+ * reaches its request at once, queued or running.
+ */
+export class ModelHost {
+  private llama: Promise<Llama> | undefined;
+  private loaded: Loaded | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly aborts = new Map<number, AbortController>();
+  /** Ends the wait before preparing a chat's next turn when any other work arrives. */
+  private idle: AbortController | undefined;
+  /** llama.cpp's recent error lines: its exceptions only say "failed", the log says why. */
+  private recentErrors: string[] = [];
+
+  constructor(
+    private readonly send: SendToApp,
+    private readonly now: () => number,
+  ) {}
+
+  handle(message: ToProcessMessage): void {
+    if (message.type !== 'abort' && message.type !== 'info') this.idle?.abort();
+    switch (message.type) {
+      case 'init':
+        this.llama = getLlama({
+          gpu: message.settings.gpu,
+          // Never compile at run time: prebuilt binaries cover CUDA, Vulkan, Metal and CPU.
+          build: 'never',
+          logLevel: LlamaLogLevel.error,
+          logger: (_level, text) => {
+            this.recentErrors = [...this.recentErrors.slice(-7), text.trim()];
+          },
+        });
+        // A failure here (no usable binary) is reported by the first request that
+        // needs llama.cpp; until then it must not count as an unhandled rejection.
+        this.llama.catch(() => undefined);
+        return;
+      case 'abort':
+        this.aborts.get(message.requestId)?.abort();
+        return;
+      case 'chat': {
+        const controller = new AbortController();
+        this.aborts.set(message.requestId, controller);
+        this.enqueue(message.requestId, () =>
+          this.chat({ ...message, signal: controller.signal }).finally(() =>
+            this.aborts.delete(message.requestId),
+          ),
+        );
+        return;
+      }
+      case 'load':
+        this.enqueue(message.requestId, async () => {
+          const contextSize = await this.load(message.model, message.options);
+          this.send({ type: 'loaded', requestId: message.requestId, contextSize });
+        });
+        return;
+      case 'unload':
+        this.enqueue(message.requestId, async () => {
+          await this.unload();
+          this.send({ type: 'unloaded', requestId: message.requestId });
+        });
+        return;
+      case 'embed':
+        this.enqueue(message.requestId, async () => {
+          const vectors = await this.embed(message.texts);
+          this.send({ type: 'embeddings', requestId: message.requestId, vectors });
+        });
+        return;
+      case 'info':
+        // Info does not wait behind a generation: the UI polls it.
+        void this.info().then(
+          (info) => this.send({ type: 'info', requestId: message.requestId, info }),
+          (error: unknown) => this.fail(message.requestId, toEngineError(error, 'load-failed')),
+        );
+        return;
+    }
+  }
+
+  private enqueue(requestId: number, task: () => Promise<void>): void {
+    this.queue = this.queue.then(task).catch((error: unknown) => {
+      this.fail(requestId, toEngineError(error, 'generation-failed'));
+    });
+  }
+
+  private fail(requestId: number, error: EngineError): void {
+    this.send({ type: 'failed', requestId, code: error.code, message: error.message });
+  }
+
+  private getLlama(): Promise<Llama> {
+    if (!this.llama) throw new EngineError('load-failed', 'The model process was not initialised.');
+    return this.llama;
+  }
+
+  private async load(ref: ModelRef, options: ResolvedLoadOptions): Promise<number> {
+    await this.unload();
+    if (!ref.path) {
+      throw new EngineError('invalid-options', 'A local model needs a file path.', { id: ref.id });
+    }
+    const llama = await this.getLlama();
+    await checkModelFile(ref.path, llama);
+    let model: LlamaModel;
+    this.recentErrors = [];
+    try {
+      model = await llama.loadModel({ modelPath: ref.path, gpuLayers: options.gpuLayers });
+    } catch (error) {
+      throw asLoadError(error, this.recentErrors);
+    }
+    const threads = options.threads ?? llama.cpuMathCores;
+    try {
+      const context = await model.createContext({
+        contextSize: options.contextSize,
+        sequences: options.sequences,
+        threads,
+      });
+      const pool = new SequencePool(context, resolveChatWrapper(model));
+      this.loaded = { ref, model, context, pool, threads };
+      return context.contextSize;
+    } catch (error) {
+      await model.dispose();
+      throw asLoadError(error, this.recentErrors);
+    }
+  }
+
+  private async unload(): Promise<void> {
+    const loaded = this.loaded;
+    this.loaded = undefined;
+    if (!loaded) return;
+    loaded.pool.dispose();
+    await loaded.embedding?.dispose();
+    await loaded.context.dispose();
+    await loaded.model.dispose();
+  }
+
+  private async chat(request: {
+    requestId: number;
+    messages: ChatMessage[];
+    params: ResolvedChatParams;
+    signal: AbortSignal;
+  }): Promise<void> {
+    const { requestId, params, signal } = request;
+    const loaded = this.loaded;
+    if (!loaded) throw new EngineError('no-model-loaded', 'Load a model before chatting.');
+    const started = this.now();
+    const stream = new DeltaStream((event, onSent) =>
+      this.send({ type: 'event', requestId, event }, onSent),
+    );
+    const slot = loaded.pool.acquire(params.chatId, params.speculative);
+    const history = toChatHistory(request.messages);
+    const promptTokens = slot.chat.chatWrapper
+      .generateContextState({ chatHistory: history })
+      .contextText.tokenize(loaded.model.tokenizer);
+    const contextSize = loaded.context.contextSize;
+    // Never truncate silently: a prompt that does not fit is an error, and the answer
+    // may use only the room left (node-llama-cpp would otherwise drop old messages).
+    if (promptTokens.length >= contextSize) {
+      throw new EngineError(
+        'context-overflow',
+        `The prompt is ${promptTokens.length} tokens; the context holds ${contextSize}. Shorten the conversation or load the model with a larger context.`,
+        { promptTokens: promptTokens.length, contextSize },
+      );
+    }
+    const room = contextSize - promptTokens.length;
+    const reusedTokens = Math.min(
+      slot.sequence.compareContextTokens(promptTokens).firstDifferentIndex,
+      promptTokens.length,
+    );
+    let firstTokenAt: number | undefined;
+    let generated = 0;
+    let answer = '';
+    let stopReason: StopReason = 'aborted';
+    if (!signal.aborted) {
+      let response: LlamaChatResponse;
+      try {
+        response = await slot.chat.generateResponse(history, {
+          signal,
+          stopOnAbortSignal: true,
+          maxTokens: Math.min(params.maxTokens ?? room, room),
+          temperature: params.temperature,
+          topP: params.topP,
+          topK: params.topK,
+          seed: params.seed,
+          customStopTriggers: params.stop,
+          onToken: (tokens) => {
+            if (tokens.length === 0) return;
+            firstTokenAt ??= this.now();
+            generated += tokens.length;
+            stream.countTokens(tokens.length);
+          },
+          onTextChunk: (text) => {
+            answer += text;
+            stream.pushText(text);
+          },
+        });
+      } catch (error) {
+        throw toEngineError(error, 'generation-failed');
+      }
+      stopReason = toStopReason(response.metadata.stopReason);
+    }
+    const finished = this.now();
+    const generationMs = firstTokenAt === undefined ? 0 : finished - firstTokenAt;
+    stream.finish({
+      type: 'done',
+      tokens: generated,
+      ttftMs: (firstTokenAt ?? finished) - started,
+      tokensPerSecond:
+        generationMs > 0 && generated > 1 ? ((generated - 1) * 1000) / generationMs : 0,
+      promptTokens: promptTokens.length,
+      reusedTokens,
+      stopReason,
+    });
+    // Until the user sends the next message the engine is idle: evaluating what that
+    // message's prompt certainly starts with takes that time off its time to first
+    // token. A request that arrives within the idle window (a script, not a person)
+    // goes first instead of waiting for this.
+    const idle = new AbortController();
+    this.idle = idle;
+    await sleep(NEXT_TURN_IDLE_MS, undefined, { signal: idle.signal })
+      .then(
+        () =>
+          prepareNextTurn({
+            sequence: slot.sequence,
+            chatWrapper: slot.chat.chatWrapper,
+            tokenizer: loaded.model.tokenizer,
+            messages: withAnswer(request.messages, answer),
+          }),
+        // Aborted: a request arrived. A failed preparation costs only the saving: the
+        // next turn evaluates these tokens itself.
+        () => 0,
+      )
+      .catch(() => 0);
+  }
+
+  private async embed(texts: string[]): Promise<number[][]> {
+    const loaded = this.loaded;
+    if (!loaded) throw new EngineError('no-model-loaded', 'Load a model before embedding.');
+    loaded.embedding ??= await loaded.model.createEmbeddingContext({
+      contextSize: Math.min(loaded.context.contextSize, 2048),
+      threads: loaded.threads,
+    });
+    const vectors: number[][] = [];
+    for (const text of texts) {
+      vectors.push([...(await loaded.embedding.getEmbeddingFor(text)).vector]);
+    }
+    return vectors;
+  }
+
+  private async info(): Promise<EngineInfo> {
+    const llama = await this.getLlama();
+    const onGpu = llama.gpu !== false;
+    const vram = onGpu ? await llama.getVramState() : undefined;
+    return {
+      engine: 'llama.cpp',
+      backend: llama.gpu === false ? 'cpu' : llama.gpu,
+      gpuName: onGpu ? ((await llama.getGpuDeviceNames())[0] ?? null) : null,
+      vramTotalBytes: vram?.total ?? null,
+      vramFreeBytes: vram?.free ?? null,
+      model: this.loaded?.ref ?? null,
+      contextSize: this.loaded?.context.contextSize ?? null,
+    };
+  }
+}
+
+function toStopReason(reason: LlamaChatResponse['metadata']['stopReason']): StopReason {
+  switch (reason) {
+    case 'abort':
+      return 'aborted';
+    case 'maxTokens':
+      return 'max-tokens';
+    case 'customStopTrigger':
+      return 'stop-sequence';
+    case 'eogToken':
+    case 'stopGenerationTrigger':
+    case 'functionCalls':
+      return 'eos';
+  }
+}
+
+function asLoadError(error: unknown, llamaErrors: readonly string[]): EngineError {
+  if (error instanceof EngineError) return error;
+  if (error instanceof InsufficientMemoryError) {
+    return new EngineError('model-too-big', `Not enough memory: ${error.message}`);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const unknownArchitecture = llamaErrors.find((line) => /unknown model architecture/i.test(line));
+  if (unknownArchitecture) {
+    const architecture = /architecture: '([^']*)'/.exec(unknownArchitecture)?.[1] ?? 'unknown';
+    return new EngineError(
+      'unsupported-architecture',
+      `This version of llama.cpp cannot run models of architecture "${architecture}".`,
+      { architecture },
+    );
+  }
+  const detail = llamaErrors.length > 0 ? ` (${llamaErrors.join('; ')})` : '';
+  return new EngineError('load-failed', `The model could not be loaded: ${message}${detail}`);
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { engineErrorCodeSchema } from '../engine/errors';
+import {
+  chatMessageSchema,
+  chatParamsSchema,
+  engineEventSchema,
+  engineInfoSchema,
+  loadOptionsSchema,
+  modelRefSchema,
+} from '../engine/types';
+
+/**
+ * The message protocol between LlamaCppEngine (the app) and its model process.
+ * Both sides validate every message they receive. See SPEC.md.
+ */
+export const MODEL_PROCESS_PROTOCOL_VERSION = 1;
+
+const requestId = z.number().int().nonnegative();
+
+export const processSettingsSchema = z.object({
+  /** `auto` picks CUDA, Vulkan or Metal when present, else the CPU; `false` forces the CPU. */
+  gpu: z.union([z.literal('auto'), z.literal(false)]),
+});
+export type ProcessSettings = z.infer<typeof processSettingsSchema>;
+
+export const toProcessMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('init'),
+    protocolVersion: z.number().int(),
+    settings: processSettingsSchema,
+  }),
+  z.object({
+    type: z.literal('load'),
+    requestId,
+    model: modelRefSchema,
+    options: loadOptionsSchema,
+  }),
+  z.object({ type: z.literal('unload'), requestId }),
+  z.object({
+    type: z.literal('chat'),
+    requestId,
+    messages: z.array(chatMessageSchema),
+    params: chatParamsSchema,
+  }),
+  /** Stops the chat request with this id; its stream then ends in `done` (aborted). */
+  z.object({ type: z.literal('abort'), requestId }),
+  z.object({ type: z.literal('embed'), requestId, texts: z.array(z.string()) }),
+  z.object({ type: z.literal('info'), requestId }),
+]);
+export type ToProcessMessage = z.infer<typeof toProcessMessageSchema>;
+
+export const fromProcessMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), protocolVersion: z.number().int() }),
+  z.object({ type: z.literal('loaded'), requestId, contextSize: z.number().int().positive() }),
+  z.object({ type: z.literal('unloaded'), requestId }),
+  z.object({ type: z.literal('event'), requestId, event: engineEventSchema }),
+  z.object({ type: z.literal('embeddings'), requestId, vectors: z.array(z.array(z.number())) }),
+  z.object({ type: z.literal('info'), requestId, info: engineInfoSchema }),
+  z.object({
+    type: z.literal('failed'),
+    requestId,
+    code: engineErrorCodeSchema,
+    message: z.string(),
+  }),
+]);
+export type FromProcessMessage = z.infer<typeof fromProcessMessageSchema>;

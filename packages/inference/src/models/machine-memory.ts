@@ -1,0 +1,18 @@
+import { freemem, totalmem } from 'node:os';
+import type { Llama } from 'node-llama-cpp';
+
+export type MemoryState = { total: number; free: number };
+
+/** What the fit estimate compares against. `gpu` is null where nothing can be offloaded. */
+export type MachineMemory = {
+  gpu: { name: string; vram: MemoryState } | null;
+  ram: MemoryState;
+};
+
+/** Reads this machine's VRAM (through the llama.cpp backend the engine uses) and RAM. */
+export async function readMachineMemory(llama: Llama): Promise<MachineMemory> {
+  const ram = { total: totalmem(), free: freemem() };
+  if (llama.gpu === false || !llama.supportsGpuOffloading) return { gpu: null, ram };
+  const [names, vram] = await Promise.all([llama.getGpuDeviceNames(), llama.getVramState()]);
+  return { gpu: { name: names.join(', '), vram: { total: vram.total, free: vram.free } }, ram };
+}

@@ -1,0 +1,319 @@
+import { describeZodError, EngineError, toEngineError } from '../engine/errors';
+import { chatMessageSchema, chatParamsSchema, modelRefSchema } from '../engine/types';
+import type {
+  ChatMessage,
+  ChatParams,
+  Engine,
+  EngineEvent,
+  EngineInfo,
+  ModelRef,
+  StopReason,
+} from '../engine/types';
+import { readSseData } from './sse';
+import {
+  chatCompletionChunkSchema,
+  embeddingsResponseSchema,
+  errorBodySchema,
+  modelListSchema,
+} from './wire';
+
+export type OpenAICompatibleEngineOptions = {
+  /** The API root, e.g. `http://localhost:11434/v1` (Ollama) or `http://127.0.0.1:1234/v1`. */
+  baseUrl: string;
+  apiKey?: string;
+  /** Longest silence allowed: before the response starts, and between stream chunks. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  now?: () => number;
+};
+
+/**
+ * Any OpenAI-compatible endpoint (Ollama, LM Studio, llama.cpp server, vLLM, or
+ * CodeFace's own local API) behind the Engine interface.
+ */
+export class OpenAICompatibleEngine implements Engine {
+  private model: ModelRef | undefined;
+  private readonly baseUrl: string;
+  private readonly fetch: typeof fetch;
+  private readonly now: () => number;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: OpenAICompatibleEngineOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.fetch = options.fetch ?? fetch;
+    this.now = options.now ?? (() => performance.now());
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** Checks the endpoint answers and serves the model; the model stays on the server. */
+  async load(model: ModelRef): Promise<void> {
+    const ref = modelRefSchema.safeParse(model);
+    if (!ref.success) throw new EngineError('invalid-options', describeZodError(ref.error));
+    const response = await this.request('/models', { method: 'GET' });
+    const list = modelListSchema.safeParse(await readJson(response));
+    if (!list.success) {
+      throw new EngineError(
+        'malformed-stream',
+        `${this.baseUrl}/models did not answer with a model list.`,
+      );
+    }
+    if (!list.data.data.some((m) => m.id === ref.data.id)) {
+      throw new EngineError(
+        'model-not-found',
+        `${this.baseUrl} does not serve a model "${ref.data.id}".`,
+        {
+          available: list.data.data.map((m) => m.id),
+        },
+      );
+    }
+    this.model = ref.data;
+  }
+
+  unload(): Promise<void> {
+    this.model = undefined;
+    return Promise.resolve();
+  }
+
+  async *chat(
+    messages: ChatMessage[],
+    params: ChatParams = {},
+    signal?: AbortSignal,
+  ): AsyncGenerator<EngineEvent> {
+    const started = this.now();
+    const parsedMessages = chatMessageSchema.array().min(1).safeParse(messages);
+    const parsedParams = chatParamsSchema.safeParse(params);
+    if (!parsedMessages.success || !parsedParams.success) {
+      const error = parsedMessages.error ?? parsedParams.error;
+      yield {
+        type: 'error',
+        code: 'invalid-params',
+        message: error ? describeZodError(error) : '',
+      };
+      return;
+    }
+    if (!this.model) {
+      yield { type: 'error', code: 'no-model-loaded', message: 'Choose a model before chatting.' };
+      return;
+    }
+    const p = parsedParams.data;
+    let tokens = 0;
+    let firstAt: number | undefined;
+    let stopReason: StopReason | undefined;
+    let promptTokens = 0;
+    try {
+      const response = await this.request('/chat/completions', {
+        method: 'POST',
+        signal,
+        body: {
+          model: this.model.id,
+          messages: parsedMessages.data,
+          stream: true,
+          stream_options: { include_usage: true },
+          max_tokens: p.maxTokens,
+          temperature: p.temperature,
+          top_p: p.topP,
+          seed: p.seed,
+          stop: p.stop,
+        },
+      });
+      if (!response.body) throw new EngineError('malformed-stream', 'The response has no body.');
+      let sawDone = false;
+      for await (const data of readSseData(this.withIdleTimeout(response.body, signal))) {
+        if (data === '[DONE]') {
+          sawDone = true;
+          break;
+        }
+        const chunk = parseChunk(data);
+        if (chunk.usage) promptTokens = chunk.usage.prompt_tokens;
+        const choice = chunk.choices[0];
+        const text = choice?.delta.content ?? '';
+        if (text.length > 0) {
+          firstAt ??= this.now();
+          // Servers send about one token per chunk; `usage` corrects the total at the end.
+          tokens++;
+          yield { type: 'delta', text, tokens: 1 };
+        }
+        if (choice?.finish_reason)
+          stopReason = choice.finish_reason === 'length' ? 'max-tokens' : 'eos';
+        if (chunk.usage) tokens = chunk.usage.completion_tokens;
+      }
+      if (!sawDone && stopReason === undefined) {
+        throw new EngineError(
+          'malformed-stream',
+          'The stream ended before the answer was complete.',
+        );
+      }
+    } catch (error) {
+      if (signal?.aborted) {
+        stopReason = 'aborted';
+      } else {
+        const engineError = toEngineError(error, 'connection-failed');
+        yield { type: 'error', code: engineError.code, message: engineError.message };
+        return;
+      }
+    }
+    const finished = this.now();
+    const generationMs = firstAt === undefined ? 0 : finished - firstAt;
+    yield {
+      type: 'done',
+      tokens,
+      ttftMs: (firstAt ?? finished) - started,
+      tokensPerSecond: generationMs > 0 ? ((tokens - 1) * 1000) / generationMs : 0,
+      promptTokens,
+      reusedTokens: 0,
+      stopReason: stopReason ?? 'eos',
+    };
+  }
+
+  async embed(texts: string[]): Promise<number[][]> {
+    if (!this.model) throw new EngineError('no-model-loaded', 'Choose a model before embedding.');
+    const response = await this.request('/embeddings', {
+      method: 'POST',
+      body: { model: this.model.id, input: texts },
+    });
+    const parsed = embeddingsResponseSchema.safeParse(await readJson(response));
+    if (!parsed.success) {
+      throw new EngineError(
+        'malformed-stream',
+        `Unexpected embeddings answer: ${describeZodError(parsed.error)}`,
+      );
+    }
+    return [...parsed.data.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
+  }
+
+  info(): Promise<EngineInfo> {
+    return Promise.resolve({
+      engine: 'openai-compatible',
+      backend: 'remote',
+      gpuName: null,
+      vramTotalBytes: null,
+      vramFreeBytes: null,
+      model: this.model ?? null,
+      contextSize: null,
+    });
+  }
+
+  dispose(): Promise<void> {
+    return this.unload();
+  }
+
+  /** Sends a request, turning each way it can fail into a coded EngineError. */
+  private async request(
+    path: string,
+    init: { method: 'GET' | 'POST'; body?: unknown; signal?: AbortSignal },
+  ): Promise<Response> {
+    const url = `${this.baseUrl}${path}`;
+    // This timeout covers the wait for the response head only; the stream has its
+    // own idle timeout, so a long answer is never cut off.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
+    let response: Response;
+    try {
+      response = await this.fetch(url, {
+        method: init.method,
+        signal,
+        headers: {
+          accept:
+            init.body === undefined ? 'application/json' : 'text/event-stream, application/json',
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}),
+        },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+    } catch (error) {
+      if (timeout.signal.aborted) {
+        throw new EngineError('timeout', `${url} did not answer within ${this.timeoutMs} ms.`);
+      }
+      if (init.signal?.aborted) throw error;
+      const cause =
+        error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      throw new EngineError(
+        'connection-failed',
+        `Could not reach ${url}${cause}. Check the address and that the server runs.`,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new EngineError(
+        'unauthorized',
+        `${url} refused the API key (HTTP ${response.status}).`,
+      );
+    }
+    if (!response.ok) {
+      const body = errorBodySchema.safeParse(await readJson(response).catch(() => undefined));
+      const detail = body.success ? `: ${body.data.error.message}` : '';
+      throw new EngineError('http-error', `${url} answered HTTP ${response.status}${detail}`, {
+        status: response.status,
+      });
+    }
+    return response;
+  }
+
+  /** Passes the body through, failing with `timeout` when no chunk comes for too long. */
+  private async *withIdleTimeout(
+    body: ReadableStream<Uint8Array>,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<Uint8Array> {
+    const reader = body.getReader();
+    const onAbort = (): void => {
+      void reader.cancel();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      for (;;) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const timedOut = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(new EngineError('timeout', `The stream stalled for ${this.timeoutMs} ms.`)),
+            this.timeoutMs,
+          );
+        });
+        try {
+          const result = await Promise.race([reader.read(), timedOut]);
+          if (result.done) return;
+          yield result.value;
+        } finally {
+          clearTimeout(timer);
+        }
+        if (signal?.aborted) return;
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      void reader.cancel().catch(() => undefined);
+    }
+  }
+}
+
+function parseChunk(data: string): ReturnType<typeof chatCompletionChunkSchema.parse> {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    throw new EngineError(
+      'malformed-stream',
+      `The stream sent something that is not JSON: ${data.slice(0, 80)}`,
+    );
+  }
+  const error = errorBodySchema.safeParse(json);
+  if (error.success)
+    throw new EngineError('http-error', `The server reported: ${error.data.error.message}`);
+  const chunk = chatCompletionChunkSchema.safeParse(json);
+  if (!chunk.success) {
+    throw new EngineError(
+      'malformed-stream',
+      `Unexpected stream chunk: ${describeZodError(chunk.error)}`,
+    );
+  }
+  return chunk.data;
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    return undefined;
+  }
+}

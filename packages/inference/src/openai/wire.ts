@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/**
+ * The subset of the OpenAI chat-completions wire format that CodeFace speaks, both
+ * as a client (OpenAICompatibleEngine) and as a server (the local API). Unknown
+ * fields are allowed through: every server adds its own.
+ */
+const contentPartSchema = z.looseObject({ type: z.string(), text: z.string().optional() });
+
+export const wireMessageSchema = z.looseObject({
+  role: z.enum(['system', 'developer', 'user', 'assistant']),
+  content: z.union([z.string(), z.array(contentPartSchema), z.null()]),
+});
+export type WireMessage = z.infer<typeof wireMessageSchema>;
+
+export const chatCompletionRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(wireMessageSchema).min(1),
+  stream: z.boolean().optional(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().gt(0).max(1).nullish(),
+  seed: z.number().int().nullish(),
+  stop: z.union([z.string(), z.array(z.string())]).nullish(),
+});
+export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
+
+export const finishReasonSchema = z.enum(['stop', 'length', 'content_filter', 'tool_calls']);
+
+export const usageSchema = z.looseObject({
+  prompt_tokens: z.number().int().nonnegative(),
+  completion_tokens: z.number().int().nonnegative(),
+  total_tokens: z.number().int().nonnegative(),
+});
+
+export const chatCompletionSchema = z.looseObject({
+  id: z.string(),
+  object: z.literal('chat.completion'),
+  created: z.number(),
+  model: z.string(),
+  choices: z.array(
+    z.looseObject({
+      index: z.number().int(),
+      message: z.looseObject({ role: z.literal('assistant'), content: z.string().nullable() }),
+      finish_reason: finishReasonSchema.nullable(),
+    }),
+  ),
+  usage: usageSchema.optional(),
+});
+export type ChatCompletion = z.infer<typeof chatCompletionSchema>;
+
+export const chatCompletionChunkSchema = z.looseObject({
+  id: z.string(),
+  object: z.literal('chat.completion.chunk'),
+  created: z.number(),
+  model: z.string(),
+  choices: z.array(
+    z.looseObject({
+      index: z.number().int(),
+      delta: z.looseObject({
+        role: z.string().optional(),
+        content: z.string().nullish(),
+      }),
+      finish_reason: finishReasonSchema.nullish(),
+    }),
+  ),
+  usage: usageSchema.nullish(),
+});
+export type ChatCompletionChunk = z.infer<typeof chatCompletionChunkSchema>;
+
+export const modelListSchema = z.looseObject({
+  object: z.literal('list'),
+  data: z.array(z.looseObject({ id: z.string(), object: z.literal('model') })),
+});
+
+export const embeddingsRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  input: z.union([z.string(), z.array(z.string()).min(1)]),
+});
+
+export const embeddingsResponseSchema = z.looseObject({
+  object: z.literal('list'),
+  data: z.array(z.looseObject({ index: z.number().int(), embedding: z.array(z.number()) })),
+});
+
+export const errorBodySchema = z.looseObject({
+  error: z.looseObject({ message: z.string(), type: z.string().optional() }),
+});
+
+/** Joins OpenAI content (a string or text parts) into our plain text. */
+export function wireContentToText(content: WireMessage['content']): string {
+  if (content === null) return '';
+  if (typeof content === 'string') return content;
+  return content.map((part) => part.text ?? '').join('');
+}

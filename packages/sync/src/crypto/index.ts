@@ -1,0 +1,21 @@
+export { sealChange, openChange, DATA_KEY_BYTES } from './change-cipher';
+export type { SealChangeOptions, OpenChangeOptions } from './change-cipher';
+export {
+  generateDataKey,
+  wrapDataKey,
+  unwrapDataKey,
+  passphraseKdfSchema,
+  DEFAULT_PASSPHRASE_KDF,
+} from './data-key';
+export type { PassphraseKdf, WrapDataKeyOptions, UnwrapDataKeyOptions } from './data-key';
+export { CryptoError } from './crypto-error';
+export type { CryptoErrorReason } from './crypto-error';
+export {
+  bytesToBase64Url,
+  base64UrlToBytes,
+  base64UrlDecodedLength,
+  utf8ToBytes,
+  bytesToUtf8,
+} from './encoding';
+export { secureRandomBytes } from './random';
+export type { RandomBytes } from './random';

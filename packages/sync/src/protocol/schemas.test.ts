@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { pullInputSchema, pushInputSchema, sealedChangeSchema } from './schemas';
+import { SYNC_PROTOCOL_VERSION } from './version';
+
+describe('protocol schemas', () => {
+  it('has a positive integer version', () => {
+    expect(Number.isInteger(SYNC_PROTOCOL_VERSION) && SYNC_PROTOCOL_VERSION > 0).toBe(true);
+  });
+
+  it('accepts a sealed change and refuses extra plaintext fields', () => {
+    const change = { id: 'c-1', deviceId: 'd_1', ciphertext: 'AQID' };
+    expect(sealedChangeSchema.parse(change)).toEqual(change);
+    expect(sealedChangeSchema.safeParse({ ...change, entity: 'chat' }).success).toBe(false);
+  });
+
+  it('names the field that is wrong', () => {
+    const result = pushInputSchema.safeParse({
+      changes: [{ id: 'ok', deviceId: 'd', ciphertext: 'not base64url!' }],
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['changes', 0, 'ciphertext']);
+  });
+
+  it('refuses a negative or fractional cursor', () => {
+    expect(pullInputSchema.safeParse({ cursor: -1 }).success).toBe(false);
+    expect(pullInputSchema.safeParse({ cursor: 1.5 }).success).toBe(false);
+    expect(pullInputSchema.safeParse({ cursor: 0, limit: 10 }).success).toBe(true);
+  });
+});

@@ -1,0 +1,79 @@
+import { useState, type Ref } from 'react';
+import type { BranchMessage, ChatSummary, Preset } from '../types';
+import { Composer } from './Composer';
+import type { ContextBudget } from './contextBudget';
+import { ContextMeter } from './ContextMeter';
+import { MessageList } from './MessageList';
+import type { MessageActions } from './MessageView';
+import { SystemPromptEditor } from './SystemPromptEditor';
+
+type ChatViewProps = {
+  chat: ChatSummary;
+  messages: readonly BranchMessage[];
+  errors: Readonly<Record<string, string>>;
+  streaming: boolean;
+  budget: ContextBudget;
+  presets: readonly Preset[];
+  actions: MessageActions;
+  blockedReason: string | null;
+  focusMessageId: string | null;
+  composerRef?: Ref<HTMLTextAreaElement>;
+  onSend: (text: string) => void;
+  onPresetChange: (presetId: string | null) => void;
+  onStop: () => void;
+  onSaveSystemPrompt: (prompt: string) => void;
+};
+
+export function ChatView(props: ChatViewProps) {
+  const [editingPrompt, setEditingPrompt] = useState(false);
+  const { chat } = props;
+  return (
+    <section className="cf-chat" aria-label={chat.title || 'Chat'} data-testid="chat-view">
+      <header className="cf-chat-header">
+        <h1 className="cf-chat-heading" data-testid="chat-title">
+          {chat.title || 'Untitled chat'}
+        </h1>
+        <ContextMeter budget={props.budget} />
+        <button
+          type="button"
+          className={chat.systemPrompt ? 'cf-chip cf-chip-on' : 'cf-chip'}
+          data-testid="system-prompt-toggle"
+          aria-expanded={editingPrompt}
+          onClick={() => setEditingPrompt((v) => !v)}
+        >
+          System prompt
+        </button>
+      </header>
+      {editingPrompt && (
+        <SystemPromptEditor
+          value={chat.systemPrompt ?? ''}
+          onSave={props.onSaveSystemPrompt}
+          onClose={() => setEditingPrompt(false)}
+        />
+      )}
+      {props.messages.length === 0 ? (
+        <div className="cf-chat-empty cf-muted">
+          Ask a question, or paste code and choose a preset below.
+        </div>
+      ) : (
+        <MessageList
+          messages={props.messages}
+          errors={props.errors}
+          actions={props.actions}
+          busy={props.streaming}
+          focusMessageId={props.focusMessageId}
+        />
+      )}
+      <Composer
+        streaming={props.streaming}
+        blockedReason={props.blockedReason}
+        presets={props.presets}
+        activePresetId={chat.presetId}
+        onPresetChange={props.onPresetChange}
+        onSend={props.onSend}
+        onStop={props.onStop}
+        textareaRef={props.composerRef}
+      />
+    </section>
+  );
+}

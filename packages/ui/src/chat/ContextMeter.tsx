@@ -1,0 +1,28 @@
+import type { ContextBudget } from './contextBudget';
+
+export function ContextMeter({ budget }: { budget: ContextBudget }) {
+  const percent = Math.min(100, Math.round(budget.fraction * 100));
+  const warn = budget.droppedTurns > 0;
+  const label = warn
+    ? `${budget.droppedTurns} older ${budget.droppedTurns === 1 ? 'message' : 'messages'} will be left out`
+    : `${percent}% of context`;
+  return (
+    <div
+      className={warn ? 'cf-context cf-context-warn' : 'cf-context'}
+      data-testid="context-meter"
+      title={`${budget.usedTokens.toLocaleString('en')} of ${budget.windowTokens.toLocaleString('en')} tokens`}
+    >
+      <div
+        className="cf-context-bar"
+        role="meter"
+        aria-label="Context used"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+      >
+        <div className="cf-context-fill" style={{ width: `${percent}%` }} />
+      </div>
+      <span className="cf-context-label">{label}</span>
+    </div>
+  );
+}

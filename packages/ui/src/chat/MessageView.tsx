@@ -1,0 +1,152 @@
+import { memo, useState } from 'react';
+import { StreamingMarkdown } from '../markdown/StreamingMarkdown';
+import type { ChatMessage } from '../types';
+import { BranchSwitcher } from './BranchSwitcher';
+import { StatsLine, statsOf } from './StatsLine';
+
+export type MessageActions = {
+  stepBranch: (messageId: string, step: -1 | 1) => void;
+  regenerate: (messageId: string) => void;
+  editAndResend: (messageId: string, text: string) => void;
+  copy: (text: string) => void;
+};
+
+type MessageViewProps = {
+  message: ChatMessage;
+  branchIndex: number;
+  branchCount: number;
+  actions: MessageActions;
+  /** True while any answer in this chat streams: editing and regenerating wait for it. */
+  busy: boolean;
+  /** The error of a failed answer, shown under it. */
+  error?: string | null;
+  highlighted?: boolean;
+};
+
+const roleLabel = { user: 'You', assistant: 'Assistant', system: 'System' } as const;
+
+function EditBox(props: { initial: string; onSave: (text: string) => void; onCancel: () => void }) {
+  const [text, setText] = useState(props.initial);
+  return (
+    <form
+      className="cf-edit"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (text.trim() !== '') props.onSave(text);
+      }}
+    >
+      <textarea
+        className="cf-textarea"
+        aria-label="Edit message"
+        value={text}
+        autoFocus
+        rows={Math.min(12, text.split('\n').length + 1)}
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') props.onCancel();
+        }}
+      />
+      <div className="cf-row">
+        <button type="submit" className="cf-button cf-button-primary" disabled={text.trim() === ''}>
+          Save and send
+        </button>
+        <button type="button" className="cf-button" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export const MessageView = memo(function MessageView({
+  message,
+  branchIndex,
+  branchCount,
+  actions,
+  busy,
+  error = null,
+  highlighted = false,
+}: MessageViewProps) {
+  const stats = statsOf(message);
+  const [editing, setEditing] = useState(false);
+  const streaming = message.status === 'streaming';
+  return (
+    <article
+      className={`cf-message cf-message-${message.role}${highlighted ? ' cf-message-highlighted' : ''}`}
+      data-testid="message"
+      data-role={message.role}
+      data-status={message.status}
+      data-message-id={message.id}
+      aria-busy={streaming}
+    >
+      <header className="cf-message-header">
+        <span className="cf-message-role">{roleLabel[message.role]}</span>
+        <BranchSwitcher
+          index={branchIndex}
+          count={branchCount}
+          onStep={(step) => actions.stepBranch(message.id, step)}
+        />
+      </header>
+      {editing ? (
+        <EditBox
+          initial={message.content}
+          onCancel={() => setEditing(false)}
+          onSave={(text) => {
+            setEditing(false);
+            actions.editAndResend(message.id, text);
+          }}
+        />
+      ) : (
+        <div className="cf-message-body" data-testid="message-content">
+          {message.content === '' && streaming ? (
+            <span className="cf-typing" aria-label="Waiting for the first token" />
+          ) : (
+            <StreamingMarkdown key={message.id} text={message.content} streaming={streaming} />
+          )}
+        </div>
+      )}
+      {message.status === 'interrupted' && (
+        <div className="cf-message-note">Stopped before the end.</div>
+      )}
+      {message.status === 'error' && (
+        <div className="cf-message-note cf-text-danger" role="alert">
+          {error ?? 'The answer failed.'}
+        </div>
+      )}
+      {!editing && !streaming && (
+        <footer className="cf-message-actions">
+          {stats && message.role === 'assistant' && <StatsLine stats={stats} />}
+          <button
+            type="button"
+            className="cf-button cf-button-ghost cf-button-small"
+            onClick={() => actions.copy(message.content)}
+          >
+            Copy
+          </button>
+          {message.role === 'user' && (
+            <button
+              type="button"
+              className="cf-button cf-button-ghost cf-button-small"
+              data-testid="edit-message"
+              disabled={busy}
+              onClick={() => setEditing(true)}
+            >
+              Edit
+            </button>
+          )}
+          {message.role === 'assistant' && (
+            <button
+              type="button"
+              className="cf-button cf-button-ghost cf-button-small"
+              data-testid="regenerate"
+              disabled={busy}
+              onClick={() => actions.regenerate(message.id)}
+            >
+              Regenerate
+            </button>
+          )}
+        </footer>
+      )}
+    </article>
+  );
+});

@@ -1,0 +1,362 @@
+import { useState } from 'react';
+import type {
+  CatalogModel,
+  DownloadProgress,
+  EngineInfo,
+  Fit,
+  LocalModel,
+  LocalModelSource,
+} from '../types';
+import { formatBytes, formatDuration, formatEta } from './format';
+
+export type ModelActions = {
+  download: (request: { modelId: string; quantizationId: string }) => void;
+  cancelDownload: (downloadId: string) => void;
+  /** With a path, imports that file; without one, asks the platform's file dialog. */
+  importFile: (path: string | null) => void;
+  discover: () => void;
+  load: (modelId: string) => void;
+  unload: () => void;
+};
+
+type ModelsScreenProps = {
+  engine: EngineInfo | null;
+  /** Null while the catalog is loading. */
+  catalog: readonly CatalogModel[] | null;
+  downloads: readonly DownloadProgress[];
+  models: readonly LocalModel[];
+  /** Electron shows a file dialog; the web host asks for a path. */
+  canPickFiles: boolean;
+  /** A model being loaded or unloaded: its buttons wait. */
+  pendingModelId: string | null;
+  actions: ModelActions;
+};
+
+/** What a fit verdict means here: with no GPU, a model that fits runs from RAM. */
+function fitLabel(fit: Fit, hasGpu: boolean): string {
+  switch (fit) {
+    case 'fits':
+      return hasGpu ? 'Fits your GPU' : 'Fits in memory';
+    case 'partial-offload':
+      return 'Partly on GPU';
+    case 'too-big':
+      return 'Too large';
+  }
+}
+
+const sourceLabel: Record<LocalModelSource, string> = {
+  downloaded: 'Downloaded',
+  imported: 'Imported',
+  'lm-studio': 'LM Studio',
+  ollama: 'Ollama',
+  'hugging-face': 'Hugging Face cache',
+};
+
+function HardwarePanel({
+  engine,
+  models,
+}: {
+  engine: EngineInfo | null;
+  models: readonly LocalModel[];
+}) {
+  if (!engine) return <p className="cf-muted">Looking for a GPU…</p>;
+  return (
+    <dl className="cf-gpu" data-testid="gpu-info">
+      <div>
+        <dt>Backend</dt>
+        <dd>{engine.backend}</dd>
+      </div>
+      <div>
+        <dt>Device</dt>
+        <dd>{engine.gpuName ?? 'No GPU found: models run on the CPU'}</dd>
+      </div>
+      {engine.vramTotalBytes !== null && (
+        <div>
+          <dt>VRAM</dt>
+          <dd>
+            {engine.vramFreeBytes !== null && `${formatBytes(engine.vramFreeBytes)} free of `}
+            {formatBytes(engine.vramTotalBytes)}
+          </dd>
+        </div>
+      )}
+      <div>
+        <dt>Loaded</dt>
+        <dd data-testid="loaded-model">
+          {engine.loadedModel === null
+            ? 'Nothing loaded'
+            : (engine.loadedModelName ??
+              models.find((m) => m.id === engine.loadedModel)?.name ??
+              engine.loadedModel)}
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
+function downloadStatus(download: DownloadProgress): string {
+  switch (download.state) {
+    case 'downloading': {
+      const left =
+        download.etaSeconds !== null
+          ? formatDuration(download.etaSeconds)
+          : download.totalBytes !== null
+            ? formatEta(download.totalBytes - download.receivedBytes, download.bytesPerSecond)
+            : null;
+      return `${formatBytes(download.bytesPerSecond)}/s${left ? ` · ${left} left` : ''}`;
+    }
+    case 'verifying':
+      return 'Checking the file…';
+    case 'done':
+      return 'Downloaded and verified';
+    case 'cancelled':
+      return 'Cancelled; the part already downloaded is kept';
+    case 'failed':
+      return download.error ?? 'The download failed';
+  }
+}
+
+function DownloadRow({ download, actions }: { download: DownloadProgress; actions: ModelActions }) {
+  const total = download.totalBytes;
+  return (
+    <li className="cf-download" data-testid="download" data-state={download.state}>
+      <div className="cf-row cf-row-between cf-wrap">
+        <strong className="cf-ellipsis">{download.fileName}</strong>
+        <span className="cf-muted">
+          {formatBytes(download.receivedBytes)}
+          {total !== null && ` / ${formatBytes(total)}`}
+        </span>
+      </div>
+      <progress
+        max={total ?? undefined}
+        value={total === null ? undefined : download.receivedBytes}
+        aria-label={`Download of ${download.fileName}`}
+        data-testid="download-progress"
+      />
+      <div className="cf-row cf-row-between">
+        <span
+          className={download.state === 'failed' ? 'cf-text-danger' : 'cf-muted'}
+          data-testid="download-status"
+        >
+          {downloadStatus(download)}
+        </span>
+        {download.state === 'downloading' && (
+          <button
+            type="button"
+            className="cf-button cf-button-small"
+            data-testid="cancel-download"
+            onClick={() => actions.cancelDownload(download.id)}
+          >
+            Cancel
+          </button>
+        )}
+        {(download.state === 'failed' || download.state === 'cancelled') && (
+          <button
+            type="button"
+            className="cf-button cf-button-small"
+            data-testid="resume-download"
+            onClick={() =>
+              actions.download({
+                modelId: download.modelId,
+                quantizationId: download.quantizationId,
+              })
+            }
+          >
+            Resume
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function ImportForm({
+  canPickFiles,
+  onImport,
+}: {
+  canPickFiles: boolean;
+  onImport: (path: string | null) => void;
+}) {
+  const [path, setPath] = useState('');
+  if (canPickFiles) {
+    return (
+      <button
+        type="button"
+        className="cf-button"
+        data-testid="import-model"
+        onClick={() => onImport(null)}
+      >
+        Import a GGUF file…
+      </button>
+    );
+  }
+  return (
+    <form
+      className="cf-row cf-import"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onImport(path.trim());
+      }}
+    >
+      <input
+        className="cf-input"
+        aria-label="Path of a .gguf file"
+        data-testid="import-path"
+        placeholder="/path/to/model.gguf"
+        value={path}
+        onChange={(event) => setPath(event.target.value)}
+      />
+      <button type="submit" className="cf-button" data-testid="import-model">
+        Import
+      </button>
+    </form>
+  );
+}
+
+export function ModelsScreen({
+  engine,
+  catalog,
+  downloads,
+  models,
+  canPickFiles,
+  pendingModelId,
+  actions,
+}: ModelsScreenProps) {
+  const active = downloads.filter((d) => d.state !== 'done');
+  const running = (modelId: string, quantizationId: string): boolean =>
+    downloads.some(
+      (d) =>
+        d.modelId === modelId &&
+        d.quantizationId === quantizationId &&
+        (d.state === 'downloading' || d.state === 'verifying'),
+    );
+  const installed = new Set(models.map((m) => m.name));
+  return (
+    <div className="cf-screen" data-testid="models-screen">
+      <header className="cf-screen-header">
+        <h1>Models</h1>
+        <ImportForm canPickFiles={canPickFiles} onImport={actions.importFile} />
+      </header>
+      <section className="cf-card" aria-label="Your hardware">
+        <h2>Your hardware</h2>
+        <HardwarePanel engine={engine} models={models} />
+      </section>
+      {active.length > 0 && (
+        <section className="cf-card" aria-label="Downloads">
+          <h2>Downloads</h2>
+          <ul className="cf-list">
+            {active.map((d) => (
+              <DownloadRow key={d.id} download={d} actions={actions} />
+            ))}
+          </ul>
+        </section>
+      )}
+      <section className="cf-card" aria-label="On this computer">
+        <div className="cf-row cf-row-between cf-card-heading">
+          <h2>On this computer</h2>
+          <button
+            type="button"
+            className="cf-button cf-button-small"
+            data-testid="discover-models"
+            onClick={actions.discover}
+          >
+            Look for models
+          </button>
+        </div>
+        {models.length === 0 ? (
+          <p className="cf-muted">
+            No models yet. Download one from the catalog, import a file, or look for models that LM
+            Studio, Ollama or Hugging Face already put on this computer.
+          </p>
+        ) : (
+          <ul className="cf-list">
+            {models.map((model) => {
+              const loaded = engine?.loadedModel === model.id;
+              return (
+                <li
+                  key={model.id}
+                  className="cf-model"
+                  data-testid="local-model"
+                  data-loaded={loaded}
+                >
+                  <div className="cf-model-main">
+                    <strong>{model.name}</strong>
+                    <span className="cf-muted cf-ellipsis" title={model.path}>
+                      {sourceLabel[model.source]} · {formatBytes(model.sizeBytes)}
+                      {model.quantization && ` · ${model.quantization}`}
+                    </span>
+                  </div>
+                  {loaded ? (
+                    <button
+                      type="button"
+                      className="cf-button cf-button-small"
+                      data-testid="unload-model"
+                      disabled={pendingModelId !== null}
+                      onClick={actions.unload}
+                    >
+                      Unload
+                    </button>
+                  ) : (
+                    <button
+                      type="button"
+                      className="cf-button cf-button-primary cf-button-small"
+                      data-testid="load-model"
+                      disabled={pendingModelId !== null}
+                      onClick={() => actions.load(model.id)}
+                    >
+                      {pendingModelId === model.id ? 'Loading…' : 'Load'}
+                    </button>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </section>
+      <section className="cf-card" aria-label="Catalog">
+        <h2>Catalog</h2>
+        <ul className="cf-catalog">
+          {(catalog ?? []).map((model) => (
+            <li key={model.id} className="cf-catalog-model" data-testid="catalog-entry">
+              <div className="cf-model-main">
+                <strong>{model.name}</strong>
+                <span className="cf-muted">
+                  {model.parameters} parameters · {model.contextLength.toLocaleString('en')} tokens
+                  of context
+                </span>
+                {model.description && (
+                  <span className="cf-catalog-description">{model.description}</span>
+                )}
+              </div>
+              <ul className="cf-quants">
+                {model.quantizations.map((quant) => (
+                  <li key={quant.id} className="cf-quant">
+                    <span className="cf-quant-name">{quant.id}</span>
+                    <span className="cf-muted">{formatBytes(quant.sizeBytes)}</span>
+                    <span className={`cf-badge cf-badge-${quant.fit}`} data-testid="fit-badge">
+                      {fitLabel(quant.fit, Boolean(engine?.gpuName))}
+                    </span>
+                    <button
+                      type="button"
+                      className="cf-button cf-button-small"
+                      data-testid="download-model"
+                      disabled={installed.has(quant.fileName) || running(model.id, quant.id)}
+                      onClick={() =>
+                        actions.download({ modelId: model.id, quantizationId: quant.id })
+                      }
+                    >
+                      {running(model.id, quant.id) ? 'Downloading…' : 'Download'}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+          {catalog === null && <li className="cf-muted">Loading the catalog…</li>}
+          {catalog?.length === 0 && (
+            <li className="cf-muted">The catalog is not available; import a GGUF file instead.</li>
+          )}
+        </ul>
+      </section>
+    </div>
+  );
+}

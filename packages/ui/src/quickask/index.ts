@@ -1,0 +1,2 @@
+// A separate entry point: the quick-ask window loads only what it needs.
+export { QuickAsk, quickQuestion } from './QuickAsk';

@@ -1,0 +1,247 @@
+import { useState } from 'react';
+import type { GenerationParams, Preset, ThemePreference } from '../types';
+import {
+  PARAM_LIMITS,
+  toParamDraft,
+  validateParams,
+  type ParamDraft,
+  type ParamProblems,
+} from './validateParams';
+
+export type SettingsActions = {
+  setTheme: (theme: ThemePreference) => void;
+  /** Resolves when saved; rejects with a readable message when the app refuses the values. */
+  saveParams: (params: GenerationParams) => Promise<void>;
+  savePreset: (preset: { id: string; name: string; systemPrompt: string }) => Promise<void>;
+  exportChats: (format: 'markdown' | 'json') => void;
+  importChats: (file: File) => void;
+};
+
+type SettingsScreenProps = {
+  theme: ThemePreference;
+  params: GenerationParams;
+  presets: readonly Preset[];
+  dataFolder: string | null;
+  actions: SettingsActions;
+};
+
+const themes: ReadonlyArray<{ value: ThemePreference; label: string }> = [
+  { value: 'system', label: 'System' },
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+];
+
+const hints: Record<keyof GenerationParams, string> = {
+  temperature: '0 is focused and repeatable, 2 is adventurous.',
+  contextSize: 'Tokens the model sees at once. Leave empty for the largest that fits.',
+  gpuLayers: 'Layers offloaded to the GPU. Leave empty to decide automatically.',
+};
+
+const errorText = (error: unknown): string =>
+  error instanceof Error ? error.message : 'Could not save.';
+
+function ParamsForm(props: { params: GenerationParams; onSave: SettingsActions['saveParams'] }) {
+  const [draft, setDraft] = useState<ParamDraft>(() => toParamDraft(props.params));
+  const [problems, setProblems] = useState<ParamProblems>({});
+  const [status, setStatus] = useState<string | null>(null);
+  return (
+    <form
+      className="cf-form"
+      data-testid="params-form"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        const result = validateParams(draft);
+        setProblems(result.problems ?? {});
+        setStatus(null);
+        if (result.params) {
+          props.onSave(result.params).then(
+            () => setStatus('Saved.'),
+            (error: unknown) => setStatus(errorText(error)),
+          );
+        }
+      }}
+    >
+      {(Object.keys(PARAM_LIMITS) as Array<keyof GenerationParams>).map((key) => (
+        <div key={key} className="cf-field">
+          <label className="cf-label" htmlFor={`cf-param-${key}`}>
+            {PARAM_LIMITS[key].label}
+          </label>
+          <input
+            id={`cf-param-${key}`}
+            className="cf-input"
+            inputMode="decimal"
+            data-testid={`param-${key}`}
+            placeholder={PARAM_LIMITS[key].optional ? 'Automatic' : undefined}
+            value={draft[key]}
+            aria-invalid={problems[key] !== undefined}
+            aria-describedby={`cf-param-${key}-hint`}
+            onChange={(event) => {
+              setStatus(null);
+              setDraft({ ...draft, [key]: event.target.value });
+            }}
+          />
+          {problems[key] ? (
+            <div id={`cf-param-${key}-hint`} className="cf-field-problem" role="alert">
+              {problems[key]}
+            </div>
+          ) : (
+            <div id={`cf-param-${key}-hint`} className="cf-hint">
+              {hints[key]}
+            </div>
+          )}
+        </div>
+      ))}
+      <div className="cf-row">
+        <button type="submit" className="cf-button cf-button-primary" data-testid="save-params">
+          Save
+        </button>
+        {status && (
+          <span className="cf-muted" role="status">
+            {status}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function PresetEditor(props: { preset: Preset; onSave: SettingsActions['savePreset'] }) {
+  const [name, setName] = useState(props.preset.name);
+  const [prompt, setPrompt] = useState(props.preset.systemPrompt);
+  const [status, setStatus] = useState<string | null>(null);
+  const changed = name !== props.preset.name || prompt !== props.preset.systemPrompt;
+  return (
+    <form
+      className="cf-preset-editor"
+      data-testid="preset-editor"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (name.trim() === '') return setStatus('A preset needs a name.');
+        props.onSave({ id: props.preset.id, name: name.trim(), systemPrompt: prompt }).then(
+          () => setStatus('Saved.'),
+          (error: unknown) => setStatus(errorText(error)),
+        );
+      }}
+    >
+      <input
+        className="cf-input cf-preset-name"
+        aria-label="Preset name"
+        value={name}
+        maxLength={60}
+        onChange={(event) => {
+          setStatus(null);
+          setName(event.target.value);
+        }}
+      />
+      <textarea
+        className="cf-textarea"
+        aria-label={`System prompt of ${props.preset.name}`}
+        rows={2}
+        value={prompt}
+        onChange={(event) => {
+          setStatus(null);
+          setPrompt(event.target.value);
+        }}
+      />
+      <div className="cf-row">
+        <button type="submit" className="cf-button cf-button-small" disabled={!changed}>
+          Save preset
+        </button>
+        {status && (
+          <span className="cf-muted" role="status">
+            {status}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
+export function SettingsScreen({
+  theme,
+  params,
+  presets,
+  dataFolder,
+  actions,
+}: SettingsScreenProps) {
+  return (
+    <div className="cf-screen" data-testid="settings-screen">
+      <header className="cf-screen-header">
+        <h1>Settings</h1>
+      </header>
+      <section className="cf-card" aria-label="Appearance">
+        <h2>Appearance</h2>
+        <div className="cf-segmented" role="radiogroup" aria-label="Theme">
+          {themes.map((t) => (
+            <button
+              key={t.value}
+              type="button"
+              role="radio"
+              aria-checked={theme === t.value}
+              data-testid={`theme-${t.value}`}
+              onClick={() => actions.setTheme(t.value)}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+      </section>
+      <section className="cf-card" aria-label="Generation">
+        <h2>Generation</h2>
+        <ParamsForm params={params} onSave={actions.saveParams} />
+      </section>
+      <section className="cf-card" aria-label="Presets">
+        <h2>Presets</h2>
+        <p className="cf-muted">Each preset is a system prompt; pick one above the message box.</p>
+        <div className="cf-list">
+          {presets.map((preset) => (
+            <PresetEditor key={preset.id} preset={preset} onSave={actions.savePreset} />
+          ))}
+        </div>
+      </section>
+      <section className="cf-card" aria-label="Your data">
+        <h2>Your data</h2>
+        {dataFolder && (
+          <p className="cf-muted">
+            Chats are kept on this computer in{' '}
+            <code className="cf-inline-code" data-testid="data-folder">
+              {dataFolder}
+            </code>
+          </p>
+        )}
+        <div className="cf-row cf-wrap">
+          <button
+            type="button"
+            className="cf-button"
+            data-testid="export-markdown"
+            onClick={() => actions.exportChats('markdown')}
+          >
+            Export as Markdown
+          </button>
+          <button
+            type="button"
+            className="cf-button"
+            data-testid="export-json"
+            onClick={() => actions.exportChats('json')}
+          >
+            Export as JSON
+          </button>
+          <label className="cf-button" data-testid="import-chats">
+            Import chats (JSON)…
+            <input
+              type="file"
+              accept="application/json,.json"
+              className="cf-visually-hidden"
+              onChange={(event) => {
+                const file = event.target.files?.[0];
+                if (file) actions.importChats(file);
+                event.target.value = '';
+              }}
+            />
+          </label>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,2 @@
+// A separate entry point so the renderer can load the settings screen as its own chunk.
+export { SettingsScreen, type SettingsActions } from './SettingsScreen';

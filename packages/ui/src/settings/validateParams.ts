@@ -1,0 +1,53 @@
+import type { GenerationParams } from '../types';
+
+type Limits = { min: number; max: number; integer: boolean; label: string; optional: boolean };
+
+/** The same limits the app API enforces; checked here too so mistakes show beside the field. */
+export const PARAM_LIMITS: Record<keyof GenerationParams, Limits> = {
+  temperature: { min: 0, max: 2, integer: false, label: 'Temperature', optional: false },
+  contextSize: { min: 256, max: 1_048_576, integer: true, label: 'Context size', optional: true },
+  gpuLayers: { min: 0, max: 1000, integer: true, label: 'GPU layers', optional: true },
+};
+
+export type ParamDraft = Record<keyof GenerationParams, string>;
+export type ParamProblems = Partial<Record<keyof GenerationParams, string>>;
+
+export const toParamDraft = (params: GenerationParams): ParamDraft => ({
+  temperature: String(params.temperature),
+  contextSize: params.contextSize === null ? '' : String(params.contextSize),
+  gpuLayers: params.gpuLayers === null ? '' : String(params.gpuLayers),
+});
+
+function parseField(key: keyof GenerationParams, raw: string): number | null | string {
+  const limits = PARAM_LIMITS[key];
+  const text = raw.trim();
+  if (text === '') return limits.optional ? null : `${limits.label} must be a number.`;
+  const value = Number(text);
+  if (!Number.isFinite(value)) return `${limits.label} must be a number.`;
+  if (limits.integer && !Number.isInteger(value)) return `${limits.label} must be a whole number.`;
+  if (value < limits.min || value > limits.max) {
+    return `${limits.label} must be between ${limits.min.toLocaleString('en')} and ${limits.max.toLocaleString('en')}.`;
+  }
+  return value;
+}
+
+/** The parsed values, or for each bad field a message a person can act on. */
+export function validateParams(
+  draft: ParamDraft,
+): { params: GenerationParams; problems: null } | { params: null; problems: ParamProblems } {
+  const problems: ParamProblems = {};
+  const temperature = parseField('temperature', draft.temperature);
+  const contextSize = parseField('contextSize', draft.contextSize);
+  const gpuLayers = parseField('gpuLayers', draft.gpuLayers);
+  if (typeof temperature === 'string') problems.temperature = temperature;
+  if (typeof contextSize === 'string') problems.contextSize = contextSize;
+  if (typeof gpuLayers === 'string') problems.gpuLayers = gpuLayers;
+  if (
+    typeof temperature !== 'number' ||
+    typeof contextSize === 'string' ||
+    typeof gpuLayers === 'string'
+  ) {
+    return { params: null, problems };
+  }
+  return { params: { temperature, contextSize, gpuLayers }, problems: null };
+}

@@ -1,0 +1,131 @@
+/**
+ * The shapes the UI renders. They follow what the app API returns (chats, the active branch of
+ * messages with their siblings, search hits as text runs, generation events, models) but are
+ * declared here, so packages/ui depends on nothing of ours; the renderer passes API results in
+ * and TypeScript checks that they fit.
+ */
+
+export type ChatSummary = {
+  id: string;
+  title: string;
+  pinned: boolean;
+  archived: boolean;
+  updatedAt: number;
+  presetId: string | null;
+  systemPrompt: string | null;
+};
+
+export type MessageRole = 'system' | 'user' | 'assistant';
+
+/** `streaming` while tokens arrive, `interrupted` if the app stopped mid-answer. */
+export type MessageStatus = 'streaming' | 'done' | 'interrupted' | 'error';
+
+export type ChatMessage = {
+  id: string;
+  chatId: string;
+  parentId: string | null;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  createdAt: number;
+  tokens: number | null;
+  ttftMs: number | null;
+  tokensPerSecond: number | null;
+};
+
+/** A message on the active branch, with its siblings (regenerations, edits) for `‹ 2/3 ›`. */
+export type BranchMessage = ChatMessage & { siblingIds: string[]; siblingIndex: number };
+
+export type GenerationStats = { tokens: number; ttftMs: number; tokensPerSecond: number };
+
+export type SnippetRun = { text: string; highlight: boolean };
+
+export type SearchHit = {
+  chatId: string;
+  chatTitle: string;
+  messageId: string;
+  role: MessageRole;
+  /** Text around the match as runs, the matched terms flagged. */
+  snippet: SnippetRun[];
+  createdAt: number;
+  /** How a hybrid search found it; absent for plain full-text search. */
+  matchedBy?: ('text' | 'semantic')[];
+};
+
+/** Background embedding of messages for semantic search. */
+export type IndexStatus = {
+  available: boolean;
+  state: 'idle' | 'indexing' | 'paused';
+  indexedThisRun: number;
+  pending: number;
+  error: string | null;
+};
+
+export type Fit = 'fits' | 'partial-offload' | 'too-big';
+
+export type CatalogQuantization = {
+  id: string;
+  fileName: string;
+  sizeBytes: number;
+  memoryBytes: number;
+  fit: Fit;
+};
+
+export type CatalogModel = {
+  id: string;
+  name: string;
+  description: string;
+  parameters: string;
+  contextLength: number;
+  quantizations: CatalogQuantization[];
+};
+
+export type LocalModelSource = 'downloaded' | 'imported' | 'lm-studio' | 'ollama' | 'hugging-face';
+
+export type LocalModel = {
+  id: string;
+  name: string;
+  path: string;
+  sizeBytes: number;
+  source: LocalModelSource;
+  quantization: string | null;
+};
+
+export type DownloadState = 'downloading' | 'verifying' | 'done' | 'failed' | 'cancelled';
+
+export type DownloadProgress = {
+  id: string;
+  modelId: string;
+  quantizationId: string;
+  fileName: string;
+  state: DownloadState;
+  receivedBytes: number;
+  totalBytes: number | null;
+  bytesPerSecond: number;
+  etaSeconds: number | null;
+  error: string | null;
+};
+
+export type EngineInfo = {
+  backend: string;
+  gpuName: string | null;
+  vramTotalBytes: number | null;
+  vramFreeBytes: number | null;
+  loadedModel: string | null;
+  /** The loaded model's name as the person knows it, where the API provides it. */
+  loadedModelName?: string | null;
+  contextSize: number | null;
+};
+
+/** A preset is a system prompt for code work (explain, fix, refactor, tests, review…). */
+export type Preset = { id: string; name: string; systemPrompt: string; builtin: boolean };
+
+export type GenerationParams = {
+  temperature: number;
+  /** Null lets the engine pick the largest context that fits. */
+  contextSize: number | null;
+  /** Null lets the engine decide how many layers go to the GPU. */
+  gpuLayers: number | null;
+};
+
+export type ThemePreference = 'light' | 'dark' | 'system';
