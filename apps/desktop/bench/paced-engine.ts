@@ -42,6 +42,10 @@ export class PacedEngine implements Engine {
       stopReason: signal?.aborted ? 'aborted' : 'max-tokens',
     };
   }
+  /** Writes without a prompt: nothing to evaluate ahead. */
+  prefill(): Promise<number> {
+    return Promise.resolve(0);
+  }
   embed(): Promise<number[][]> {
     return Promise.resolve([]);
   }

@@ -101,6 +101,34 @@ describe('app API over the web host, with SQLite and the tiny model', () => {
     expect(back[1]?.siblingIndex).toBe(0);
   }, 60_000);
 
+  it('prefills a draft, so the message sent evaluates one token of its prompt', async () => {
+    const chat = await client.api.chats.create.mutate({ title: 'Draft' });
+    await generate(client.api, { kind: 'send', chatId: chat.id, content: 'a question' }).finished;
+    const draft = { chatId: chat.id, content: 'and a follow-up' };
+    expect((await client.api.messages.prefill.mutate(draft)).tokens).toBeGreaterThan(0);
+    expect((await client.api.messages.prefill.mutate(draft)).tokens).toBe(0);
+
+    const events = await generate(client.api, { kind: 'send', ...draft }).finished;
+    const done = events.at(-1);
+    if (done?.type !== 'done') throw new Error(`ended with ${JSON.stringify(done)}`);
+    expect(done.promptTokens - done.reusedTokens).toBe(1);
+    const branch = await client.api.messages.branch.query({ chatId: chat.id });
+    expect(branch.map((message) => message.content.length > 0)).toEqual([true, true, true, true]);
+    expect(branch[2]?.content).toBe('and a follow-up');
+  }, 60_000);
+
+  it('refuses a draft for a chat that does not exist, and an empty one', async () => {
+    const missing = await rejection(
+      client.api.messages.prefill.mutate({ chatId: 'no-such-chat', content: 'hi' }),
+    );
+    expect(missing.data?.code).toBe('NOT_FOUND');
+    const chat = await client.api.chats.create.mutate({});
+    const empty = await rejection(
+      client.api.messages.prefill.mutate({ chatId: chat.id, content: '  ' }),
+    );
+    expect(empty.message).toMatch(/Type a message/);
+  });
+
   it('finds messages with full-text search, across chats and branches', async () => {
     const chat = await client.api.chats.create.mutate({});
     await generate(client.api, {

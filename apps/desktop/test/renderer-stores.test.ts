@@ -111,6 +111,22 @@ describe('the renderer stores against the real app API, SQLite and the tiny mode
     expect(conversation.getState().messages[1]?.id).toBe(first.id);
   }, 60_000);
 
+  it('prefills the draft once typing pauses', async () => {
+    const chat = await client.api.chats.create.mutate({});
+    const conversation = createConversationStore(client.api, {
+      scheduler: countingFrames(),
+      draftPauseMs: 50,
+    });
+    await conversation.getState().load(chat.id);
+    for (const typed of ['h', 'he', 'hel', 'hello']) {
+      conversation.getState().draftChanged(chat.id, typed);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The store prefilled the last draft: asking again finds nothing left to evaluate.
+    const again = await client.api.messages.prefill.mutate({ chatId: chat.id, content: 'hello' });
+    expect(again.tokens).toBe(0);
+  });
+
   it('stops an answer and shows it as interrupted, with what was written kept', async () => {
     const chat = await client.api.chats.create.mutate({});
     const conversation = createConversationStore(client.api, { scheduler: countingFrames() });

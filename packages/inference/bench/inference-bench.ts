@@ -2,7 +2,8 @@
  * Inference overhead benchmark. Measures, in ONE run on the same model:
  * node-llama-cpp used directly in this process (the baseline) against LlamaCppEngine
  * and its model process, time to first token for a one-token prompt, a ~500-token
- * first turn and its KV-reusing follow-up (sent after a reading pause, and at once),
+ * first turn and its KV-reusing follow-up (typed after a reading pause with the draft
+ * prefilled as the app does, without the prefill, and sent at once),
  * and prompt-lookup speculative decoding.
  *
  *   npm run bench -w @codeface/inference -- [--model PATH] [--runs N] [--pairs N] [--tokens N] [--threads N] [--gpu auto|cpu]
@@ -41,6 +42,11 @@ const modelPath = args.model ?? (await ensureBenchModel());
 const CONTEXT_SIZE = 2048;
 /** Time between an answer and the follow-up: less than anyone takes to read and type. */
 const READING_PAUSE_MS = 500;
+/**
+ * A pause in typing long enough for the composer to prefill the draft (it waits 200 ms after
+ * the last keystroke): between the two letters of the follow-up, and before Enter.
+ */
+const TYPING_PAUSE_MS = 250;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const median = (xs: number[]): number => {
@@ -179,6 +185,7 @@ const samples = {
   ttft_one_token_ms: [] as number[],
   ttft_first_ms: [] as number[],
   ttft_followup_ms: [] as number[],
+  ttft_followup_unprefilled_ms: [] as number[],
   ttft_followup_immediate_ms: [] as number[],
   lookup_tps: [] as number[],
   nolookup_tps: [] as number[],
@@ -195,6 +202,7 @@ const evaluated = {
   first: 0,
   followUp: 0,
   followUpReused: 0,
+  followUpUnprefilled: 0,
   followUpImmediate: 0,
   minimalChat: 0,
 };
@@ -232,15 +240,20 @@ for (let run = 0; run < runs; run++) {
   const first = await engineRun(LONG_PROMPT, { chatId, maxTokens: 8 });
   samples.ttft_first_ms.push(first.ttftMs);
   evaluated.first = first.done.promptTokens - first.done.reusedTokens;
-  // A person reads the answer before sending the next message; the engine uses that
-  // time to evaluate the turn's end and the next header (0203). TTFT is still timed
-  // from the moment the follow-up is sent.
+  // A person reads the answer, then types the next message; the engine uses the reading
+  // time to evaluate the turn's end and the next header, and the pauses in typing to
+  // evaluate the draft (0203), as the app does. TTFT is timed from the send.
   await sleep(READING_PAUSE_MS);
-  const followUpMessages: ChatMessage[] = [
+  const draft = (content: string): ChatMessage[] => [
     ...LONG_PROMPT,
     { role: 'assistant', content: first.text },
-    { role: 'user', content: 'ok' },
+    { role: 'user', content },
   ];
+  const followUpMessages = draft('ok');
+  for (const typed of ['o', 'ok']) {
+    await engine.prefill(draft(typed), { chatId });
+    await sleep(TYPING_PAUSE_MS);
+  }
   const followUp = await engineRun(followUpMessages, { chatId, maxTokens: 8 });
   samples.ttft_followup_ms.push(followUp.ttftMs);
   // And a follow-up sent the instant the answer ends (a script, not a person): it
@@ -255,6 +268,21 @@ for (let run = 0; run < runs; run++) {
   );
   samples.ttft_followup_immediate_ms.push(immediate.ttftMs);
   evaluated.followUpImmediate = immediate.done.promptTokens - immediate.done.reusedTokens;
+  // The same follow-up without the draft prefilled (typed faster than the composer's pause,
+  // or by a client that does not prefill): only the reading time is used.
+  const unprefilledChat = `${chatId}-unprefilled`;
+  const unprefilledFirst = await engineRun(LONG_PROMPT, { chatId: unprefilledChat, maxTokens: 8 });
+  await sleep(READING_PAUSE_MS);
+  const unprefilled = await engineRun(
+    [
+      ...LONG_PROMPT,
+      { role: 'assistant', content: unprefilledFirst.text },
+      { role: 'user', content: 'ok' },
+    ],
+    { chatId: unprefilledChat, maxTokens: 8 },
+  );
+  samples.ttft_followup_unprefilled_ms.push(unprefilled.ttftMs);
+  evaluated.followUpUnprefilled = unprefilled.done.promptTokens - unprefilled.done.reusedTokens;
   // For scale: a fresh chat whose message is one token still evaluates its template
   // (the bench model answers it with end-of-text at once, so `done` is its first token).
   const minimal = await engineRun([{ role: 'user', content: 'a' }], {
@@ -323,6 +351,9 @@ const results = {
     followup_evaluated_tokens: evaluated.followUp,
     followup_reused_tokens: evaluated.followUpReused,
     followup_reading_pause_ms: READING_PAUSE_MS,
+    followup_typing_pause_ms: TYPING_PAUSE_MS,
+    ttft_followup_unprefilled_ms: round(median(samples.ttft_followup_unprefilled_ms)),
+    followup_unprefilled_evaluated_tokens: evaluated.followUpUnprefilled,
     ttft_followup_immediate_ms: round(median(samples.ttft_followup_immediate_ms)),
     followup_immediate_evaluated_tokens: evaluated.followUpImmediate,
     ttft_min_chat_ms: round(median(samples.ttft_min_chat_ms)),
@@ -355,7 +386,7 @@ console.log(
   `tokens per CPU second: in-process ${results.meta.tokens_per_cpu_second_inproc}, engine (both processes) ${results.meta.tokens_per_cpu_second_engine}, ratio ${results.meta.cpu_ratio_engine_vs_inproc}`,
 );
 console.log(
-  `first turn evaluated ${evaluated.first} prompt tokens; the follow-up reused ${evaluated.followUpReused} and evaluated ${evaluated.followUp}; an immediate follow-up evaluated ${evaluated.followUpImmediate}`,
+  `first turn evaluated ${evaluated.first} prompt tokens; the prefilled follow-up reused ${evaluated.followUpReused} and evaluated ${evaluated.followUp}; without the draft prefilled it evaluated ${evaluated.followUpUnprefilled}; an immediate follow-up evaluated ${evaluated.followUpImmediate}`,
 );
 console.log(
   `ttft_followup_ms / ttft_one_token_ms = ${round(results.ttft_followup_ms / results.ttft_one_token_ms)} (target <= 1.2)`,

@@ -127,6 +127,63 @@ describe('LlamaCppEngine on the tiny model', () => {
     expect(warm.end.tokens).toBe(cold.end.tokens);
   });
 
+  it('prefills a draft as it is typed, so the sent turn evaluates one token and answers as a cold chat does', async () => {
+    const first: ChatMessage[] = [{ role: 'user', content: 'parse json' }];
+    const one = await collect(
+      engine.chat(first, { chatId: 'draft', maxTokens: 12, temperature: 0 }),
+    );
+    const draft = (content: string): ChatMessage[] => [
+      ...first,
+      { role: 'assistant', content: one.text },
+      { role: 'user', content },
+    ];
+    expect(await engine.prefill(draft('with erro'), { chatId: 'draft' })).toBeGreaterThan(0);
+    // Typing on keeps what matches and evaluates from where the drafts differ; the prompt's
+    // last token is left for the chat, which needs its logits to sample the first answer token.
+    expect(await engine.prefill(draft('with errors'), { chatId: 'draft' })).toBe(
+      fixtureTokens('rs<|im_end|>\n<|im_start|>assistant\n') - 1,
+    );
+    expect(await engine.prefill(draft('with errors'), { chatId: 'draft' })).toBe(0);
+
+    const sent = await collect(
+      engine.chat(draft('with errors'), { chatId: 'draft', maxTokens: 24, temperature: 0 }),
+    );
+    const cold = await collect(
+      engine.chat(draft('with errors'), { chatId: 'draft-cold', maxTokens: 24, temperature: 0 }),
+    );
+    if (sent.end?.type !== 'done' || cold.end?.type !== 'done') throw new Error('expected done');
+    expect(sent.end.promptTokens - sent.end.reusedTokens).toBe(1);
+    expect(cold.end.reusedTokens).toBe(0);
+    expect(sent.text).toBe(cold.text);
+  });
+
+  it('sends a message other than the prefilled draft as if nothing was prefilled', async () => {
+    const draft: ChatMessage[] = [{ role: 'user', content: 'rename the variable' }];
+    const sentMessages: ChatMessage[] = [{ role: 'user', content: 'rename it' }];
+    await engine.prefill(draft, { chatId: 'changed' });
+    const sent = await collect(
+      engine.chat(sentMessages, { chatId: 'changed', maxTokens: 16, temperature: 0 }),
+    );
+    const cold = await collect(
+      engine.chat(sentMessages, { chatId: 'changed-cold', maxTokens: 16, temperature: 0 }),
+    );
+    if (sent.end?.type !== 'done') throw new Error('expected done');
+    // Only the template's start and `rename ` are shared with the draft.
+    expect(sent.end.promptTokens - sent.end.reusedTokens).toBe(
+      fixtureTokens('it<|im_end|>\n<|im_start|>assistant\n'),
+    );
+    expect(sent.text).toBe(cold.text);
+  });
+
+  it('refuses a prefill with bad input or without a chat id', async () => {
+    await expect(engine.prefill([], { chatId: 'x' })).rejects.toMatchObject({
+      code: 'invalid-params',
+    });
+    await expect(
+      engine.prefill([{ role: 'user', content: 'a' }], { chatId: '', temperature: Number.NaN }),
+    ).rejects.toMatchObject({ code: 'invalid-params' });
+  });
+
   it('evicts the least recently used chat when sequences run short', async () => {
     const turn = (chatId: string) =>
       collect(

@@ -115,6 +115,8 @@ export type GenerationEvent =
       ttftMs: number;
       tokensPerSecond: number;
       promptTokens: number;
+      /** Prompt tokens the engine found in the chat's cache instead of evaluating them. */
+      reusedTokens: number;
       stopped: boolean;
     }
   | { type: 'error'; messageId: string | null; code: string; message: string };

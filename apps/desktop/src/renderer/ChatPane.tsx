@@ -80,6 +80,7 @@ export function ChatPane({ chat, composerRef }: ChatPaneProps) {
       onSend={(content) =>
         stores.conversation.getState().generate({ kind: 'send', chatId: chat.id, content })
       }
+      onDraftChange={(content) => stores.conversation.getState().draftChanged(chat.id, content)}
       onStop={() => stores.conversation.getState().stop()}
       onPresetChange={(presetId) =>
         void stores.chats.getState().update({ chatId: chat.id, presetId })

@@ -127,6 +127,13 @@ export interface Engine {
     params?: ChatParams,
     signal?: AbortSignal,
   ): AsyncIterable<EngineEvent>;
+  /**
+   * Evaluates the prompt of `messages` into the chat's KV cache ahead of `chat` (the app calls
+   * it while the person types), so a `chat` with the same messages starts answering at once.
+   * Resolves to the prompt tokens it evaluated: 0 when the cache already held them, when newer
+   * work superseded it, or for an engine with no cache of its own to fill.
+   */
+  prefill(messages: ChatMessage[], params: ChatParams & { chatId: string }): Promise<number>;
   embed(texts: string[]): Promise<number[][]>;
   info(): Promise<EngineInfo>;
   /** Releases everything (the model process included); the engine is unusable after. */

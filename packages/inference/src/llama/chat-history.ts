@@ -1,4 +1,4 @@
-import type { ChatHistoryItem } from 'node-llama-cpp';
+import type { ChatHistoryItem, ChatWrapper, Token, Tokenizer } from 'node-llama-cpp';
 import type { ChatMessage } from '../engine/types';
 
 export function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
@@ -15,4 +15,15 @@ export function toChatHistory(messages: ChatMessage[]): ChatHistoryItem[] {
   // The model answers into a trailing model item; a trailing assistant message is continued.
   if (history.at(-1)?.type !== 'model') history.push({ type: 'model', response: [] });
   return history;
+}
+
+/** The tokens a chat with these messages evaluates: the template rendered, answer header included. */
+export function promptTokens(
+  chatWrapper: ChatWrapper,
+  tokenizer: Tokenizer,
+  messages: ChatMessage[],
+): Token[] {
+  return chatWrapper
+    .generateContextState({ chatHistory: toChatHistory(messages) })
+    .contextText.tokenize(tokenizer);
 }

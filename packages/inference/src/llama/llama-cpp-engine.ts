@@ -169,6 +169,30 @@ export class LlamaCppEngine implements Engine {
     }
   }
 
+  async prefill(messages: ChatMessage[], params: ChatParams & { chatId: string }): Promise<number> {
+    const parsedMessages = chatMessageSchema.array().min(1).safeParse(messages);
+    if (!parsedMessages.success) {
+      throw new EngineError(
+        'invalid-params',
+        `Invalid messages: ${describeZodError(parsedMessages.error)}`,
+      );
+    }
+    // Without a chat id there is no cache that the chat would find filled.
+    const parsedParams = chatParamsSchema.required({ chatId: true }).safeParse(params);
+    if (!parsedParams.success) {
+      throw new EngineError(
+        'invalid-params',
+        `Invalid parameters: ${describeZodError(parsedParams.error)}`,
+      );
+    }
+    if (!this.wanted) throw new EngineError('no-model-loaded', 'Load a model before prefilling.');
+    const reply = await (
+      await this.connect()
+    ).call({ type: 'prefill', messages: parsedMessages.data, params: parsedParams.data });
+    if (reply.type !== 'prefilled') throw unexpected(reply.type);
+    return reply.tokens;
+  }
+
   async embed(texts: string[]): Promise<number[][]> {
     if (!this.wanted) throw new EngineError('no-model-loaded', 'Load a model before embedding.');
     const reply = await (await this.connect()).call({ type: 'embed', texts });

@@ -24,7 +24,7 @@ import type {
 import { checkModelFile } from './model-file-check';
 import type { FromProcessMessage, ToProcessMessage } from './protocol';
 import { DeltaStream } from './delta-stream';
-import { toChatHistory } from './chat-history';
+import { promptTokens, toChatHistory } from './chat-history';
 import { prepareNextTurn, withAnswer } from './next-turn';
 import { SequencePool } from './sequence-pool';
 
@@ -59,6 +59,11 @@ export class ModelHost {
   private readonly aborts = new Map<number, AbortController>();
   /** Ends the wait before preparing a chat's next turn when any other work arrives. */
   private idle: AbortController | undefined;
+  /**
+   * Requests received so far, prefills included. A prefill runs only if nothing arrived after
+   * it: a newer draft makes it moot, and real work must not wait for it.
+   */
+  private arrivals = 0;
   /** llama.cpp's recent error lines: its exceptions only say "failed", the log says why. */
   private recentErrors: string[] = [];
 
@@ -68,7 +73,10 @@ export class ModelHost {
   ) {}
 
   handle(message: ToProcessMessage): void {
-    if (message.type !== 'abort' && message.type !== 'info') this.idle?.abort();
+    if (message.type !== 'abort' && message.type !== 'info') {
+      this.idle?.abort();
+      this.arrivals++;
+    }
     switch (message.type) {
       case 'init':
         this.llama = getLlama({
@@ -95,6 +103,14 @@ export class ModelHost {
             this.aborts.delete(message.requestId),
           ),
         );
+        return;
+      }
+      case 'prefill': {
+        const arrival = this.arrivals;
+        this.enqueue(message.requestId, async () => {
+          const tokens = arrival === this.arrivals ? await this.prefill(message) : 0;
+          this.send({ type: 'prefilled', requestId: message.requestId, tokens });
+        });
         return;
       }
       case 'load':
@@ -195,23 +211,21 @@ export class ModelHost {
     );
     const slot = loaded.pool.acquire(params.chatId, params.speculative);
     const history = toChatHistory(request.messages);
-    const promptTokens = slot.chat.chatWrapper
-      .generateContextState({ chatHistory: history })
-      .contextText.tokenize(loaded.model.tokenizer);
+    const prompt = promptTokens(slot.chat.chatWrapper, loaded.model.tokenizer, request.messages);
     const contextSize = loaded.context.contextSize;
     // Never truncate silently: a prompt that does not fit is an error, and the answer
     // may use only the room left (node-llama-cpp would otherwise drop old messages).
-    if (promptTokens.length >= contextSize) {
+    if (prompt.length >= contextSize) {
       throw new EngineError(
         'context-overflow',
-        `The prompt is ${promptTokens.length} tokens; the context holds ${contextSize}. Shorten the conversation or load the model with a larger context.`,
-        { promptTokens: promptTokens.length, contextSize },
+        `The prompt is ${prompt.length} tokens; the context holds ${contextSize}. Shorten the conversation or load the model with a larger context.`,
+        { promptTokens: prompt.length, contextSize },
       );
     }
-    const room = contextSize - promptTokens.length;
+    const room = contextSize - prompt.length;
     const reusedTokens = Math.min(
-      slot.sequence.compareContextTokens(promptTokens).firstDifferentIndex,
-      promptTokens.length,
+      slot.sequence.compareContextTokens(prompt).firstDifferentIndex,
+      prompt.length,
     );
     let firstTokenAt: number | undefined;
     let generated = 0;
@@ -253,7 +267,7 @@ export class ModelHost {
       ttftMs: (firstTokenAt ?? finished) - started,
       tokensPerSecond:
         generationMs > 0 && generated > 1 ? ((generated - 1) * 1000) / generationMs : 0,
-      promptTokens: promptTokens.length,
+      promptTokens: prompt.length,
       reusedTokens,
       stopReason,
     });
@@ -277,6 +291,28 @@ export class ModelHost {
         () => 0,
       )
       .catch(() => 0);
+  }
+
+  /**
+   * Brings the chat's KV cache to the prompt of `messages` but its last token, which the chat
+   * evaluates itself to sample the answer's first token. A draft that changed since the last
+   * prefill keeps the cache up to where they differ; the rest is evaluated again.
+   */
+  private async prefill(request: {
+    messages: ChatMessage[];
+    params: ResolvedChatParams;
+  }): Promise<number> {
+    const loaded = this.loaded;
+    if (!loaded) throw new EngineError('no-model-loaded', 'Load a model before prefilling.');
+    const slot = loaded.pool.acquire(request.params.chatId, request.params.speculative);
+    const prompt = promptTokens(slot.chat.chatWrapper, loaded.model.tokenizer, request.messages);
+    // A prompt with no room for an answer is for the chat to report, with its error.
+    if (prompt.length >= loaded.context.contextSize) return 0;
+    const target = prompt.slice(0, -1);
+    await slot.sequence.adaptStateToTokens(target, false);
+    const missing = target.slice(slot.sequence.nextTokenIndex);
+    if (missing.length > 0) await slot.sequence.evaluateWithoutGeneratingNewTokens(missing);
+    return missing.length;
   }
 
   private async embed(texts: string[]): Promise<number[][]> {

@@ -1,6 +1,6 @@
 import type { ChatWrapper, LlamaContextSequence, Token, Tokenizer } from 'node-llama-cpp';
 import type { ChatMessage } from '../engine/types';
-import { toChatHistory } from './chat-history';
+import { promptTokens } from './chat-history';
 
 /**
  * User messages that start differently in ways a tokenizer may merge with the turn
@@ -29,11 +29,7 @@ export function nextTurnPrefix(options: {
 }): Token[] {
   const { chatWrapper, tokenizer, messages } = options;
   const renders = PROBE_MESSAGES.map((content) =>
-    chatWrapper
-      .generateContextState({
-        chatHistory: toChatHistory([...messages, { role: 'user', content }]),
-      })
-      .contextText.tokenize(tokenizer),
+    promptTokens(chatWrapper, tokenizer, [...messages, { role: 'user', content }]),
   );
   const [first, ...rest] = renders;
   if (!first) return [];

@@ -13,7 +13,7 @@ import {
  * The message protocol between LlamaCppEngine (the app) and its model process.
  * Both sides validate every message they receive. See SPEC.md.
  */
-export const MODEL_PROCESS_PROTOCOL_VERSION = 1;
+export const MODEL_PROCESS_PROTOCOL_VERSION = 2;
 
 const requestId = z.number().int().nonnegative();
 
@@ -42,6 +42,17 @@ export const toProcessMessageSchema = z.discriminatedUnion('type', [
     messages: z.array(chatMessageSchema),
     params: chatParamsSchema,
   }),
+  /**
+   * Evaluates the prompt these messages render to into the chat's KV cache, so a `chat`
+   * with the same messages starts generating at once. The newest one wins: a prefill still
+   * queued when another request arrives is skipped (answered with 0 tokens).
+   */
+  z.object({
+    type: z.literal('prefill'),
+    requestId,
+    messages: z.array(chatMessageSchema),
+    params: chatParamsSchema,
+  }),
   /** Stops the chat request with this id; its stream then ends in `done` (aborted). */
   z.object({ type: z.literal('abort'), requestId }),
   z.object({ type: z.literal('embed'), requestId, texts: z.array(z.string()) }),
@@ -55,6 +66,8 @@ export const fromProcessMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('unloaded'), requestId }),
   z.object({ type: z.literal('event'), requestId, event: engineEventSchema }),
   z.object({ type: z.literal('embeddings'), requestId, vectors: z.array(z.array(z.number())) }),
+  /** Prompt tokens the prefill evaluated (0 when the cache held them or it was skipped). */
+  z.object({ type: z.literal('prefilled'), requestId, tokens: z.number().int().nonnegative() }),
   z.object({ type: z.literal('info'), requestId, info: engineInfoSchema }),
   z.object({
     type: z.literal('failed'),

@@ -165,6 +165,14 @@ export class OpenAICompatibleEngine implements Engine {
     };
   }
 
+  /**
+   * The server keeps its own prompt cache (llama.cpp's server and Ollama reuse a matching
+   * prefix by themselves) and the OpenAI API has no call to fill it ahead of a request.
+   */
+  prefill(): Promise<number> {
+    return Promise.resolve(0);
+  }
+
   async embed(texts: string[]): Promise<number[][]> {
     if (!this.model) throw new EngineError('no-model-loaded', 'Choose a model before embedding.');
     const response = await this.request('/embeddings', {

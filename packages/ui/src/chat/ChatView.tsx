@@ -19,6 +19,8 @@ type ChatViewProps = {
   focusMessageId: string | null;
   composerRef?: Ref<HTMLTextAreaElement>;
   onSend: (text: string) => void;
+  /** The composer's text after each change, so the app can prepare its answer early. */
+  onDraftChange?: (text: string) => void;
   onPresetChange: (presetId: string | null) => void;
   onStop: () => void;
   onSaveSystemPrompt: (prompt: string) => void;
@@ -71,6 +73,7 @@ export function ChatView(props: ChatViewProps) {
         activePresetId={chat.presetId}
         onPresetChange={props.onPresetChange}
         onSend={props.onSend}
+        onDraftChange={props.onDraftChange}
         onStop={props.onStop}
         textareaRef={props.composerRef}
       />

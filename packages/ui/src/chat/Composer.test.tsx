@@ -13,6 +13,7 @@ function setup(props: { streaming?: boolean; maxChars?: number } = {}) {
   const onSend = vi.fn();
   const onStop = vi.fn();
   const onPresetChange = vi.fn();
+  const onDraftChange = vi.fn();
   render(
     <Composer
       streaming={props.streaming ?? false}
@@ -20,12 +21,13 @@ function setup(props: { streaming?: boolean; maxChars?: number } = {}) {
       activePresetId="fix"
       onPresetChange={onPresetChange}
       onSend={onSend}
+      onDraftChange={onDraftChange}
       onStop={onStop}
       maxChars={props.maxChars}
     />,
   );
   const input = screen.getByTestId('composer-input') as HTMLTextAreaElement;
-  return { onSend, onStop, onPresetChange, input };
+  return { onSend, onStop, onPresetChange, onDraftChange, input };
 }
 
 describe('Composer', () => {
@@ -35,6 +37,14 @@ describe('Composer', () => {
     fireEvent.keyDown(input, { key: 'Enter' });
     expect(onSend).toHaveBeenCalledWith('hello');
     expect(input.value).toBe('');
+  });
+
+  it('tells each edit of the draft, and not the clearing after a send', () => {
+    const { onDraftChange, input } = setup();
+    fireEvent.change(input, { target: { value: 'h' } });
+    fireEvent.change(input, { target: { value: 'hi' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(onDraftChange.mock.calls).toEqual([['h'], ['hi']]);
   });
 
   it('does not send on Shift+Enter', () => {

@@ -12,6 +12,8 @@ type ComposerProps = {
   activePresetId: string | null;
   onPresetChange: (presetId: string | null) => void;
   onSend: (text: string) => void;
+  /** The text after each edit (not after a send clears it). */
+  onDraftChange?: (text: string) => void;
   onStop: () => void;
   textareaRef?: Ref<HTMLTextAreaElement>;
   maxChars?: number;
@@ -25,6 +27,7 @@ export function Composer({
   activePresetId,
   onPresetChange,
   onSend,
+  onDraftChange,
   onStop,
   textareaRef,
   maxChars = MAX_MESSAGE_CHARS,
@@ -83,6 +86,7 @@ export function Composer({
           value={text}
           onChange={(event) => {
             setText(event.target.value);
+            onDraftChange?.(event.target.value);
             if (problem) setProblem(null);
           }}
           onKeyDown={(event) => {

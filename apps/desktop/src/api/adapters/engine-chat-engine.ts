@@ -21,6 +21,7 @@ export function createEngineChatEngine(
         },
         request.signal,
       ),
+    prefill: (request) => engine.prefill(request.messages, { chatId: request.chatId }),
     async load(model) {
       loaded = null;
       await engine.load(

@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { generateInput, id } from '../schemas';
+import { generateInput, id, messageText } from '../schemas';
 import type { GenerationEvent } from '../schemas';
 import { publicProcedure } from '../trpc';
 
@@ -15,6 +15,15 @@ export const messagesRouter = {
     await ctx.services.generation.stop(input.messageId);
     return ctx.services.chats.message(input.messageId);
   }),
+  /**
+   * Evaluates a draft before it is sent, so its answer starts at once; the composer calls it
+   * when typing pauses. Returns the prompt tokens evaluated (0 when there was nothing to do).
+   */
+  prefill: publicProcedure
+    .input(z.object({ chatId: id, content: messageText }))
+    .mutation(async ({ ctx, input }) => ({
+      tokens: await ctx.services.generation.prefill(input),
+    })),
   switchBranch: publicProcedure
     .input(z.object({ messageId: id }))
     .mutation(({ ctx, input }) => ctx.services.chats.switchBranch(input.messageId)),

@@ -18,7 +18,7 @@ export function estimateTokens(message: EngineMessage): number {
  */
 export function fitToContext(input: {
   systemPrompt: string | null;
-  history: Message[];
+  history: Pick<Message, 'role' | 'content'>[];
   contextSize: number | null;
   maxTokens: number;
 }): { messages: EngineMessage[]; omitted: number } {

@@ -2,7 +2,7 @@ import { AppError } from '../errors';
 import type { GenerateInput, GenerationEvent, Message } from '../schemas';
 import { coalesceDeltas } from './coalesce-deltas';
 import type { ChatService } from './chat-service';
-import type { ChatEngine, ChatStore, GenerationStats } from './ports';
+import type { ChatEngine, ChatStore, EngineMessage, GenerationStats } from './ports';
 import { fitToContext } from './context-budget';
 import type { SettingsService } from './settings-service';
 import type { PresetService } from './preset-service';
@@ -51,15 +51,8 @@ export class GenerationService {
       throw new AppError('no-model-loaded', 'Load a model first: open Models and pick one.');
     }
     const turn = this.prepareTurn(input);
-    const chat = this.deps.chats.get(turn.chatId);
-    const systemPrompt = chat.systemPrompt ?? this.deps.presets.systemPromptOf(chat.presetId);
-    const maxTokens = this.deps.maxAnswerTokens ?? MAX_ANSWER_TOKENS;
-    const budget = fitToContext({
-      systemPrompt,
-      history: turn.history,
-      contextSize: (await engine.info()).contextSize,
-      maxTokens,
-    });
+    const maxTokens = this.maxAnswerTokens();
+    const budget = await this.promptFor(turn.chatId, turn.history);
     const writer = store.startStreaming({
       chatId: turn.chatId,
       parentId: turn.parentId,
@@ -118,6 +111,7 @@ export class GenerationService {
               messageId: writer.message.id,
               ...stats,
               promptTokens: event.promptTokens,
+              reusedTokens: event.reusedTokens,
               stopped: signal.aborted,
             };
             return;
@@ -181,6 +175,44 @@ export class GenerationService {
       }),
     ]);
     clearTimeout(timer);
+  }
+
+  /**
+   * Evaluates the prompt that sending `content` in this chat would make while the person is
+   * still typing it, so that the answer starts at once when they send (0203). It does nothing
+   * without a model, or while this chat is answering: the cache then holds that answer, and a
+   * draft written against the branch before it would only be evaluated again.
+   */
+  async prefill(input: { chatId: string; content: string }): Promise<number> {
+    const { engine, store } = this.deps;
+    if (engine.loadedModelId() === null) return 0;
+    if ([...this.active.values()].some((generation) => generation.chatId === input.chatId)) {
+      return 0;
+    }
+    const history = [
+      ...store.activeBranch(input.chatId),
+      { role: 'user' as const, content: input.content },
+    ];
+    const { messages } = await this.promptFor(input.chatId, history);
+    return engine.prefill({ chatId: input.chatId, messages });
+  }
+
+  /** What the engine is sent for this history: the chat's system prompt and what fits. */
+  private async promptFor(
+    chatId: string,
+    history: Pick<Message, 'role' | 'content'>[],
+  ): Promise<{ messages: EngineMessage[]; omitted: number }> {
+    const chat = this.deps.chats.get(chatId);
+    return fitToContext({
+      systemPrompt: chat.systemPrompt ?? this.deps.presets.systemPromptOf(chat.presetId),
+      history,
+      contextSize: (await this.deps.engine.info()).contextSize,
+      maxTokens: this.maxAnswerTokens(),
+    });
+  }
+
+  private maxAnswerTokens(): number {
+    return this.deps.maxAnswerTokens ?? MAX_ANSWER_TOKENS;
   }
 
   private setBusy(change: 1 | -1): void {

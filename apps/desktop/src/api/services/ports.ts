@@ -82,6 +82,7 @@ export type EngineEvent =
       ttftMs: number;
       tokensPerSecond: number;
       promptTokens: number;
+      reusedTokens: number;
     }
   | { type: 'error'; code: string; message: string };
 
@@ -102,6 +103,8 @@ export interface ChatEngine {
     params: EngineParams;
     signal: AbortSignal;
   }): AsyncIterable<EngineEvent>;
+  /** Evaluates this prompt into the chat's cache ahead of a `chat` with the same messages. */
+  prefill(request: { chatId: string; messages: EngineMessage[] }): Promise<number>;
   load(model: {
     id: string;
     path: string;

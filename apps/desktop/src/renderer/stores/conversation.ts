@@ -32,11 +32,22 @@ export type ConversationState = {
   omittedMessages: number;
   load: (chatId: string | null) => Promise<void>;
   generate: (input: GenerateInput) => void;
+  /**
+   * Told the composer's text after each edit: once typing pauses, the engine evaluates the
+   * draft, so its answer starts at once when it is sent.
+   */
+  draftChanged: (chatId: string, content: string) => void;
   stop: () => void;
   switchBranch: (messageId: string, step: -1 | 1) => Promise<void>;
   /** Makes `messageId`'s branch active and scrolls to it (a search hit). */
   reveal: (chatId: string, messageId: string) => Promise<void>;
 };
+
+/**
+ * How long typing must pause before the draft is evaluated: shorter than the gap between
+ * finishing a message and pressing Enter, longer than the gap between keystrokes.
+ */
+const DRAFT_PAUSE_MS = 200;
 
 /** Replaces the last message if it is `id` (the streaming answer is always last). */
 function patchLast(
@@ -55,10 +66,13 @@ export function createConversationStore(
     scheduler?: FrameScheduler;
     /** Told when a turn starts: the server may have titled the chat from its first question. */
     onTurnStarted?: (chatId: string) => void;
+    draftPauseMs?: number;
   } = {},
 ) {
   const scheduler = options.scheduler ?? animationFrames;
+  const draftPauseMs = options.draftPauseMs ?? DRAFT_PAUSE_MS;
   let batcher: FrameBatcher<string> | null = null;
+  let draftTimer: ReturnType<typeof setTimeout> | undefined;
 
   const store = createStore<ConversationState>()((set, get) => {
     const reloadBranch = async (chatId: string): Promise<void> => {
@@ -184,6 +198,7 @@ export function createConversationStore(
       generate(input) {
         const chatId = get().chatId;
         if (!chatId || get().stream) return;
+        clearTimeout(draftTimer);
         batcher = createFrameBatcher<string>({
           scheduler,
           // Every delta of a frame lands in one state update: one render per frame at most.
@@ -213,6 +228,18 @@ export function createConversationStore(
           },
           errors: {},
         });
+      },
+
+      draftChanged(chatId, content) {
+        clearTimeout(draftTimer);
+        // While an answer streams the engine is busy, and the draft's branch is about to change.
+        if (content.trim() === '' || get().stream) return;
+        draftTimer = setTimeout(() => {
+          if (get().stream || get().chatId !== chatId) return;
+          // Only a head start: a draft that cannot be prefilled is evaluated when it is sent,
+          // and anything wrong with it is reported then.
+          api.messages.prefill.mutate({ chatId, content }).catch(() => undefined);
+        }, draftPauseMs);
       },
 
       stop() {
