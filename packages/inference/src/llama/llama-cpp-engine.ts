@@ -21,6 +21,12 @@ import type { ProcessSettings } from './protocol';
 import { MODEL_PROCESS_ENTRY, spawnNodeModelProcess } from './spawn-model-process';
 import type { SpawnModelProcess } from './spawn-model-process';
 
+// Built once: building a zod schema costs far more than using it, and these are on the path
+// to every answer's first token.
+const chatMessagesSchema = chatMessageSchema.array().min(1);
+/** Without a chat id there is no cache that the chat would find filled. */
+const prefillParamsSchema = chatParamsSchema.required({ chatId: true });
+
 export type LlamaCppEngineOptions = {
   /** `auto` (the default) uses CUDA, Vulkan or Metal when available; `false` forces the CPU. */
   gpu?: ProcessSettings['gpu'];
@@ -81,7 +87,7 @@ export class LlamaCppEngine implements Engine {
     signal?: AbortSignal,
   ): AsyncGenerator<EngineEvent> {
     const started = this.now();
-    const parsedMessages = chatMessageSchema.array().min(1).safeParse(messages);
+    const parsedMessages = chatMessagesSchema.safeParse(messages);
     if (!parsedMessages.success) {
       yield errorEvent(
         'invalid-params',
@@ -170,15 +176,14 @@ export class LlamaCppEngine implements Engine {
   }
 
   async prefill(messages: ChatMessage[], params: ChatParams & { chatId: string }): Promise<number> {
-    const parsedMessages = chatMessageSchema.array().min(1).safeParse(messages);
+    const parsedMessages = chatMessagesSchema.safeParse(messages);
     if (!parsedMessages.success) {
       throw new EngineError(
         'invalid-params',
         `Invalid messages: ${describeZodError(parsedMessages.error)}`,
       );
     }
-    // Without a chat id there is no cache that the chat would find filled.
-    const parsedParams = chatParamsSchema.required({ chatId: true }).safeParse(params);
+    const parsedParams = prefillParamsSchema.safeParse(params);
     if (!parsedParams.success) {
       throw new EngineError(
         'invalid-params',
