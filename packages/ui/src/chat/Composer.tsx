@@ -1,5 +1,6 @@
 import { useState, type Ref } from 'react';
 import type { Preset } from '../types';
+import { formatCount } from '../models/format';
 
 export const MAX_MESSAGE_CHARS = 200_000;
 
@@ -41,7 +42,7 @@ export function Composer({
     if (text.trim() === '') return setProblem('Type a message first.');
     if (text.length > maxChars) {
       return setProblem(
-        `This message is ${text.length.toLocaleString('en')} characters; the limit is ${maxChars.toLocaleString('en')}.`,
+        `This message is ${formatCount(text.length)} characters; the limit is ${formatCount(maxChars)}.`,
       );
     }
     onSend(text);

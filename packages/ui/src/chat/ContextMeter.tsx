@@ -1,4 +1,5 @@
 import type { ContextBudget } from './contextBudget';
+import { formatCount } from '../models/format';
 
 export function ContextMeter({ budget }: { budget: ContextBudget }) {
   const percent = Math.min(100, Math.round(budget.fraction * 100));
@@ -10,7 +11,7 @@ export function ContextMeter({ budget }: { budget: ContextBudget }) {
     <div
       className={warn ? 'cf-context cf-context-warn' : 'cf-context'}
       data-testid="context-meter"
-      title={`${budget.usedTokens.toLocaleString('en')} of ${budget.windowTokens.toLocaleString('en')} tokens`}
+      title={`${formatCount(budget.usedTokens)} of ${formatCount(budget.windowTokens)} tokens`}
     >
       <div
         className="cf-context-bar"

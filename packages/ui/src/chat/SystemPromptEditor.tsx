@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { formatCount } from '../models/format';
 
 type SystemPromptEditorProps = {
   value: string;
@@ -36,7 +37,7 @@ export function SystemPromptEditor({ value, onSave, onClose }: SystemPromptEdito
       />
       {tooLong && (
         <div className="cf-field-problem" role="alert">
-          Keep the system prompt under {MAX_SYSTEM_PROMPT_CHARS.toLocaleString('en')} characters.
+          Keep the system prompt under {formatCount(MAX_SYSTEM_PROMPT_CHARS)} characters.
         </div>
       )}
       <div className="cf-row cf-row-end">

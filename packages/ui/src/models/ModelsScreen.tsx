@@ -7,7 +7,7 @@ import type {
   LocalModel,
   LocalModelSource,
 } from '../types';
-import { formatBytes, formatDuration, formatEta } from './format';
+import { formatBytes, formatDuration, formatEta, formatCount } from './format';
 
 export type ModelActions = {
   download: (request: { modelId: string; quantizationId: string }) => void;
@@ -320,8 +320,8 @@ export function ModelsScreen({
               <div className="cf-model-main">
                 <strong>{model.name}</strong>
                 <span className="cf-muted">
-                  {model.parameters} parameters · {model.contextLength.toLocaleString('en')} tokens
-                  of context
+                  {model.parameters} parameters · {formatCount(model.contextLength)} tokens of
+                  context
                 </span>
                 {model.description && (
                   <span className="cf-catalog-description">{model.description}</span>

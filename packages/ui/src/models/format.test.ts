@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatEta } from './format';
+import { formatBytes, formatCount, formatEta } from './format';
 
 describe('formatBytes', () => {
   it('picks a readable unit', () => {
@@ -18,5 +18,12 @@ describe('formatEta', () => {
 
   it('has no estimate without a rate', () => {
     expect(formatEta(100, 0)).toBeNull();
+  });
+});
+
+describe('formatCount', () => {
+  it('groups thousands the same way in every locale', () => {
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(1234567)).toBe('1,234,567');
   });
 });

@@ -24,3 +24,10 @@ export function formatDuration(totalSeconds: number): string {
   if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
+
+const COUNT = new Intl.NumberFormat('en');
+
+/** 12,345. One formatter for every count: `toLocaleString` builds a new one on every call. */
+export function formatCount(count: number): string {
+  return COUNT.format(count);
+}

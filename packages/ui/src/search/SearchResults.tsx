@@ -1,5 +1,6 @@
 import type { IndexStatus, SearchHit } from '../types';
 import { Snippet } from './Snippet';
+import { formatCount } from '../models/format';
 
 type SearchResultsProps = {
   query: string;
@@ -21,7 +22,7 @@ export function IndexingIndicator({ status }: { status: IndexStatus }) {
       <span className="cf-muted">
         {status.state === 'paused'
           ? 'Semantic index paused while the model answers'
-          : `Indexing for semantic search… ${status.pending.toLocaleString('en')} to go`}
+          : `Indexing for semantic search… ${formatCount(status.pending)} to go`}
       </span>
     </div>
   );

@@ -1,4 +1,5 @@
 import type { GenerationParams } from '../types';
+import { formatCount } from '../models/format';
 
 type Limits = { min: number; max: number; integer: boolean; label: string; optional: boolean };
 
@@ -26,7 +27,7 @@ function parseField(key: keyof GenerationParams, raw: string): number | null | s
   if (!Number.isFinite(value)) return `${limits.label} must be a number.`;
   if (limits.integer && !Number.isInteger(value)) return `${limits.label} must be a whole number.`;
   if (value < limits.min || value > limits.max) {
-    return `${limits.label} must be between ${limits.min.toLocaleString('en')} and ${limits.max.toLocaleString('en')}.`;
+    return `${limits.label} must be between ${formatCount(limits.min)} and ${formatCount(limits.max)}.`;
   }
   return value;
 }
