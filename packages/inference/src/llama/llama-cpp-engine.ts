@@ -14,6 +14,7 @@ import type {
   EngineInfo,
   LoadOptions,
   ModelRef,
+  ResolvedChatParams,
   ResolvedLoadOptions,
 } from '../engine/types';
 import { ProcessConnection } from './process-connection';
@@ -87,20 +88,9 @@ export class LlamaCppEngine implements Engine {
     signal?: AbortSignal,
   ): AsyncGenerator<EngineEvent> {
     const started = this.now();
-    const parsedMessages = chatMessagesSchema.safeParse(messages);
-    if (!parsedMessages.success) {
-      yield errorEvent(
-        'invalid-params',
-        `Invalid messages: ${describeZodError(parsedMessages.error)}`,
-      );
-      return;
-    }
-    const parsedParams = chatParamsSchema.safeParse(params);
-    if (!parsedParams.success) {
-      yield errorEvent(
-        'invalid-params',
-        `Invalid parameters: ${describeZodError(parsedParams.error)}`,
-      );
+    const request = parseRequest(messages, params, chatParamsSchema);
+    if (request instanceof EngineError) {
+      yield errorEvent(request);
       return;
     }
     if (!this.wanted) {
@@ -118,29 +108,26 @@ export class LlamaCppEngine implements Engine {
     let generated = 0;
     let firstDeltaAt: number | undefined;
     let killedAfterAbort = false;
-    const requestId = connection.request(
-      { type: 'chat', messages: parsedMessages.data, params: parsedParams.data },
-      (message) => {
-        if (message.type === 'event') {
-          queue.push(message.event);
-          if (message.event.type !== 'delta') queue.end();
-        } else if (message.type === 'failed') {
-          queue.push(errorEvent(message.code, message.message));
-          queue.end();
-        } else if (message.type === 'exit') {
-          // A process we killed because it ignored a stop is still a stop, not a crash.
-          queue.push(
-            killedAfterAbort
-              ? abortedDone(generated)
-              : errorEvent(
-                  'process-crashed',
-                  `The model process ${message.reason} during generation; the next request starts a new one.`,
-                ),
-          );
-          queue.end();
-        }
-      },
-    );
+    const requestId = connection.request({ type: 'chat', ...request }, (message) => {
+      if (message.type === 'event') {
+        queue.push(message.event);
+        if (message.event.type !== 'delta') queue.end();
+      } else if (message.type === 'failed') {
+        queue.push(errorEvent(message.code, message.message));
+        queue.end();
+      } else if (message.type === 'exit') {
+        // A process we killed because it ignored a stop is still a stop, not a crash.
+        queue.push(
+          killedAfterAbort
+            ? abortedDone(generated)
+            : errorEvent(
+                'process-crashed',
+                `The model process ${message.reason} during generation; the next request starts a new one.`,
+              ),
+        );
+        queue.end();
+      }
+    });
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     const stop = (): void => {
       connection.abort(requestId);
@@ -176,24 +163,10 @@ export class LlamaCppEngine implements Engine {
   }
 
   async prefill(messages: ChatMessage[], params: ChatParams & { chatId: string }): Promise<number> {
-    const parsedMessages = chatMessagesSchema.safeParse(messages);
-    if (!parsedMessages.success) {
-      throw new EngineError(
-        'invalid-params',
-        `Invalid messages: ${describeZodError(parsedMessages.error)}`,
-      );
-    }
-    const parsedParams = prefillParamsSchema.safeParse(params);
-    if (!parsedParams.success) {
-      throw new EngineError(
-        'invalid-params',
-        `Invalid parameters: ${describeZodError(parsedParams.error)}`,
-      );
-    }
+    const request = parseRequest(messages, params, prefillParamsSchema);
+    if (request instanceof EngineError) throw request;
     if (!this.wanted) throw new EngineError('no-model-loaded', 'Load a model before prefilling.');
-    const reply = await (
-      await this.connect()
-    ).call({ type: 'prefill', messages: parsedMessages.data, params: parsedParams.data });
+    const reply = await (await this.connect()).call({ type: 'prefill', ...request });
     if (reply.type !== 'prefilled') throw unexpected(reply.type);
     return reply.tokens;
   }
@@ -303,6 +276,29 @@ export class LlamaCppEngine implements Engine {
         : engineError;
     }
   }
+}
+
+/** The messages and params of a chat or prefill, validated, or why they are not valid. */
+function parseRequest(
+  messages: unknown,
+  params: unknown,
+  paramsSchema: typeof chatParamsSchema | typeof prefillParamsSchema,
+): { messages: ChatMessage[]; params: ResolvedChatParams } | EngineError {
+  const parsedMessages = chatMessagesSchema.safeParse(messages);
+  if (!parsedMessages.success) {
+    return new EngineError(
+      'invalid-params',
+      `Invalid messages: ${describeZodError(parsedMessages.error)}`,
+    );
+  }
+  const parsedParams = paramsSchema.safeParse(params);
+  if (!parsedParams.success) {
+    return new EngineError(
+      'invalid-params',
+      `Invalid parameters: ${describeZodError(parsedParams.error)}`,
+    );
+  }
+  return { messages: parsedMessages.data, params: parsedParams.data };
 }
 
 function errorEvent(code: EngineError | EngineError['code'], message = ''): EngineEvent {
