@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   getLlama,
   InsufficientMemoryError,
@@ -24,7 +23,7 @@ import type {
 import { checkModelFile } from './model-file-check';
 import type { FromProcessMessage, ToProcessMessage } from './protocol';
 import { DeltaStream } from './delta-stream';
-import { promptTokens, toChatHistory } from './chat-history';
+import { promptTokens, rememberingRenders, toChatHistory } from './chat-history';
 import { prepareNextTurn, withAnswer } from './next-turn';
 import { SequencePool } from './sequence-pool';
 
@@ -57,8 +56,11 @@ export class ModelHost {
   private loaded: Loaded | undefined;
   private queue: Promise<void> = Promise.resolve();
   private readonly aborts = new Map<number, AbortController>();
-  /** Ends the wait before preparing a chat's next turn when any other work arrives. */
-  private idle: AbortController | undefined;
+  /**
+   * Ends the wait before preparing a chat's next turn when any other work arrives. A timer is
+   * cleared rather than a signal aborted: an abort builds an exception, on every arrival.
+   */
+  private endIdle: (() => void) | undefined;
   /**
    * Requests received so far, prefills included. A prefill runs only if nothing arrived after
    * it: a newer draft makes it moot, and real work must not wait for it.
@@ -74,7 +76,7 @@ export class ModelHost {
 
   handle(message: ToProcessMessage): void {
     if (message.type !== 'abort' && message.type !== 'info') {
-      this.idle?.abort();
+      this.endIdle?.();
       this.arrivals++;
     }
     switch (message.type) {
@@ -177,7 +179,7 @@ export class ModelHost {
         sequences: options.sequences,
         threads,
       });
-      const pool = new SequencePool(context, resolveChatWrapper(model));
+      const pool = new SequencePool(context, rememberingRenders(resolveChatWrapper(model)));
       this.loaded = { ref, model, context, pool, threads };
       return context.contextSize;
     } catch (error) {
@@ -275,22 +277,22 @@ export class ModelHost {
     // message's prompt certainly starts with takes that time off its time to first
     // token. A request that arrives within the idle window (a script, not a person)
     // goes first instead of waiting for this.
-    const idle = new AbortController();
-    this.idle = idle;
-    await sleep(NEXT_TURN_IDLE_MS, undefined, { signal: idle.signal })
-      .then(
-        () =>
-          prepareNextTurn({
-            sequence: slot.sequence,
-            chatWrapper: slot.chat.chatWrapper,
-            tokenizer: loaded.model.tokenizer,
-            messages: withAnswer(request.messages, answer),
-          }),
-        // Aborted: a request arrived. A failed preparation costs only the saving: the
-        // next turn evaluates these tokens itself.
-        () => 0,
-      )
-      .catch(() => 0);
+    const stayedIdle = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(true), NEXT_TURN_IDLE_MS);
+      this.endIdle = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+    });
+    this.endIdle = undefined;
+    if (!stayedIdle) return;
+    // A failed preparation costs only the saving: the next turn evaluates these tokens itself.
+    await prepareNextTurn({
+      sequence: slot.sequence,
+      chatWrapper: slot.chat.chatWrapper,
+      tokenizer: loaded.model.tokenizer,
+      messages: withAnswer(request.messages, answer),
+    }).catch(() => 0);
   }
 
   /**

@@ -1,9 +1,5 @@
 import { describeZodError, EngineError } from '../engine/errors';
-import {
-  fromProcessMessageSchema,
-  MODEL_PROCESS_PROTOCOL_VERSION,
-  toProcessMessageSchema,
-} from './protocol';
+import { fromProcessMessageSchema, MODEL_PROCESS_PROTOCOL_VERSION, requestIdOf } from './protocol';
 import type { FromProcessMessage, ProcessSettings, ToProcessMessage } from './protocol';
 import type { ModelProcessHandle, SpawnModelProcess } from './spawn-model-process';
 
@@ -158,9 +154,13 @@ export class ProcessConnection {
     this.handle.kill();
   }
 
+  /**
+   * The process validates what it receives and answers a malformed request with `failed`; the
+   * engine has validated each request's messages and params already, on the way to every first
+   * token, so they are not validated a second time here.
+   */
   private post(message: ToProcessMessage): void {
-    // Validating outgoing messages too keeps a bug on this side from reaching the process.
-    this.handle.send(toProcessMessageSchema.parse(message));
+    this.handle.send(message);
   }
 
   private dispatch(message: FromProcessMessage): void {
@@ -174,9 +174,4 @@ export class ProcessConnection {
     this.listeners.clear();
     for (const listener of listeners) listener({ type: 'exit', reason });
   }
-}
-
-function requestIdOf(raw: unknown): number | undefined {
-  if (typeof raw !== 'object' || raw === null || !('requestId' in raw)) return undefined;
-  return typeof raw.requestId === 'number' ? raw.requestId : undefined;
 }

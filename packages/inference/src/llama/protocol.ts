@@ -77,3 +77,9 @@ export const fromProcessMessageSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type FromProcessMessage = z.infer<typeof fromProcessMessageSchema>;
+
+/** The request id of a message that failed validation, so its sender can still be answered. */
+export function requestIdOf(raw: unknown): number | undefined {
+  if (typeof raw !== 'object' || raw === null || !('requestId' in raw)) return undefined;
+  return typeof raw.requestId === 'number' ? raw.requestId : undefined;
+}

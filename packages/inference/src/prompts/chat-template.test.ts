@@ -1,6 +1,6 @@
 import { ensureTinyModel } from '@codeface/inference/fixtures';
 import { describe, expect, it } from 'vitest';
-import { renderChatPrompt, toChatHistory } from './chat-template';
+import { renderChatPrompt } from './chat-template';
 
 describe('renderChatPrompt', () => {
   it("formats a chat with the template stored in the model's GGUF", async () => {
@@ -20,19 +20,5 @@ describe('renderChatPrompt', () => {
         '<|im_start|>assistant\n4<|im_end|>\n<|im_start|>user\nAnd 3+3?<|im_end|>\n',
     );
     expect(rendered.text.endsWith('<|im_start|>assistant\n')).toBe(true);
-  });
-
-  it('maps roles onto node-llama-cpp chat history', () => {
-    expect(
-      toChatHistory([
-        { role: 'system', content: 's' },
-        { role: 'user', content: 'u' },
-        { role: 'assistant', content: 'a' },
-      ]),
-    ).toEqual([
-      { type: 'system', text: 's' },
-      { type: 'user', text: 'u' },
-      { type: 'model', response: ['a'] },
-    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { GeneralChatWrapper, resolveChatWrapper } from 'node-llama-cpp';
-import type { ChatHistoryItem } from 'node-llama-cpp';
 import type { ChatMessage } from '../engine';
+import { toChatHistory } from '../llama/chat-history';
 import { readGgufInfo } from '../models/gguf-metadata';
 
 export type RenderedPrompt = {
@@ -10,20 +10,6 @@ export type RenderedPrompt = {
   /** The prompt exactly as the model will read it, ending where the answer begins. */
   text: string;
 };
-
-/** node-llama-cpp's chat history form of our messages; assistant turns are model responses. */
-export function toChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem[] {
-  return messages.map((message): ChatHistoryItem => {
-    switch (message.role) {
-      case 'system':
-        return { type: 'system', text: message.content };
-      case 'user':
-        return { type: 'user', text: message.content };
-      case 'assistant':
-        return { type: 'model', response: [message.content] };
-    }
-  });
-}
 
 /**
  * Formats messages with the model's own chat template, the way the engine does: node-llama-cpp
@@ -43,11 +29,8 @@ export async function renderChatPrompt(input: {
       filename: basename(input.modelPath),
       architecture: info.metadata.general.architecture,
     }) ?? new GeneralChatWrapper();
-  // An empty model response at the end makes the wrapper emit the assistant header.
-  const chatHistory: ChatHistoryItem[] = [
-    ...toChatHistory(input.messages),
-    { type: 'model', response: [] },
-  ];
-  const { contextText } = wrapper.generateContextState({ chatHistory });
+  const { contextText } = wrapper.generateContextState({
+    chatHistory: toChatHistory(input.messages),
+  });
   return { wrapper: wrapper.wrapperName, text: contextText.toString() };
 }

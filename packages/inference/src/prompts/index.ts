@@ -1,4 +1,5 @@
-export { renderChatPrompt, toChatHistory } from './chat-template';
+export { toChatHistory } from '../llama/chat-history';
+export { renderChatPrompt } from './chat-template';
 export type { RenderedPrompt } from './chat-template';
 export { createModelTokenCounter } from './model-token-counter';
 export type { ModelTokenCounter } from './model-token-counter';

@@ -2,7 +2,7 @@ import { resolveChatWrapper } from 'node-llama-cpp';
 import type { ChatHistoryItem, Llama } from 'node-llama-cpp';
 import type { ChatMessage } from '../engine';
 import { readGgufInfo } from '../models/gguf-metadata';
-import { toChatHistory } from './chat-template';
+import { toChatHistory } from '../llama/chat-history';
 
 export type ModelTokenCounter = {
   /** Tokens of the whole prompt as the model reads it, up to where the answer begins. */
@@ -28,11 +28,10 @@ export async function createModelTokenCounter(input: {
   const model = await input.llama.loadModel({ modelPath: input.modelPath, vocabOnly: true });
   const wrapper = resolveChatWrapper(model);
   const countPrompt = (messages: readonly ChatMessage[]) => {
-    // An empty model response at the end makes the wrapper emit the assistant header.
-    const chatHistory: ChatHistoryItem[] = [
-      ...toChatHistory(messages),
-      { type: 'model', response: [] },
-    ];
+    // A prompt ending in an answer is counted as a finished turn followed by the next answer's
+    // header, so that every message counts as a whole turn.
+    const chatHistory: ChatHistoryItem[] = toChatHistory(messages);
+    if (messages.at(-1)?.role === 'assistant') chatHistory.push({ type: 'model', response: [] });
     return wrapper.generateContextState({ chatHistory }).contextText.tokenize(model.tokenizer)
       .length;
   };
