@@ -3,6 +3,7 @@ import Markdown, { type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import { CodeBlock } from './CodeBlock';
 import { useMarkdownHost } from './MarkdownContext';
+import { openCodeFence, plainParagraph } from './unparsedBlocks';
 
 const remarkPlugins = [remarkGfm];
 
@@ -64,6 +65,17 @@ export const MarkdownBlock = memo(function MarkdownBlock({
   text,
   streaming = false,
 }: MarkdownBlockProps) {
+  const paragraph = plainParagraph(text);
+  if (paragraph !== null) return <p>{paragraph}</p>;
+  const fence = openCodeFence(text);
+  if (fence !== null) {
+    return <CodeBlock code={fence.code} language={fence.language} streaming={streaming} />;
+  }
+  return <ParsedMarkdown text={text} streaming={streaming} />;
+});
+
+/** A block through the Markdown parser, whatever it holds. */
+export function ParsedMarkdown({ text, streaming = false }: MarkdownBlockProps) {
   return (
     <Markdown
       remarkPlugins={remarkPlugins}
@@ -72,4 +84,4 @@ export const MarkdownBlock = memo(function MarkdownBlock({
       {text}
     </Markdown>
   );
-});
+}

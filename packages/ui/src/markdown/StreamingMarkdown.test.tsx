@@ -2,7 +2,8 @@ import { act, cleanup, render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-// Count how often each block's Markdown is rendered; the real parser is not what this tests.
+// Count how often each block's Markdown is parsed; the real parser is not what this tests. The
+// texts hold emphasis, so that every block goes through the parser (plain prose does not).
 const renders = vi.hoisted(() => new Map<string, number>());
 vi.mock('react-markdown', () => ({
   default: ({ children }: { children: string }): ReactNode => {
@@ -33,7 +34,7 @@ describe('StreamingMarkdown', () => {
     'does not render a completed block again while later blocks stream',
     { timeout: 30_000 },
     () => {
-      const paragraphs = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} has some words.`);
+      const paragraphs = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} has *some* words.`);
       const text = paragraphs.join('\n\n');
       streamInto(text, 5);
       // At most twice: once when the open block happened to hold exactly this text, once when it
@@ -51,7 +52,7 @@ describe('StreamingMarkdown', () => {
       timeout: 30_000,
     },
     () => {
-      const paragraph = 'word '.repeat(20).trim();
+      const paragraph = '*word* '.repeat(20).trim();
       const short = Array.from({ length: 5 }, () => paragraph).join('\n\n');
       const long = Array.from({ length: 80 }, (_, i) => `${i} ${paragraph}`).join('\n\n');
       const total = (): number => [...renders.values()].reduce((a, b) => a + b, 0);
