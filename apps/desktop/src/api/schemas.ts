@@ -89,11 +89,18 @@ export type ChatUpdate = z.infer<typeof chatUpdateInput>;
 export const exportFormatSchema = z.enum(['markdown', 'json']);
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
+/**
+ * Chosen by the client, one per request. A WebSocket client that reconnects sends its open
+ * subscriptions again; a request whose id was seen already starts nothing (the first one was
+ * stopped when its connection dropped, and its answer is saved), so a turn is never doubled.
+ */
+const requestId = z.uuid().optional();
+
 /** What one generation request asks for: a new turn, another answer, or an edited question. */
 export const generateInput = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('send'), chatId: id, content: messageText }),
-  z.object({ kind: z.literal('regenerate'), messageId: id }),
-  z.object({ kind: z.literal('edit'), messageId: id, content: messageText }),
+  z.object({ kind: z.literal('send'), chatId: id, content: messageText, requestId }),
+  z.object({ kind: z.literal('regenerate'), messageId: id, requestId }),
+  z.object({ kind: z.literal('edit'), messageId: id, content: messageText, requestId }),
 ]);
 export type GenerateInput = z.infer<typeof generateInput>;
 

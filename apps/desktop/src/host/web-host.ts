@@ -119,8 +119,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       transportReady: () => flushed(res),
     }),
     // No ping/pong: on loopback a closed tab closes its TCP connection at once, and a page whose
-    // main thread is busy for a while must not be cut off (the client would then subscribe
-    // again and a generation would be sent twice).
+    // main thread is busy for a while must not be cut off: its answer would stop. (The client
+    // then re-sends the request, and its id makes that start nothing.)
     keepAlive: { enabled: false },
   });
 

@@ -59,7 +59,12 @@ export async function removeTestHost(host: TestHost): Promise<void> {
   await rm(host.dataDir, { recursive: true, force: true });
 }
 
-export type TestClient = { api: TRPCClient<AppRouter>; close(): Promise<void> };
+export type TestClient = {
+  api: TRPCClient<AppRouter>;
+  /** Cuts the WebSocket as a network would; the client reconnects and re-sends what is open. */
+  dropConnection(): void;
+  close(): Promise<void>;
+};
 
 /** A real tRPC client over a real WebSocket, sending the given Origin like a browser would. */
 export function connectClient(
@@ -67,9 +72,11 @@ export function connectClient(
   options: { origin?: string; token?: string } = {},
 ): TestClient {
   const origin = options.origin ?? host.origin;
+  const sockets: WebSocket[] = [];
   class BrowserLikeWebSocket extends WebSocket {
     constructor(url: string) {
       super(url, { origin });
+      sockets.push(this);
     }
   }
   const wsClient = createWSClient({
@@ -79,6 +86,7 @@ export function connectClient(
   });
   return {
     api: createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] }),
+    dropConnection: () => sockets.at(-1)?.terminate(),
     close: () => wsClient.close(),
   };
 }

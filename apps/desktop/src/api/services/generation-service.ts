@@ -24,6 +24,8 @@ export type GenerationServiceDeps = {
 
 /** The longest a read of a chat waits for an answer that is being stopped. */
 const STOP_WAIT_LIMIT_MS = 3000;
+/** Request ids remembered, newest kept: far more than one client re-sends after a reconnect. */
+const REQUESTS_KEPT = 1000;
 
 const emptyStats: GenerationStats = { tokens: 0, ttftMs: 0, tokensPerSecond: 0 };
 
@@ -39,9 +41,40 @@ export class GenerationService {
     string,
     { chatId: string; signal: AbortSignal; stop: () => void; settled: Promise<void> }
   >();
+  /** Requests seen, by their client-chosen id: each one settles when its generation has. */
+  private readonly requests = new Map<string, Promise<void>>();
   constructor(private readonly deps: GenerationServiceDeps) {}
 
   async *generate(
+    input: GenerateInput,
+    options: { signal: AbortSignal; transportReady?: () => Promise<void> },
+  ): AsyncGenerator<GenerationEvent> {
+    if (input.requestId === undefined) {
+      yield* this.run(input, options);
+      return;
+    }
+    const seen = this.requests.get(input.requestId);
+    if (seen) {
+      // Sent again after a reconnect: the stream ends once the first one is saved, and the
+      // client reads the chat back from the store.
+      await seen;
+      return;
+    }
+    let markSettled: () => void = () => undefined;
+    this.remember(
+      input.requestId,
+      new Promise<void>((resolve) => {
+        markSettled = resolve;
+      }),
+    );
+    try {
+      yield* this.run(input, options);
+    } finally {
+      markSettled();
+    }
+  }
+
+  private async *run(
     input: GenerateInput,
     options: { signal: AbortSignal; transportReady?: () => Promise<void> },
   ): AsyncGenerator<GenerationEvent> {
@@ -146,6 +179,12 @@ export class GenerationService {
       this.active.delete(writer.message.id);
       markSettled();
     }
+  }
+
+  private remember(requestId: string, settled: Promise<void>): void {
+    this.requests.set(requestId, settled);
+    const oldest = this.requests.keys().next().value;
+    if (this.requests.size > REQUESTS_KEPT && oldest !== undefined) this.requests.delete(oldest);
   }
 
   /** Stops the generation writing this answer and waits until the answer is saved as stopped. */

@@ -211,7 +211,10 @@ export function createConversationStore(
             });
           },
         });
-        const subscription = api.messages.generate.subscribe(input, {
+        // The id makes the request safe to send again: the WebSocket client re-sends open
+        // subscriptions when it reconnects, and the server must not start the turn twice.
+        const request = { ...input, requestId: crypto.randomUUID() };
+        const subscription = api.messages.generate.subscribe(request, {
           onData: (event) => onEvent(chatId, event),
           onError: (error) => {
             showError(messageOf(error));
