@@ -491,7 +491,8 @@ async function main(): Promise<void> {
         tps_tokens: TPS_TOKENS,
         delta_samples: paced.latencies.length,
         load_runs: LOAD_RUNS,
-        vector_backend: semantic.backend,
+        // Over all chats the in-memory index answers (0108); within one chat, the store's backend.
+        vector_search: { all_chats: 'in-memory index', one_chat: semantic.backend },
         load_average: loadavg().map((value) => round(value, 2)),
         date: new Date().toISOString(),
       },
