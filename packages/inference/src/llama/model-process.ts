@@ -1,7 +1,6 @@
-import { describeZodError } from '../engine/errors';
 import { ModelHost } from './model-host';
 import type { SendToApp } from './model-host';
-import { MODEL_PROCESS_PROTOCOL_VERSION, requestIdOf, toProcessMessageSchema } from './protocol';
+import { MODEL_PROCESS_PROTOCOL_VERSION, refuseInvalid, toProcessMessageSchema } from './protocol';
 import type { FromProcessMessage } from './protocol';
 
 /**
@@ -37,19 +36,13 @@ const host = new ModelHost(channel.send, () => performance.now());
 channel.onMessage((raw) => {
   const parsed = toProcessMessageSchema.safeParse(raw);
   if (!parsed.success) {
-    // A malformed message is a bug in the app. The process stays up, and a request is answered,
-    // so that its caller gets an error instead of waiting forever.
-    const detail = describeZodError(parsed.error);
-    console.error(`model process: refused a malformed message: ${detail}`);
-    const requestId = requestIdOf(raw);
-    if (requestId !== undefined) {
-      channel.send({
-        type: 'failed',
-        requestId,
-        code: 'invalid-params',
-        message: `The model process refused an invalid request (${detail}).`,
-      });
-    }
+    // A malformed message is a bug in the app. The process stays up, and a request is answered.
+    const failed = refuseInvalid(raw, parsed.error, {
+      log: 'model process: refused a malformed message',
+      code: 'invalid-params',
+      message: 'The model process refused an invalid request',
+    });
+    if (failed) channel.send(failed);
     return;
   }
   host.handle(parsed.data);

@@ -1,5 +1,9 @@
-import { describeZodError, EngineError } from '../engine/errors';
-import { fromProcessMessageSchema, MODEL_PROCESS_PROTOCOL_VERSION, requestIdOf } from './protocol';
+import { EngineError } from '../engine/errors';
+import {
+  fromProcessMessageSchema,
+  MODEL_PROCESS_PROTOCOL_VERSION,
+  refuseInvalid,
+} from './protocol';
 import type { FromProcessMessage, ProcessSettings, ToProcessMessage } from './protocol';
 import type { ModelProcessHandle, SpawnModelProcess } from './spawn-model-process';
 
@@ -39,18 +43,13 @@ export class ProcessConnection {
       handle.onMessage((raw) => {
         const parsed = fromProcessMessageSchema.safeParse(raw);
         if (!parsed.success) {
-          const detail = describeZodError(parsed.error);
-          console.error(`model process sent a malformed message: ${detail}`);
           // A request whose reply cannot be read fails now rather than waiting forever.
-          const requestId = requestIdOf(raw);
-          if (requestId !== undefined) {
-            connection.dispatch({
-              type: 'failed',
-              requestId,
-              code: 'generation-failed',
-              message: `The model process sent an invalid reply (${detail}).`,
-            });
-          }
+          const failed = refuseInvalid(raw, parsed.error, {
+            log: 'model process sent a malformed message',
+            code: 'generation-failed',
+            message: 'The model process sent an invalid reply',
+          });
+          if (failed) connection.dispatch(failed);
           return;
         }
         if (parsed.data.type === 'ready') {

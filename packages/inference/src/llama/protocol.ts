@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { engineErrorCodeSchema } from '../engine/errors';
+import { describeZodError, engineErrorCodeSchema } from '../engine/errors';
 import {
   chatMessageSchema,
   chatParamsSchema,
@@ -78,8 +78,21 @@ export const fromProcessMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type FromProcessMessage = z.infer<typeof fromProcessMessageSchema>;
 
-/** The request id of a message that failed validation, so its sender can still be answered. */
-export function requestIdOf(raw: unknown): number | undefined {
+type Failed = Extract<FromProcessMessage, { type: 'failed' }>;
+
+/**
+ * Logs a received message that failed validation, and returns the `failed` reply its request
+ * should get (when it carries a request id), so that nobody waits forever for an answer.
+ */
+export function refuseInvalid(
+  raw: unknown,
+  error: z.ZodError,
+  reply: { log: string; code: Failed['code']; message: string },
+): Failed | undefined {
+  const detail = describeZodError(error);
+  console.error(`${reply.log}: ${detail}`);
   if (typeof raw !== 'object' || raw === null || !('requestId' in raw)) return undefined;
-  return typeof raw.requestId === 'number' ? raw.requestId : undefined;
+  const { requestId } = raw;
+  if (typeof requestId !== 'number') return undefined;
+  return { type: 'failed', requestId, code: reply.code, message: `${reply.message} (${detail}).` };
 }
