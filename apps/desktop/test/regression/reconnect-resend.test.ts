@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLoadedHost, stopLoadedHost } from '../support/test-host';
-import type { TestClient, TestHost } from '../support/test-host';
+import { describe, expect, it } from 'vitest';
+import { useLoadedHost } from '../support/test-host';
 import { waitFor } from '../support/collect';
 
 /**
@@ -10,14 +9,10 @@ import { waitFor } from '../support/collect';
  * question was saved twice and a second answer was written.
  */
 describe('a connection that drops while an answer streams', () => {
-  let host: TestHost;
-  let client: TestClient;
-  beforeAll(async () => {
-    ({ host, client } = await startLoadedHost({ maxAnswerTokens: 4096 }));
-  }, 60_000);
-  afterAll(() => stopLoadedHost({ host, client }));
+  const loaded = useLoadedHost({ maxAnswerTokens: 4096 });
 
   it('keeps one question and one answer, saved as interrupted', async () => {
+    const { client } = loaded;
     const chat = await client.api.chats.create.mutate({});
     let completed = false;
     await new Promise<void>((resolve, reject) => {

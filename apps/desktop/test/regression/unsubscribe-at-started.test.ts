@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GenerationEvent } from '../../src/api';
-import { startLoadedHost, stopLoadedHost } from '../support/test-host';
-import type { TestClient, TestHost } from '../support/test-host';
+import { useLoadedHost } from '../support/test-host';
 
 /**
  * Broke: a client that unsubscribed right at the `started` event left the answer `streaming`
  * for good, and reading the chat then waited forever for a stop that never finished.
  */
 describe('unsubscribing at the first event', () => {
-  let host: TestHost;
-  let client: TestClient;
-  beforeAll(async () => {
-    ({ host, client } = await startLoadedHost({ maxAnswerTokens: 4096 }));
-  }, 60_000);
-  afterAll(() => stopLoadedHost({ host, client }));
+  const loaded = useLoadedHost({ maxAnswerTokens: 4096 });
 
   it('still saves the answer as interrupted and the chat reads at once', async () => {
+    const { client } = loaded;
     const chat = await client.api.chats.create.mutate({});
     const started = await new Promise<GenerationEvent>((resolve) => {
       const subscription = client.api.messages.generate.subscribe(

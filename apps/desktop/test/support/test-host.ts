@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
@@ -107,4 +108,17 @@ export async function startLoadedHost(
 export async function stopLoadedHost({ host, client }: LoadedHost): Promise<void> {
   await client.close();
   await removeTestHost(host);
+}
+
+/**
+ * A loaded host for the tests of the enclosing `describe`: started before them, stopped after.
+ * Read `host` and `client` inside the tests, once it has started.
+ */
+export function useLoadedHost(options: Parameters<typeof startTestHost>[0] = {}): LoadedHost {
+  const loaded = {} as LoadedHost;
+  beforeAll(async () => {
+    Object.assign(loaded, await startLoadedHost(options));
+  }, 60_000);
+  afterAll(() => stopLoadedHost(loaded));
+  return loaded;
 }
