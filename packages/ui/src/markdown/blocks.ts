@@ -19,18 +19,18 @@ export type BlockSplit = {
 
 export const EMPTY_SPLIT: BlockSplit = { completed: [], tailStart: 0, length: 0 };
 
-type Fence = { char: '`' | '~'; size: number };
+export type Fence = { char: '`' | '~'; size: number };
 
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
 
-function openFence(line: string): Fence | null {
+export function openFence(line: string): Fence | null {
   const match = FENCE_OPEN.exec(line);
   const marks = match?.[1];
   if (!marks) return null;
   return { char: marks[0] === '~' ? '~' : '`', size: marks.length };
 }
 
-function closesFence(line: string, fence: Fence): boolean {
+export function closesFence(line: string, fence: Fence): boolean {
   const trimmed = line.trim();
   if (trimmed.length < fence.size) return false;
   for (const ch of trimmed) if (ch !== fence.char) return false;

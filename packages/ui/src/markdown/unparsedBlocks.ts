@@ -1,3 +1,5 @@
+import { closesFence, openFence } from './blocks';
+
 /**
  * Two kinds of block that render the same without a Markdown parser, recognised conservatively:
  * a paragraph of plain prose, and a fenced code block that is still open. They are the blocks
@@ -34,33 +36,24 @@ export function plainParagraph(block: string): string | null {
   return lines.map(trimSpaces).join('\n');
 }
 
-/** An opening fence at the start of a line, with a plain language name or none. */
-const OPEN_FENCE = /^(`{3,}|~{3,})[ \t]*([\w+#.-]*)[ \t]*$/;
+/** An opening fence at column 0 with a plain language name or none. */
+const PLAIN_OPENING = /^(?:`{3,}|~{3,})[ \t]*([\w+#.-]*)[ \t]*$/;
 
 /**
  * The language and code of a block that is a fenced code block whose closing fence has not
  * arrived yet, or null. Only fences at column 0 with a plain language name qualify: the parser
- * handles indentation and escapes.
+ * handles indentation and escapes. Fences are recognised as the block splitter does.
  */
 export function openCodeFence(block: string): { language: string; code: string } | null {
   // A carriage return ends a line too; the parser normalises line endings.
   if (block.includes('\r')) return null;
   const newline = block.indexOf('\n');
   const opening = newline === -1 ? block : block.slice(0, newline);
-  const fence = OPEN_FENCE.exec(opening);
-  const marks = fence?.[1];
-  if (!fence || !marks) return null;
-  // A backtick fence's info string may not hold a backtick; the pattern allows none anyway.
+  const plain = PLAIN_OPENING.exec(opening);
+  const fence = openFence(opening);
+  if (!plain || !fence) return null;
   const body = newline === -1 ? '' : block.slice(newline + 1);
-  const lines = body.split('\n');
-  const closes = (line: string): boolean => {
-    const trimmed = line.trim();
-    return (
-      trimmed.length >= marks.length &&
-      /^ {0,3}\S/.test(line) &&
-      [...trimmed].every((ch) => ch === marks[0])
-    );
-  };
-  if (lines.some(closes)) return null;
-  return { language: fence[2] ?? '', code: body.replace(/\n$/, '') };
+  // A line that might close it (even one indented too far to) leaves the block to the parser.
+  if (body.split('\n').some((line) => closesFence(line, fence))) return null;
+  return { language: plain[1] ?? '', code: body.replace(/\n$/, '') };
 }
