@@ -60,4 +60,15 @@ describe('crash safety', () => {
     again.close();
     expect(() => verifyAfterKill(file, expected)).toThrow(/missing|found/);
   }, 60_000);
+
+  it('accepts a file with no schema only while nothing was acknowledged', () => {
+    // What a kill leaves between SQLite creating the file and the first migration committing.
+    const file = path.join(tempDir(), 'unmigrated.db');
+    const created = new Database(file);
+    created.pragma('journal_mode = WAL');
+    created.close();
+    expect(() => verifyAfterKill(file, new Map())).not.toThrow();
+    const acked = new Map([['m1', { kind: 'append' as const, id: 'm1', chunks: 1 }]]);
+    expect(() => verifyAfterKill(file, acked)).toThrow(/schema is gone/);
+  });
 });
