@@ -58,6 +58,7 @@ export class PacedEngine implements Engine {
       vramFreeBytes: null,
       model: this.loaded === null ? null : { id: this.loaded },
       contextSize: this.loaded === null ? null : 4096,
+      cpus: null,
     });
   }
   dispose(): Promise<void> {

@@ -54,6 +54,11 @@ export const loadOptionsSchema = z.object({
   /** CPU threads used for generation; by default node-llama-cpp's own choice. */
   threads: z.number().int().positive().max(256).optional(),
   /**
+   * `auto` keeps the model's threads on CPUs of their own (one per physical core) when the
+   * machine has more cores than the model uses, on Linux; `off` leaves placement to the OS (0206).
+   */
+  cpuAffinity: z.enum(['auto', 'off']).default('auto'),
+  /**
    * How many chats keep their KV cache at once (one context sequence each). Two
    * covers the open chat plus a quick ask; each sequence holds its own KV cache, so
    * with `contextSize: 'auto'` more sequences mean a smaller context each (0203).
@@ -111,6 +116,8 @@ export const engineInfoSchema = z.object({
   vramFreeBytes: z.number().nonnegative().nullable(),
   model: modelRefSchema.nullable(),
   contextSize: z.number().int().positive().nullable(),
+  /** The CPUs the model's threads are pinned to (`cpuAffinity`), or null: the OS places them. */
+  cpus: z.array(z.number().int().nonnegative()).nullable(),
 });
 export type EngineInfo = z.infer<typeof engineInfoSchema>;
 

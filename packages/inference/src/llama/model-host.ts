@@ -20,6 +20,8 @@ import type {
   ResolvedLoadOptions,
   StopReason,
 } from '../engine/types';
+import { chooseModelCpus, pinThisProcess, readCpuLayout } from './cpu-affinity';
+import type { CpuLayout } from './cpu-affinity';
 import { checkModelFile } from './model-file-check';
 import type { FromProcessMessage, ToProcessMessage } from './protocol';
 import { DeltaStream } from './delta-stream';
@@ -68,6 +70,10 @@ export class ModelHost {
   private arrivals = 0;
   /** llama.cpp's recent error lines: its exceptions only say "failed", the log says why. */
   private recentErrors: string[] = [];
+  /** The CPUs as they were before this process pinned itself; read at the first load. */
+  private cpuLayout: Promise<CpuLayout | null> | undefined;
+  /** The CPUs the model's threads are pinned to, or null when the OS places them. */
+  private pinnedCpus: number[] | null = null;
 
   constructor(
     private readonly send: SendToApp,
@@ -181,11 +187,27 @@ export class ModelHost {
       });
       const pool = new SequencePool(context, rememberingRenders(resolveChatWrapper(model)));
       this.loaded = { ref, model, context, pool, threads };
+      await this.placeThreads(threads, options.cpuAffinity);
       return context.contextSize;
     } catch (error) {
       await model.dispose();
       throw asLoadError(error, this.recentErrors);
     }
+  }
+
+  /**
+   * Pins this process to CPUs of its own for `threads` model threads, or gives it back every CPU
+   * when pinning is off or would not help. Runs after the context exists, so every thread
+   * llama.cpp started is pinned too; threads started later inherit it. A failure to pin costs
+   * only speed, so it is never an error.
+   */
+  private async placeThreads(threads: number, affinity: 'auto' | 'off'): Promise<void> {
+    this.cpuLayout ??= readCpuLayout();
+    const layout = await this.cpuLayout;
+    if (!layout) return;
+    const wanted = affinity === 'auto' ? chooseModelCpus(threads, layout) : null;
+    if (wanted === null && this.pinnedCpus === null) return;
+    if (await pinThisProcess(wanted ?? layout.allowed)) this.pinnedCpus = wanted;
   }
 
   private async unload(): Promise<void> {
@@ -343,6 +365,7 @@ export class ModelHost {
       vramFreeBytes: vram?.free ?? null,
       model: this.loaded?.ref ?? null,
       contextSize: this.loaded?.context.contextSize ?? null,
+      cpus: this.pinnedCpus,
     };
   }
 }

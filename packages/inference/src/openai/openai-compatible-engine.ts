@@ -198,6 +198,7 @@ export class OpenAICompatibleEngine implements Engine {
       vramFreeBytes: null,
       model: this.model ?? null,
       contextSize: null,
+      cpus: null,
     });
   }
 
