@@ -120,4 +120,36 @@ describe('the chat window in Chromium, through the web host', () => {
       await host.dispose();
     }
   }, 120_000);
+
+  it('keeps the newest line of a long answer in view while it streams', async () => {
+    const host = await startE2EHost({ maxAnswerTokens: 4096 });
+    // A short window, so the answer outgrows it within its first lines.
+    const { page, pageErrors, context } = await openSession(browser, { height: 480 });
+    const app = new AppPage(page);
+    try {
+      await app.open(host.url);
+      await app.openModels();
+      await app.models.importPath(host.modelPath);
+      await app.models.load(/codeface-tiny/);
+      await app.newChat();
+      await app.chat.send('Write a long answer');
+      await app.chat.waitForStreamingText();
+      const samples: { fromBottom: number; scrollable: number }[] = [];
+      for (;;) {
+        const state = await app.chat.scrollState();
+        if (!state.streaming) break;
+        if (state.scrollable > 0) samples.push(state);
+        await page.waitForTimeout(25);
+      }
+      // Followed while streaming: never more than a line or two short of the bottom.
+      expect(samples.length).toBeGreaterThan(3);
+      for (const sample of samples) expect(sample.fromBottom).toBeLessThan(48);
+      await app.chat.waitForIdle();
+      await expect.poll(async () => (await app.chat.scrollState()).fromBottom).toBeLessThan(2);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+      await host.dispose();
+    }
+  }, 120_000);
 });

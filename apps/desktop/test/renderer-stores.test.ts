@@ -56,29 +56,40 @@ describe('the renderer stores against the real app API, SQLite and the tiny mode
     expect(chats.getState().pendingDelete.size).toBe(0);
   });
 
-  it('streams an answer into the last message once per frame and ends with the saved state', async () => {
+  it('streams an answer into the live text once per frame; the branch changes only at start and end', async () => {
     const chat = await client.api.chats.create.mutate({});
     const frames = countingFrames();
     const conversation = createConversationStore(client.api, { scheduler: frames });
     await conversation.getState().load(chat.id);
-    let updates = 0;
-    const stop = conversation.subscribe(() => updates++);
+    let storeUpdates = 0;
+    const stopStore = conversation.subscribe(() => storeUpdates++);
+    const { live } = conversation.getState();
+    const seen: string[] = [];
+    const stopLive = live.subscribe(() => seen.push(live.current().text));
     conversation
       .getState()
       .generate({ kind: 'send', chatId: chat.id, content: 'Write a loop in C' });
     await until(() => conversation.getState().stream === null, 'the answer to finish');
     await until(() => conversation.getState().messages[1]?.status === 'done', 'the saved branch');
-    stop();
+    stopStore();
+    stopLive();
 
     const [question, answer] = conversation.getState().messages;
     expect(question?.content).toBe('Write a loop in C');
     expect(answer?.tokens).toBeGreaterThan(0);
     const saved = await client.api.messages.branch.query({ chatId: chat.id });
     expect(answer?.content).toBe(saved[1]?.content);
-    // Text reaches the store only in frames: one update per frame at most, whatever the token
-    // rate, plus a handful for started, done and the branch read afterwards.
+    // The live text grew frame by frame towards the saved answer, then let go of it.
+    const growing = seen.filter((text) => text !== '');
+    expect(growing.length).toBeGreaterThan(1);
+    for (const text of growing) expect(saved[1]?.content.startsWith(text)).toBe(true);
+    expect(live.current().messageId).toBeNull();
+    // Text reaches the live answer only in frames: one update per frame at most, whatever the
+    // token rate. The store itself changes a handful of times (started, done, the branch read
+    // back), however long the answer.
     expect(frames.frames()).toBeGreaterThan(0);
-    expect(updates).toBeLessThanOrEqual(frames.frames() + 8);
+    expect(seen.length).toBeLessThanOrEqual(frames.frames() + 3);
+    expect(storeUpdates).toBeLessThanOrEqual(8);
   }, 60_000);
 
   it('regenerates into a new branch and switches back to the first', async () => {
@@ -132,7 +143,8 @@ describe('the renderer stores against the real app API, SQLite and the tiny mode
     const conversation = createConversationStore(client.api, { scheduler: countingFrames() });
     await conversation.getState().load(chat.id);
     conversation.getState().generate({ kind: 'send', chatId: chat.id, content: 'a long answer' });
-    await until(() => (conversation.getState().messages[1]?.content.length ?? 0) > 0, 'text');
+    const { live } = conversation.getState();
+    await until(() => live.current().text.length > 0, 'text');
     conversation.getState().stop();
     await until(
       () => conversation.getState().messages[1]?.status === 'interrupted',

@@ -4,6 +4,13 @@ export { MessageList } from './chat/MessageList';
 export { MessageView, type MessageActions } from './chat/MessageView';
 export { statsOf, formatStats } from './chat/StatsLine';
 export { BranchSwitcher } from './chat/BranchSwitcher';
+export {
+  createLiveAnswer,
+  useLiveText,
+  type LiveAnswer,
+  type LiveAnswerSnapshot,
+  type LiveAnswerWriter,
+} from './chat/liveAnswer';
 export { Composer, MAX_MESSAGE_CHARS } from './chat/Composer';
 export { ContextMeter } from './chat/ContextMeter';
 export { computeContextBudget, estimateTokens, type ContextBudget } from './chat/contextBudget';

@@ -38,6 +38,15 @@ export class ChatPage {
       .waitFor();
   }
 
+  /** How far the message list is scrolled from its bottom, and how much it can scroll at all. */
+  scrollState(): Promise<{ fromBottom: number; scrollable: number; streaming: boolean }> {
+    return this.page.getByTestId('message-list').evaluate((el) => ({
+      fromBottom: el.scrollHeight - el.scrollTop - el.clientHeight,
+      scrollable: el.scrollHeight - el.clientHeight,
+      streaming: document.querySelector('[data-status="streaming"]') !== null,
+    }));
+  }
+
   async stop(): Promise<void> {
     await this.page.getByTestId('stop').click();
   }

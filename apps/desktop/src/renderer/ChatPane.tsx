@@ -15,12 +15,14 @@ const DEFAULT_CONTEXT_TOKENS = 4096;
 type ChatPaneProps = { chat: ChatSummary; composerRef: Ref<HTMLTextAreaElement> };
 
 /**
- * The open chat, wired to the conversation store. It is the only component that follows the
- * streaming messages, so a streaming answer re-renders this pane and nothing around it.
+ * The open chat, wired to the conversation store. A streaming answer's text reaches only the
+ * component that shows it (`live`), so this pane re-renders when the turn starts and ends, not on
+ * every frame of the answer.
  */
 export function ChatPane({ chat, composerRef }: ChatPaneProps) {
   const stores = useStores();
   const messages = useSlice(stores.conversation, (s) => s.messages);
+  const live = useSlice(stores.conversation, (s) => s.live);
   const stream = useSlice(stores.conversation, (s) => s.stream);
   const errors = useSlice(stores.conversation, (s) => s.errors);
   const focusMessageId = useSlice(stores.conversation, (s) => s.focusMessageId);
@@ -63,6 +65,7 @@ export function ChatPane({ chat, composerRef }: ChatPaneProps) {
     <ChatView
       chat={chat}
       messages={messages}
+      live={live}
       errors={errors}
       streaming={stream?.chatId === chat.id}
       budget={budget}

@@ -19,6 +19,7 @@ import { showError } from './stores/toasts';
 function QuickAskWindow() {
   const stores = useStores();
   const messages = useSlice(stores.conversation, (s) => s.messages);
+  const live = useSlice(stores.conversation, (s) => s.live);
   const stream = useSlice(stores.conversation, (s) => s.stream);
   const engine = useSlice(stores.models, (s) => s.engine);
   const modelsLoaded = useSlice(stores.models, (s) => s.loaded);
@@ -68,6 +69,7 @@ function QuickAskWindow() {
         <QuickAsk
           question={messages.findLast((m) => m.role === 'user')?.content.split('\n')[0] ?? null}
           answer={answer}
+          live={live}
           streaming={stream !== null}
           blockedReason={
             modelsLoaded && engine?.loadedModel == null

@@ -3,6 +3,7 @@ import type { BranchMessage, ChatSummary, Preset } from '../types';
 import { Composer } from './Composer';
 import type { ContextBudget } from './contextBudget';
 import { ContextMeter } from './ContextMeter';
+import type { LiveAnswer } from './liveAnswer';
 import { MessageList } from './MessageList';
 import type { MessageActions } from './MessageView';
 import { SystemPromptEditor } from './SystemPromptEditor';
@@ -10,6 +11,8 @@ import { SystemPromptEditor } from './SystemPromptEditor';
 type ChatViewProps = {
   chat: ChatSummary;
   messages: readonly BranchMessage[];
+  /** The text of the answer being written; `messages` holds it once it is done. */
+  live?: LiveAnswer;
   errors: Readonly<Record<string, string>>;
   streaming: boolean;
   budget: ContextBudget;
@@ -60,6 +63,7 @@ export function ChatView(props: ChatViewProps) {
       ) : (
         <MessageList
           messages={props.messages}
+          live={props.live}
           errors={props.errors}
           actions={props.actions}
           busy={props.streaming}

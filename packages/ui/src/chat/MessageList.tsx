@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { ErrorBoundary } from '../feedback/ErrorBoundary';
 import type { BranchMessage } from '../types';
+import type { LiveAnswer } from './liveAnswer';
 import { MessageView, type MessageActions } from './MessageView';
 
 type MessageListProps = {
@@ -12,6 +13,8 @@ type MessageListProps = {
   focusMessageId?: string | null;
   /** The error of the last generation, shown under its message. */
   errors?: Readonly<Record<string, string>>;
+  /** The text of the answer being written (it is not in `messages` while it streams). */
+  live?: LiveAnswer;
 };
 
 const NEAR_BOTTOM_PX = 80;
@@ -27,6 +30,7 @@ export function MessageList({
   busy,
   focusMessageId = null,
   errors = {},
+  live,
 }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
@@ -40,15 +44,41 @@ export function MessageList({
     getItemKey: (index) => messages[index]?.id ?? index,
   });
 
-  const lastLength = messages[messages.length - 1]?.content.length ?? 0;
   const totalSize = virtualizer.getTotalSize();
+  const lastId = messages[messages.length - 1]?.id;
 
-  // Following the bottom is one scrollTop write per paint: cheap enough to run on every frame
-  // of a streaming answer, and re-run when measured rows change the total height.
+  // A new turn, or rows measured to a new total height, move the bottom: jump to it.
   useLayoutEffect(() => {
     const el = scroller.current;
     if (el && following.current && !focusMessageId) el.scrollTop = el.scrollHeight;
-  }, [messages.length, lastLength, totalSize, focusMessageId]);
+  }, [messages.length, totalSize, focusMessageId]);
+
+  // A streaming answer grows its row a line at a time. The row's ResizeObserver runs after
+  // layout, in the frame that laid the new line out, so the bottom is followed in that same
+  // frame without reading layout on every frame of the answer (a forced layout each time).
+  const focusRef = useRef(focusMessageId);
+  focusRef.current = focusMessageId;
+  const [lastRowObserver] = useState(() =>
+    typeof ResizeObserver === 'undefined'
+      ? null
+      : new ResizeObserver(() => {
+          const el = scroller.current;
+          if (el && following.current && !focusRef.current) el.scrollTop = el.scrollHeight;
+        }),
+  );
+  useEffect(() => () => lastRowObserver?.disconnect(), [lastRowObserver]);
+  // A new last message gives a new callback, so React hands every row to it again and the
+  // observer moves to the new last row (also when the old last one was deleted).
+  const rowRef = useCallback(
+    (node: HTMLDivElement | null) => {
+      virtualizer.measureElement(node);
+      if (node && node.dataset.messageRow === lastId) {
+        lastRowObserver?.disconnect();
+        lastRowObserver?.observe(node);
+      }
+    },
+    [virtualizer, lastRowObserver, lastId],
+  );
 
   useEffect(() => {
     if (!focusMessageId) return;
@@ -93,7 +123,8 @@ export function MessageList({
               <div
                 key={item.key}
                 data-index={item.index}
-                ref={virtualizer.measureElement}
+                data-message-row={message.id}
+                ref={rowRef}
                 className="cf-message-row"
                 style={{ transform: `translateY(${item.start}px)` }}
               >
@@ -106,6 +137,7 @@ export function MessageList({
                     busy={busy}
                     error={errors[message.id] ?? null}
                     highlighted={message.id === focusMessageId}
+                    live={live}
                   />
                 </ErrorBoundary>
               </div>

@@ -1,7 +1,8 @@
 import { memo, useState } from 'react';
-import { StreamingMarkdown } from '../markdown/StreamingMarkdown';
 import type { ChatMessage } from '../types';
+import { AnswerText } from './AnswerText';
 import { BranchSwitcher } from './BranchSwitcher';
+import type { LiveAnswer } from './liveAnswer';
 import { StatsLine, statsOf } from './StatsLine';
 
 export type MessageActions = {
@@ -21,6 +22,8 @@ type MessageViewProps = {
   /** The error of a failed answer, shown under it. */
   error?: string | null;
   highlighted?: boolean;
+  /** The text of the answer being written; read only while this message streams. */
+  live?: LiveAnswer;
 };
 
 const roleLabel = { user: 'You', assistant: 'Assistant', system: 'System' } as const;
@@ -66,6 +69,7 @@ export const MessageView = memo(function MessageView({
   busy,
   error = null,
   highlighted = false,
+  live,
 }: MessageViewProps) {
   const stats = statsOf(message);
   const [editing, setEditing] = useState(false);
@@ -98,11 +102,12 @@ export const MessageView = memo(function MessageView({
         />
       ) : (
         <div className="cf-message-body" data-testid="message-content">
-          {message.content === '' && streaming ? (
-            <span className="cf-typing" aria-label="Waiting for the first token" />
-          ) : (
-            <StreamingMarkdown key={message.id} text={message.content} streaming={streaming} />
-          )}
+          <AnswerText
+            messageId={message.id}
+            content={message.content}
+            streaming={streaming}
+            live={live}
+          />
         </div>
       )}
       {message.status === 'interrupted' && (

@@ -1,6 +1,7 @@
 import { useState, type Ref } from 'react';
 import { StatsLine, statsOf } from '../chat/StatsLine';
-import { StreamingMarkdown } from '../markdown/StreamingMarkdown';
+import { AnswerText } from '../chat/AnswerText';
+import type { LiveAnswer } from '../chat/liveAnswer';
 import type { ChatMessage } from '../types';
 
 type QuickAskProps = {
@@ -8,6 +9,8 @@ type QuickAskProps = {
   question: string | null;
   answer: ChatMessage | null;
   streaming: boolean;
+  /** The text of the answer while it streams. */
+  live?: LiveAnswer;
   blockedReason: string | null;
   onAsk: (question: { text: string; withClipboard: boolean }) => void;
   onStop: () => void;
@@ -108,15 +111,12 @@ export function QuickAsk(props: QuickAskProps) {
       {props.answer && (
         <div className="cf-quick-answer" data-testid="quick-ask-answer" aria-live="polite">
           {props.question && <p className="cf-quick-question">{props.question}</p>}
-          {props.answer.content === '' && props.streaming ? (
-            <span className="cf-typing" aria-label="Waiting for the first token" />
-          ) : (
-            <StreamingMarkdown
-              key={props.answer.id}
-              text={props.answer.content}
-              streaming={props.streaming}
-            />
-          )}
+          <AnswerText
+            messageId={props.answer.id}
+            content={props.answer.content}
+            streaming={props.streaming && props.answer.status === 'streaming'}
+            live={props.live}
+          />
           {stats && <StatsLine stats={stats} />}
         </div>
       )}

@@ -1,9 +1,11 @@
 import {
   animationFrames,
   createFrameBatcher,
+  createLiveAnswer,
   type BranchMessage,
   type FrameBatcher,
   type FrameScheduler,
+  type LiveAnswer,
 } from '@codeface/ui';
 import { createStore } from 'zustand/vanilla';
 import type { GenerateInput, GenerationEvent } from '../../api';
@@ -20,7 +22,13 @@ type Stream = {
 
 export type ConversationState = {
   chatId: string | null;
+  /**
+   * The active branch. The answer being written keeps the text it started with here; its text so
+   * far is in `live`, and is written back here when the stream ends.
+   */
   messages: BranchMessage[];
+  /** The streaming answer's text, for the one component that shows it (0455). */
+  live: LiveAnswer;
   loading: boolean;
   stream: Stream | null;
   /** Errors of failed answers, by message id, shown under the message. */
@@ -72,6 +80,7 @@ export function createConversationStore(
   const scheduler = options.scheduler ?? animationFrames;
   const draftPauseMs = options.draftPauseMs ?? DRAFT_PAUSE_MS;
   let batcher: FrameBatcher<string> | null = null;
+  const live = createLiveAnswer();
   let draftTimer: ReturnType<typeof setTimeout> | undefined;
 
   const store = createStore<ConversationState>()((set, get) => {
@@ -84,7 +93,28 @@ export function createConversationStore(
       }
     };
 
+    /** Puts the live text back into its message, which then shows it as saved. */
+    const settleLive = (patch: Partial<BranchMessage> = {}): void => {
+      batcher?.flushNow();
+      const { messageId, text } = live.current();
+      if (messageId !== null && get().messages.at(-1)?.id === messageId) {
+        set({
+          messages: patchLast(get().messages, messageId, (m) => ({
+            ...m,
+            content: text,
+            ...patch,
+          })),
+        });
+      }
+      live.end();
+    };
+
     const onEvent = (chatId: string, event: GenerationEvent): void => {
+      // The live text follows the stream whichever chat is open, so the answer is whole when
+      // the person comes back to its chat.
+      if (event.type === 'started')
+        live.start(event.assistantMessage.id, event.assistantMessage.content);
+      if (event.type === 'delta') batcher?.push(event.text);
       if (get().chatId !== chatId) return;
       switch (event.type) {
         case 'started': {
@@ -110,31 +140,24 @@ export function createConversationStore(
           return;
         }
         case 'delta':
-          batcher?.push(event.text);
           return;
         case 'done': {
-          batcher?.flushNow();
-          set({
-            messages: patchLast(get().messages, event.messageId, (m) => ({
-              ...m,
-              status: 'done',
-              tokens: event.tokens,
-              ttftMs: event.ttftMs,
-              tokensPerSecond: event.tokensPerSecond,
-            })),
-            lastPromptTokens: event.promptTokens,
+          settleLive({
+            status: 'done',
+            tokens: event.tokens,
+            ttftMs: event.ttftMs,
+            tokensPerSecond: event.tokensPerSecond,
           });
+          set({ lastPromptTokens: event.promptTokens });
           return;
         }
         case 'error': {
-          batcher?.flushNow();
           const id = event.messageId;
           if (id) {
-            set({
-              messages: patchLast(get().messages, id, (m) => ({ ...m, status: 'error' })),
-              errors: { ...get().errors, [id]: event.message },
-            });
+            settleLive({ status: 'error' });
+            set({ errors: { ...get().errors, [id]: event.message } });
           } else {
+            settleLive();
             showError(event.message);
           }
           return;
@@ -148,7 +171,8 @@ export function createConversationStore(
      * always shows what was saved.
      */
     const finish = (chatId: string): void => {
-      batcher?.flushNow();
+      if (get().chatId === chatId) settleLive();
+      else live.end();
       batcher?.dispose();
       batcher = null;
       api.messages.branch.query({ chatId }).then(
@@ -166,6 +190,7 @@ export function createConversationStore(
     return {
       chatId: null,
       messages: [],
+      live,
       loading: false,
       stream: null,
       errors: {},
@@ -201,15 +226,9 @@ export function createConversationStore(
         clearTimeout(draftTimer);
         batcher = createFrameBatcher<string>({
           scheduler,
-          // Every delta of a frame lands in one state update: one render per frame at most.
-          flush: (texts) => {
-            const id = get().stream?.messageId;
-            if (!id) return;
-            const text = texts.join('');
-            set({
-              messages: patchLast(get().messages, id, (m) => ({ ...m, content: m.content + text })),
-            });
-          },
+          // Every delta of a frame lands in one update of the live text: one render per frame at
+          // most, of the answer alone.
+          flush: (texts) => live.append(texts.join('')),
         });
         // The id makes the request safe to send again: the WebSocket client re-sends open
         // subscriptions when it reconnects, and the server must not start the turn twice.
