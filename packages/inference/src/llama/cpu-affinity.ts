@@ -48,7 +48,12 @@ export function parseCpuList(list: string): number[] {
   for (const part of list.trim().split(',')) {
     if (part === '') continue;
     const [from, to = from] = part.split('-').map(Number);
-    if (from === undefined || !Number.isInteger(from) || !Number.isInteger(to)) {
+    if (
+      from === undefined ||
+      to === undefined ||
+      !Number.isInteger(from) ||
+      !Number.isInteger(to)
+    ) {
       throw new Error(`not a CPU list: ${list}`);
     }
     for (let cpu = from; cpu <= to; cpu++) cpus.push(cpu);

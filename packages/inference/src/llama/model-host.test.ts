@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../fixtures/index';
 import { ModelHost } from './model-host';
+import { MODEL_PROCESS_PROTOCOL_VERSION } from './protocol';
 import type { FromProcessMessage, ToProcessMessage } from './protocol';
 
 /** The model process's host in this process, its replies collected by request id. */
@@ -19,7 +20,11 @@ function startHost() {
   );
   const reply = (requestId: number) =>
     new Promise<FromProcessMessage>((resolve) => waiting.set(requestId, resolve));
-  host.handle({ type: 'init', protocolVersion: 2, settings: { gpu: false } });
+  host.handle({
+    type: 'init',
+    protocolVersion: MODEL_PROCESS_PROTOCOL_VERSION,
+    settings: { gpu: false },
+  });
   return { host, replies, reply };
 }
 
@@ -36,7 +41,8 @@ describe('ModelHost prefill', () => {
       type: 'load',
       requestId: 1,
       model: { id: 'tiny', path: await ensureTinyModel() },
-      options: { gpuLayers: 0, contextSize: 512, sequences: 2, threads: 1 },
+      // Off: pinning here would pin the test runner itself.
+      options: { gpuLayers: 0, contextSize: 512, sequences: 2, threads: 1, cpuAffinity: 'off' },
     });
     expect(loaded).toMatchObject({ type: 'loaded' });
   }, 60_000);
