@@ -59,6 +59,7 @@ export class PacedEngine implements Engine {
       model: this.loaded === null ? null : { id: this.loaded },
       contextSize: this.loaded === null ? null : 4096,
       cpus: null,
+      weightMemory: null,
     });
   }
   dispose(): Promise<void> {

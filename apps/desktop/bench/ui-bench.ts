@@ -25,6 +25,8 @@ import {
   ensureTinyModel,
   TINY_EMBEDDING_SPEC,
 } from '@codeface/inference/fixtures';
+import { weightMemoryLoadOptions } from '@codeface/inference';
+import type { WeightMemory } from '@codeface/inference';
 import { getLlama, LlamaChat, LlamaLogLevel } from 'node-llama-cpp';
 import type { ChatHistoryItem } from 'node-llama-cpp';
 import type { Browser, Page } from 'playwright-core';
@@ -279,31 +281,40 @@ function rate(stamps: number[], tokens: number): number {
   return (tokens - 1) / ((last - first) / 1000);
 }
 
+/** node-llama-cpp used directly in this process: the baseline for the app's path. */
+async function inprocBaseline(modelPath: string, weightMemory: WeightMemory | null) {
+  const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
+  const model = await llama.loadModel({ modelPath, ...weightMemoryLoadOptions(weightMemory) });
+  const context = await model.createContext({ contextSize: CONTEXT_SIZE, threads: THREADS });
+  const chat = new LlamaChat({ contextSequence: context.getSequence() });
+  return {
+    async run(prompt: string): Promise<number> {
+      const history: ChatHistoryItem[] = [
+        { type: 'user', text: prompt },
+        { type: 'model', response: [] },
+      ];
+      const stamps: number[] = [];
+      let tokens = 0;
+      await chat.generateResponse(history, {
+        maxTokens: TPS_TOKENS,
+        temperature: 0,
+        onToken: (chunk) => {
+          stamps.push(performance.now());
+          tokens += chunk.length;
+        },
+      });
+      return rate(stamps, tokens);
+    },
+    async dispose(): Promise<void> {
+      await model.dispose();
+      await llama.dispose();
+    },
+  };
+}
+
 async function throughput(browser: Browser) {
   const modelPath = await ensureBenchModel();
   const prompt = 'Write a function that merges two sorted arrays.';
-
-  const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
-  const model = await llama.loadModel({ modelPath });
-  const context = await model.createContext({ contextSize: CONTEXT_SIZE, threads: THREADS });
-  const chat = new LlamaChat({ contextSequence: context.getSequence() });
-  const history: ChatHistoryItem[] = [
-    { type: 'user', text: prompt },
-    { type: 'model', response: [] },
-  ];
-  const inprocRun = async () => {
-    const stamps: number[] = [];
-    let tokens = 0;
-    await chat.generateResponse(history, {
-      maxTokens: TPS_TOKENS,
-      temperature: 0,
-      onToken: (chunk) => {
-        stamps.push(performance.now());
-        tokens += chunk.length;
-      },
-    });
-    return rate(stamps, tokens);
-  };
 
   const dataDir = await mkdtemp(join(tmpdir(), 'codeface-bench-tps-'));
   const running = await serve({
@@ -316,6 +327,7 @@ async function throughput(browser: Browser) {
     discoveryRoots: { lmStudio: [], ollama: [], huggingFace: [] },
   });
   const { services } = running.runtime;
+  let disposeBaseline = async (): Promise<void> => undefined;
   const host = {
     origin: `http://127.0.0.1:${running.port}`,
     token: new URL(running.url).searchParams.get('token') ?? '',
@@ -324,6 +336,10 @@ async function throughput(browser: Browser) {
     services.settings.update({ temperature: 0, contextSize: CONTEXT_SIZE });
     const local = await services.models.import(modelPath);
     await services.models.load(local.id);
+    // The baseline keeps its weights where the app's engine does (0207).
+    const baseline = await inprocBaseline(modelPath, (await services.models.info()).weightMemory);
+    disposeBaseline = baseline.dispose;
+    const inprocRun = () => baseline.run(prompt);
     const page = await freshPage(browser);
     await page.goto(appUrl(host));
     await page.getByTestId('sidebar').waitFor();
@@ -365,8 +381,7 @@ async function throughput(browser: Browser) {
     return { app, inproc };
   } finally {
     await running.close();
-    await model.dispose();
-    await llama.dispose();
+    await disposeBaseline();
     await rm(dataDir, { recursive: true, force: true });
   }
 }

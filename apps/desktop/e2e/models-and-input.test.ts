@@ -47,6 +47,10 @@ describe('models and bad input in Chromium, through the web host', () => {
         server.requests.some((url) => url.endsWith('qwen2.5-coder-0.5b-instruct-q4_k_m.gguf')),
       ).toBe(true);
       await app.models.load(/./);
+      // A small model is kept in RAM, so a pause in the chat does not page its weights out.
+      await expect
+        .poll(() => page.getByTestId('weight-memory').innerText(), { timeout: 10_000 })
+        .toMatch(/^Weights (locked|held) in RAM$/);
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();

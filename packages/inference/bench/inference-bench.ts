@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { getLlama, LlamaChat, LlamaLogLevel } from 'node-llama-cpp';
 import type { ChatHistoryItem, LlamaContext } from 'node-llama-cpp';
 import { ensureBenchModel } from '../src/fixtures/index';
-import { LlamaCppEngine } from '../src/index';
+import { LlamaCppEngine, weightMemoryLoadOptions } from '../src/index';
 import type { ChatMessage, ChatParams, EngineEvent } from '../src/index';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
@@ -26,7 +26,7 @@ const RESULTS_DIR = fileURLToPath(new URL('../../../bench/results/', import.meta
 const { values: args } = parseArgs({
   options: {
     model: { type: 'string' },
-    runs: { type: 'string', default: '11' },
+    runs: { type: 'string', default: '21' },
     pairs: { type: 'string', default: '25' },
     threads: { type: 'string', default: '1' },
     tokens: { type: 'string', default: '64' },
@@ -80,9 +80,18 @@ const LONG_PROMPT: ChatMessage[] = [
   { role: 'user', content: `Review:\n${CODE}${CODE}`.slice(0, 440) },
 ];
 
+// The engine loads first: the baseline keeps its weights where the engine does (keepInMemory,
+// 0207), or a pause before a first token would cost the two sides differently.
+const engine = new LlamaCppEngine({ gpu });
+await engine.load({ id: 'bench', path: modelPath }, { contextSize: CONTEXT_SIZE, threads });
+const engineInfo = await engine.info();
+
 // --- in-process baseline --------------------------------------------------------
 const llama = await getLlama({ gpu, build: 'never', logLevel: LlamaLogLevel.error });
-const model = await llama.loadModel({ modelPath });
+const model = await llama.loadModel({
+  modelPath,
+  ...weightMemoryLoadOptions(engineInfo.weightMemory),
+});
 // Two sequences: one for generation runs, one for the one-token probe, so clearing
 // the probe's cache never makes a generation run evaluate its prompt again.
 const context: LlamaContext = await model.createContext({
@@ -153,8 +162,6 @@ async function oneTokenTtft(pauseMs: number): Promise<number> {
 }
 
 // --- through the engine ---------------------------------------------------------
-const engine = new LlamaCppEngine({ gpu });
-await engine.load({ id: 'bench', path: modelPath }, { contextSize: CONTEXT_SIZE, threads });
 
 async function engineRun(
   messages: ChatMessage[],
@@ -350,6 +357,7 @@ const results = {
     backend: info.backend,
     gpu: info.gpuName,
     threads,
+    weight_memory: info.weightMemory,
     runs,
     throughput_pairs: pairs,
     generated_tokens: genTokens,

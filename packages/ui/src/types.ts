@@ -115,6 +115,8 @@ export type EngineInfo = {
   /** The loaded model's name as the person knows it, where the API provides it. */
   loadedModelName?: string | null;
   contextSize: number | null;
+  /** Where the loaded model's weights live, where the API provides it. */
+  weightMemory?: 'locked' | 'copied' | 'mapped' | null;
 };
 
 /** A preset is a system prompt for code work (explain, fix, refactor, tests, review…). */

@@ -4,3 +4,5 @@ export { MODEL_PROCESS_PROTOCOL_VERSION } from './protocol';
 export type { ProcessSettings } from './protocol';
 export { MODEL_PROCESS_ENTRY, spawnNodeModelProcess } from './spawn-model-process';
 export type { ModelProcessHandle, SpawnModelProcess } from './spawn-model-process';
+export { weightMemoryLoadOptions } from './weight-memory';
+export type { WeightMemory } from './weight-memory';

@@ -1,3 +1,4 @@
+import { freemem } from 'node:os';
 import {
   getLlama,
   InsufficientMemoryError,
@@ -23,6 +24,8 @@ import type {
 import { chooseModelCpus, pinThisProcess, readCpuLayout } from './cpu-affinity';
 import type { CpuLayout } from './cpu-affinity';
 import { checkModelFile } from './model-file-check';
+import { chooseWeightMemory, readLockableBytes, weightMemoryLoadOptions } from './weight-memory';
+import type { WeightMemory } from './weight-memory';
 import type { FromProcessMessage, ToProcessMessage } from './protocol';
 import { DeltaStream } from './delta-stream';
 import { promptTokens, rememberingRenders, toChatHistory } from './chat-history';
@@ -45,6 +48,8 @@ type Loaded = {
   context: LlamaContext;
   pool: SequencePool;
   threads: number;
+  /** Where the weights live (keepInMemory, 0207). */
+  weightMemory: WeightMemory;
   embedding?: LlamaEmbeddingContext;
 };
 
@@ -170,11 +175,20 @@ export class ModelHost {
       throw new EngineError('invalid-options', 'A local model needs a file path.', { id: ref.id });
     }
     const llama = await this.getLlama();
-    await checkModelFile(ref.path, llama);
+    const { insights } = await checkModelFile(ref.path, llama);
+    const weightMemory = chooseWeightMemory(options.keepInMemory, {
+      modelBytes: insights.modelSize,
+      freeBytes: freemem(),
+      lockableBytes: await readLockableBytes(),
+    });
     let model: LlamaModel;
     this.recentErrors = [];
     try {
-      model = await llama.loadModel({ modelPath: ref.path, gpuLayers: options.gpuLayers });
+      model = await llama.loadModel({
+        modelPath: ref.path,
+        gpuLayers: options.gpuLayers,
+        ...weightMemoryLoadOptions(weightMemory),
+      });
     } catch (error) {
       throw asLoadError(error, this.recentErrors);
     }
@@ -186,7 +200,7 @@ export class ModelHost {
         threads,
       });
       const pool = new SequencePool(context, rememberingRenders(resolveChatWrapper(model)));
-      this.loaded = { ref, model, context, pool, threads };
+      this.loaded = { ref, model, context, pool, threads, weightMemory };
       await this.placeThreads(threads, options.cpuAffinity);
       return context.contextSize;
     } catch (error) {
@@ -366,6 +380,7 @@ export class ModelHost {
       model: this.loaded?.ref ?? null,
       contextSize: this.loaded?.context.contextSize ?? null,
       cpus: this.pinnedCpus,
+      weightMemory: this.loaded?.weightMemory ?? null,
     };
   }
 }

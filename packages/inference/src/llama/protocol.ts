@@ -13,7 +13,7 @@ import {
  * The message protocol between LlamaCppEngine (the app) and its model process.
  * Both sides validate every message they receive. See SPEC.md.
  */
-export const MODEL_PROCESS_PROTOCOL_VERSION = 3;
+export const MODEL_PROCESS_PROTOCOL_VERSION = 4;
 
 const requestId = z.number().int().nonnegative();
 

@@ -199,6 +199,7 @@ export class OpenAICompatibleEngine implements Engine {
       model: this.model ?? null,
       contextSize: null,
       cpus: null,
+      weightMemory: null,
     });
   }
 

@@ -52,6 +52,12 @@ const sourceLabel: Record<LocalModelSource, string> = {
   'hugging-face': 'Hugging Face cache',
 };
 
+const WEIGHT_MEMORY_LABELS = {
+  locked: 'Weights locked in RAM',
+  copied: 'Weights held in RAM',
+  mapped: 'Weights may be paged out while idle',
+} as const;
+
 function HardwarePanel({
   engine,
   models,
@@ -89,6 +95,12 @@ function HardwarePanel({
               engine.loadedModel)}
         </dd>
       </div>
+      {engine.weightMemory && (
+        <div>
+          <dt>Memory</dt>
+          <dd data-testid="weight-memory">{WEIGHT_MEMORY_LABELS[engine.weightMemory]}</dd>
+        </div>
+      )}
     </dl>
   );
 }

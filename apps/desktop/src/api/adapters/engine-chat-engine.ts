@@ -43,6 +43,7 @@ export function createEngineChatEngine(
         vramFreeBytes: info.vramFreeBytes,
         loadedModel: info.model?.id ?? null,
         contextSize: info.contextSize,
+        weightMemory: info.weightMemory,
       };
     },
     loadedModelId: () => loaded,
