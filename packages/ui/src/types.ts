@@ -116,7 +116,7 @@ export type EngineInfo = {
   loadedModelName?: string | null;
   contextSize: number | null;
   /** Where the loaded model's weights live, where the API provides it. */
-  weightMemory?: 'locked' | 'copied' | 'mapped' | null;
+  weightMemory?: 'copied' | 'mapped' | null;
 };
 
 /** A preset is a system prompt for code work (explain, fix, refactor, tests, review…). */

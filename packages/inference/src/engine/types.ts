@@ -59,12 +59,11 @@ export const loadOptionsSchema = z.object({
    */
   cpuAffinity: z.enum(['auto', 'off']).default('auto'),
   /**
-   * Keep the weights in RAM so an idle pause between messages does not let the OS page them out
-   * (the next token would wait for them): `auto` keeps a model that takes at most half of the
-   * free memory, locked where the process may lock that much and copied otherwise; `lock` and
-   * `copy` force one way, `off` leaves them mapped (0207).
+   * Keep the weights in the process's own memory instead of a memory map the OS may reclaim
+   * while the model sits idle between messages (the next token would wait for them): `auto`
+   * for a model that takes at most half of the free memory, `on` always, `off` never (0207).
    */
-  keepInMemory: z.enum(['auto', 'lock', 'copy', 'off']).default('auto'),
+  keepInMemory: z.enum(['auto', 'on', 'off']).default('auto'),
   /**
    * How many chats keep their KV cache at once (one context sequence each). Two
    * covers the open chat plus a quick ask; each sequence holds its own KV cache, so
@@ -126,10 +125,10 @@ export const engineInfoSchema = z.object({
   /** The CPUs the model's threads are pinned to (`cpuAffinity`), or null: the OS places them. */
   cpus: z.array(z.number().int().nonnegative()).nullable(),
   /**
-   * Where the loaded model's weights live (`keepInMemory`): `locked` or `copied` stay in RAM,
-   * `mapped` may be paged out while idle; null with no model loaded, or a remote one.
+   * Where the loaded model's weights live (`keepInMemory`): `copied` stay in RAM, `mapped` may be
+   * paged out while idle; null with no model loaded, or a remote one.
    */
-  weightMemory: z.enum(['locked', 'copied', 'mapped']).nullable(),
+  weightMemory: z.enum(['copied', 'mapped']).nullable(),
 });
 export type EngineInfo = z.infer<typeof engineInfoSchema>;
 

@@ -24,7 +24,7 @@ import type {
 import { chooseModelCpus, pinThisProcess, readCpuLayout } from './cpu-affinity';
 import type { CpuLayout } from './cpu-affinity';
 import { checkModelFile } from './model-file-check';
-import { chooseWeightMemory, readLockableBytes, weightMemoryLoadOptions } from './weight-memory';
+import { chooseWeightMemory, weightMemoryLoadOptions } from './weight-memory';
 import type { WeightMemory } from './weight-memory';
 import type { FromProcessMessage, ToProcessMessage } from './protocol';
 import { DeltaStream } from './delta-stream';
@@ -179,7 +179,6 @@ export class ModelHost {
     const weightMemory = chooseWeightMemory(options.keepInMemory, {
       modelBytes: insights.modelSize,
       freeBytes: freemem(),
-      lockableBytes: await readLockableBytes(),
     });
     let model: LlamaModel;
     this.recentErrors = [];

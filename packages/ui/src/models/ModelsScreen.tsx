@@ -53,7 +53,6 @@ const sourceLabel: Record<LocalModelSource, string> = {
 };
 
 const WEIGHT_MEMORY_LABELS = {
-  locked: 'Weights locked in RAM',
   copied: 'Weights held in RAM',
   mapped: 'Weights may be paged out while idle',
 } as const;

@@ -94,7 +94,7 @@ export type EngineInfo = {
   loadedModel: string | null;
   contextSize: number | null;
   /** Where the loaded model's weights live: `mapped` ones may be paged out while idle. */
-  weightMemory: 'locked' | 'copied' | 'mapped' | null;
+  weightMemory: 'copied' | 'mapped' | null;
 };
 
 /** The chat model the API talks to: one engine, one loaded model, kept warm. */
