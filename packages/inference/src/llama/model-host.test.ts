@@ -41,14 +41,14 @@ describe('ModelHost prefill', () => {
       type: 'load',
       requestId: 1,
       model: { id: 'tiny', path: await ensureTinyModel() },
-      // Off: pinning or locking memory here would apply to the test runner itself.
+      // Pinning off: it would pin the test runner itself.
       options: {
         gpuLayers: 0,
         contextSize: 512,
         sequences: 2,
         threads: 1,
         cpuAffinity: 'off',
-        keepInMemory: 'off',
+        keepInMemory: 'auto',
       },
     });
     expect(loaded).toMatchObject({ type: 'loaded' });
