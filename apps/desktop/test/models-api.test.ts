@@ -91,7 +91,9 @@ describe('models procedures', () => {
         const download = (await client.api.models.downloads.query()).find(
           (candidate) => candidate.id === started.id,
         );
-        if (download?.state === 'downloading') setTimeout(() => void check(), 50);
+        // Verifying is not an end either: a cancel then still cancels.
+        if (download?.state === 'downloading' || download?.state === 'verifying')
+          setTimeout(() => void check(), 50);
         else resolve(download);
       };
       void check();

@@ -216,6 +216,24 @@ describe('ModelDownloader', () => {
     expect((await stat(join(modelsDir, `${FILE}.part`))).size).toBe(10_000);
   });
 
+  it('cancels while verifying, keeping the complete partial for the next start', async () => {
+    const hf = await serve();
+    const controller = new AbortController();
+    const first = downloader().download(
+      { url: hf.hfUrl(FILE), fileName: FILE },
+      {
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'verifying') controller.abort();
+        },
+      },
+    );
+    await expect(first).rejects.toMatchObject({ code: 'download-cancelled' });
+    expect((await readdir(modelsDir)).sort()).toEqual([`${FILE}.part`, `${FILE}.part.json`]);
+    const result = await downloader().download({ url: hf.hfUrl(FILE), fileName: FILE });
+    expect(result).toMatchObject({ sha256, bytes: body.length });
+  });
+
   it('does not resume a partial left by a download from another URL', async () => {
     const hf = await serve({ plans: [{ stallAfterBytes: 30_000 }] });
     const controller = new AbortController();

@@ -98,9 +98,9 @@ function startFromContentRange(header: string | null): number | null {
   return match?.[1] ? Number(match[1]) : null;
 }
 
-async function sha256OfFile(path: string): Promise<string> {
+async function sha256OfFile(path: string, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { signal })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
@@ -445,7 +445,15 @@ export class ModelDownloader {
         received: bytes,
       });
     }
-    const sha256 = await sha256OfFile(job.paths.part);
+    // Hashing a large model takes a while, and a cancel then still means cancel: the complete
+    // partial stays, so the next start only verifies it.
+    const sha256 = await sha256OfFile(job.paths.part, job.options.signal).catch(
+      (error: unknown) => {
+        this.throwIfCancelled(job.options.signal);
+        throw error;
+      },
+    );
+    this.throwIfCancelled(job.options.signal);
     const expected = job.request.sha256 ?? job.state.sha256;
     if (expected && expected !== sha256) {
       await removePartial(job.paths);
