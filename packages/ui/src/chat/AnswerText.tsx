@@ -1,3 +1,4 @@
+import { useCallback, useRef } from 'react';
 import { StreamingMarkdown } from '../markdown/StreamingMarkdown';
 import { useLiveText, type LiveAnswer } from './liveAnswer';
 
@@ -9,11 +10,23 @@ type AnswerTextProps = {
   live?: LiveAnswer;
 };
 
-/** A message's text as Markdown; while it streams, the live text, or a sign that it is coming. */
+/**
+ * A message's text as Markdown; while it streams, the live text, or a sign that it is coming.
+ * Most frames of a stream lengthen the open last block in place, without a render (0456).
+ */
 export function AnswerText({ messageId, content, streaming, live }: AnswerTextProps) {
-  const text = useLiveText(streaming ? live : undefined, messageId, content);
+  const tail = useRef<HTMLElement | null>(null);
+  const setTail = useCallback((element: HTMLElement | null) => {
+    tail.current = element;
+  }, []);
+  const text = useLiveText({
+    live: streaming ? live : undefined,
+    messageId,
+    saved: content,
+    tail,
+  });
   if (text === '' && streaming) {
     return <span className="cf-typing" aria-label="Waiting for the first token" />;
   }
-  return <StreamingMarkdown key={messageId} text={text} streaming={streaming} />;
+  return <StreamingMarkdown key={messageId} text={text} streaming={streaming} tailRef={setTail} />;
 }

@@ -1,4 +1,12 @@
-import { useEffect, useState, type CSSProperties, type ReactNode } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type ReactNode,
+  type RefCallback,
+} from 'react';
 import type { ThemedToken } from 'shiki/core';
 import { grammarFor, highlightCode } from './highlighter';
 import { useMarkdownHost } from './MarkdownContext';
@@ -8,6 +16,8 @@ type CodeBlockProps = {
   language: string;
   /** While the block is still streaming it is shown plain; highlighting waits for the end. */
   streaming?: boolean;
+  /** Receives the `<code>` element; while streaming, its text may run ahead of `code` (0456). */
+  codeRef?: RefCallback<HTMLElement>;
 };
 
 function renderTokens(tokens: ThemedToken[][]): ReactNode {
@@ -23,8 +33,16 @@ function renderTokens(tokens: ThemedToken[][]): ReactNode {
   ));
 }
 
-export function CodeBlock({ code, language, streaming = false }: CodeBlockProps) {
+export function CodeBlock({ code, language, streaming = false, codeRef }: CodeBlockProps) {
   const host = useMarkdownHost();
+  const shown = useRef<HTMLElement | null>(null);
+  const setCodeElement = useCallback(
+    (element: HTMLElement | null) => {
+      shown.current = element;
+      codeRef?.(element);
+    },
+    [codeRef],
+  );
   const [wrap, setWrap] = useState(false);
   const [copied, setCopied] = useState(false);
   const [tokens, setTokens] = useState<{ code: string; lines: ThemedToken[][] } | null>(null);
@@ -46,7 +64,8 @@ export function CodeBlock({ code, language, streaming = false }: CodeBlockProps)
   }, [code, grammar, streaming]);
 
   const copy = (): void => {
-    host.copyText(code).then(
+    // A streaming block is lengthened in place, so what is on screen is the latest code.
+    host.copyText(streaming ? (shown.current?.textContent ?? code) : code).then(
       () => {
         setCopied(true);
         setTimeout(() => setCopied(false), 1500);
@@ -80,7 +99,7 @@ export function CodeBlock({ code, language, streaming = false }: CodeBlockProps)
         </button>
       </div>
       <pre className={wrap ? 'cf-code cf-code-wrap' : 'cf-code'} tabIndex={0}>
-        <code>{highlighted ? renderTokens(tokens.lines) : code}</code>
+        <code ref={setCodeElement}>{highlighted ? renderTokens(tokens.lines) : code}</code>
       </pre>
     </div>
   );

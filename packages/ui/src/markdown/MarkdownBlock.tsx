@@ -1,9 +1,9 @@
-import { isValidElement, memo, type ReactElement, type ReactNode } from 'react';
+import { isValidElement, memo, type ReactElement, type ReactNode, type RefCallback } from 'react';
 import Markdown, { type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import { CodeBlock } from './CodeBlock';
 import { useMarkdownHost } from './MarkdownContext';
-import { openCodeFence, plainParagraph } from './unparsedBlocks';
+import { plainBlock } from './unparsedBlocks';
 
 const remarkPlugins = [remarkGfm];
 
@@ -58,24 +58,39 @@ function componentsFor(streaming: boolean): Components {
 const settledComponents = componentsFor(false);
 const streamingComponents = componentsFor(true);
 
-type MarkdownBlockProps = { text: string; streaming?: boolean };
+type MarkdownBlockProps = {
+  text: string;
+  streaming?: boolean;
+  /**
+   * Receives the element that holds the block's text, the `<p>` of a plain paragraph or the
+   * `<code>` of an open code block, so that a streaming answer can lengthen it in place (0456).
+   */
+  textRef?: RefCallback<HTMLElement>;
+};
 
 /** One top-level Markdown block; memoized, so a finished block renders once. */
 export const MarkdownBlock = memo(function MarkdownBlock({
   text,
   streaming = false,
+  textRef,
 }: MarkdownBlockProps) {
-  const paragraph = plainParagraph(text);
-  if (paragraph !== null) return <p>{paragraph}</p>;
-  const fence = openCodeFence(text);
-  if (fence !== null) {
-    return <CodeBlock code={fence.code} language={fence.language} streaming={streaming} />;
+  const plain = plainBlock(text);
+  if (plain?.kind === 'paragraph') return <p ref={textRef}>{plain.text}</p>;
+  if (plain?.kind === 'open-code') {
+    return (
+      <CodeBlock
+        code={plain.code}
+        language={plain.language}
+        streaming={streaming}
+        codeRef={textRef}
+      />
+    );
   }
   return <ParsedMarkdown text={text} streaming={streaming} />;
 });
 
 /** A block through the Markdown parser, whatever it holds. */
-export function ParsedMarkdown({ text, streaming = false }: MarkdownBlockProps) {
+export function ParsedMarkdown({ text, streaming = false }: { text: string; streaming?: boolean }) {
   return (
     <Markdown
       remarkPlugins={remarkPlugins}

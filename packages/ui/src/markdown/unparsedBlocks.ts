@@ -57,3 +57,15 @@ export function openCodeFence(block: string): { language: string; code: string }
   if (body.split('\n').some((line) => closesFence(line, fence))) return null;
   return { language: plain[1] ?? '', code: body.replace(/\n$/, '') };
 }
+
+/** A block that renders without the parser: what it is, and the text it shows. */
+export type PlainBlock =
+  { kind: 'paragraph'; text: string } | { kind: 'open-code'; language: string; code: string };
+
+/** The block as a plain paragraph or an open code block, or null for the parser. */
+export function plainBlock(block: string): PlainBlock | null {
+  const paragraph = plainParagraph(block);
+  if (paragraph !== null) return { kind: 'paragraph', text: paragraph };
+  const fence = openCodeFence(block);
+  return fence === null ? null : { kind: 'open-code', ...fence };
+}
