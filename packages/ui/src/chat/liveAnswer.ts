@@ -54,8 +54,8 @@ export function createLiveAnswer(): LiveAnswerWriter {
 type Rendered = { text: string; split: BlockSplit; tail: PlainBlock | null };
 
 function describeRendered(previous: Rendered | null, text: string): Rendered {
-  const from = previous !== null && text.startsWith(previous.text) ? previous.split : EMPTY_SPLIT;
-  const split = advanceBlocks(from, text);
+  // Live text only grows, so the split continues from the last one (it restarts if shorter).
+  const split = advanceBlocks(previous?.split ?? EMPTY_SPLIT, text);
   return { text, split, tail: plainBlock(text.slice(split.tailStart)) };
 }
 
