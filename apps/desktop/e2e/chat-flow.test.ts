@@ -146,6 +146,12 @@ describe('the chat window in Chromium, through the web host', () => {
       for (const sample of samples) expect(sample.fromBottom).toBeLessThan(48);
       await app.chat.waitForIdle();
       await expect.poll(async () => (await app.chat.scrollState()).fromBottom).toBeLessThan(2);
+      // The answer is not measured while it grows; once it ends, it is, so the canvas holds it
+      // and the next turn starts below it.
+      await expect.poll(async () => (await app.chat.rowLayout()).pastCanvas).toBeLessThan(1);
+      await app.chat.send('And a short one');
+      await app.chat.waitForIdle();
+      expect((await app.chat.rowLayout()).overlap).toBeLessThan(1);
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();

@@ -47,6 +47,26 @@ export class ChatPage {
     }));
   }
 
+  /**
+   * How the rendered rows sit in the list's canvas: the largest overlap of a row with the one
+   * before it, and how far the last row reaches past the canvas's end (both 0 when every row has
+   * been measured).
+   */
+  rowLayout(): Promise<{ overlap: number; pastCanvas: number }> {
+    return this.page.getByTestId('message-list').evaluate((list) => {
+      const canvas = list.firstElementChild;
+      const rows = [...list.querySelectorAll<HTMLElement>('[data-message-row]')]
+        .map((row) => ({ index: Number(row.dataset.index), rect: row.getBoundingClientRect() }))
+        .sort((a, b) => a.index - b.index);
+      let overlap = 0;
+      for (let i = 1; i < rows.length; i++) {
+        overlap = Math.max(overlap, (rows[i - 1]?.rect.bottom ?? 0) - (rows[i]?.rect.top ?? 0));
+      }
+      const last = rows.at(-1)?.rect.bottom ?? 0;
+      return { overlap, pastCanvas: last - (canvas?.getBoundingClientRect().bottom ?? last) };
+    });
+  }
+
   async stop(): Promise<void> {
     await this.page.getByTestId('stop').click();
   }

@@ -45,7 +45,9 @@ export function MessageList({
   });
 
   const totalSize = virtualizer.getTotalSize();
-  const lastId = messages[messages.length - 1]?.id;
+  const last = messages[messages.length - 1];
+  const lastId = last?.id;
+  const streamingId = last?.status === 'streaming' ? last.id : null;
 
   // A new turn, or rows measured to a new total height, move the bottom: jump to it.
   useLayoutEffect(() => {
@@ -69,15 +71,26 @@ export function MessageList({
   useEffect(() => () => lastRowObserver?.disconnect(), [lastRowObserver]);
   // A new last message gives a new callback, so React hands every row to it again and the
   // observer moves to the new last row (also when the old last one was deleted).
+  // The streaming answer is measured once, when it appears, and not followed as it grows: each
+  // new line would otherwise re-render the list and lay it out again in the frame that paints
+  // the line. Its growth overflows the canvas, which the scroller's height includes, so the
+  // bottom is still followed; the answer's end gives a new callback, which measures it again.
   const rowRef = useCallback(
     (node: HTMLDivElement | null) => {
-      virtualizer.measureElement(node);
+      if (node && node.dataset.messageRow === streamingId) {
+        virtualizer.resizeItem(
+          virtualizer.indexFromElement(node),
+          virtualizer.options.measureElement(node, undefined, virtualizer),
+        );
+      } else {
+        virtualizer.measureElement(node);
+      }
       if (node && node.dataset.messageRow === lastId) {
         lastRowObserver?.disconnect();
         lastRowObserver?.observe(node);
       }
     },
-    [virtualizer, lastRowObserver, lastId],
+    [virtualizer, lastRowObserver, lastId, streamingId],
   );
 
   useEffect(() => {
