@@ -149,8 +149,11 @@ describe('the chat window in Chromium, through the web host', () => {
       // The answer is not measured while it grows; once it ends, it is, so the canvas holds it
       // and the next turn starts below it.
       await expect.poll(async () => (await app.chat.rowLayout()).pastCanvas).toBeLessThan(1);
+      // The answer filled the window: the next question is answered with the older turns left
+      // out, counted by the answer's real tokens, rather than overflowing the engine's context.
       await app.chat.send('And a short one');
       await app.chat.waitForIdle();
+      expect(await app.chat.lastAssistant().getAttribute('data-status')).toBe('done');
       expect((await app.chat.rowLayout()).overlap).toBeLessThan(1);
       expect(pageErrors).toEqual([]);
     } finally {

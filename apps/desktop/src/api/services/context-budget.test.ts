@@ -33,6 +33,20 @@ describe('fitToContext', () => {
     expect(fitted.messages[1]?.role).toBe('user');
   });
 
+  it("counts an answer's generated tokens, not an estimate from its length", () => {
+    // 300 symbols the tokenizer split into 1,600 tokens: estimated at three characters a token,
+    // the whole history would seem to fit a 2,048-token window.
+    const answer = { ...message(1, '<;'.repeat(150)), tokens: 1600 };
+    const history = [message(0, 'Write a long answer'), answer, message(2, 'And a short one')];
+    const fitted = fitToContext({ systemPrompt: null, history, contextSize: 2048, maxTokens: 512 });
+    expect(fitted.omitted).toBe(2);
+    expect(fitted.messages).toEqual([{ role: 'user', content: 'And a short one' }]);
+    // The same answer with room for it is kept.
+    expect(
+      fitToContext({ systemPrompt: null, history, contextSize: 4096, maxTokens: 512 }).omitted,
+    ).toBe(0);
+  });
+
   it('sends everything when the engine does not say how large its context is', () => {
     const history = [message(0, 'hello')];
     expect(
