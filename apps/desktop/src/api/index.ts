@@ -6,6 +6,8 @@ export type { Services, ServiceDeps } from './services';
 export { AppError } from './errors';
 export type { AppErrorReason } from './errors';
 export type { Platform } from './platform';
+export { createFileSecretStore, SECRETS_FILE } from './secret-store';
+export type { SecretStore, SecretSealer } from './secret-store';
 export type * from './schemas';
 export type { Settings, SettingsPatch, Preset } from './settings-schema';
 export type * from './services/ports';

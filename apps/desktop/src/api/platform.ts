@@ -1,3 +1,5 @@
+import type { SecretStore } from './secret-store';
+
 /**
  * What differs between the Electron app and the web host. `main/` implements it with Electron,
  * `host/` headlessly; nothing else imports an implementation.
@@ -12,4 +14,6 @@ export interface Platform {
   pickModelFile(): Promise<string | null>;
   /** Opens an http(s) link in the system browser. */
   openExternal(url: string): Promise<void>;
+  /** Tokens, keys and passwords: the OS keychain in Electron, a 0600 file in the web host. */
+  readonly secrets: SecretStore;
 }

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { createFileSecretStore, SECRETS_FILE } from '../api';
 import type { Platform } from '../api';
 
 /**
@@ -12,5 +14,6 @@ export function createHeadlessPlatform(options: { dataDir: string }): Platform {
     canPickFiles: false,
     pickModelFile: () => Promise.resolve(null),
     openExternal: () => Promise.resolve(),
+    secrets: createFileSecretStore({ path: join(options.dataDir, SECRETS_FILE) }),
   };
 }

@@ -1,5 +1,7 @@
-import { dialog, shell } from 'electron';
+import { join } from 'node:path';
+import { dialog, safeStorage, shell } from 'electron';
 import type { BrowserWindow } from 'electron';
+import { createFileSecretStore, SECRETS_FILE } from '../api';
 import type { Platform } from '../api';
 
 /** Native dialogs and the system browser, for the Electron app. */
@@ -26,5 +28,13 @@ export function createElectronPlatform(options: {
     async openExternal(url) {
       if (/^https?:\/\//.test(url)) await shell.openExternal(url);
     },
+    // Each value is encrypted with the OS keychain (Keychain, DPAPI, libsecret/kwallet).
+    secrets: createFileSecretStore({
+      path: join(options.dataDir, SECRETS_FILE),
+      sealer: {
+        seal: (text) => safeStorage.encryptString(text).toString('base64'),
+        open: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
+      },
+    }),
   };
 }
