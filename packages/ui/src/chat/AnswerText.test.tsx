@@ -111,5 +111,7 @@ describe('AnswerText while it streams', () => {
       }),
       { numRuns: 150 },
     );
-  });
+    // 150 renders of up to 40 steps each: about 2 s alone, and well past the default 5 s on a
+    // machine busy with other test files.
+  }, 30_000);
 });
