@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import * as Sentry from '@sentry/node';
 import { loadServerConfig } from './env';
+import { startErrorReporting } from './sentry';
 import { createSyncServer } from './server';
 
 /**
@@ -15,11 +15,8 @@ async function main() {
     dataDir: values['data-dir'],
     port: values.port === undefined ? undefined : Number(values.port),
   });
-  if (config.sentryDsn) Sentry.init({ dsn: config.sentryDsn });
-  const server = await createSyncServer({
-    config,
-    reportError: config.sentryDsn ? (error) => Sentry.captureException(error) : undefined,
-  });
+  const reporting = config.sentryDsn ? startErrorReporting(config.sentryDsn) : undefined;
+  const server = await createSyncServer({ config, reportError: reporting?.reportError });
   const url = await server.listen();
   server.app.log.info(
     { url, database: server.db.kind, bus: server.bus.kind, dataDir: config.dataDir },
@@ -33,7 +30,7 @@ async function main() {
     server.app.log.info({ signal }, 'shutting down: draining requests and closing sockets');
     const deadline = setTimeout(() => process.exit(1), 15_000).unref();
     await server.close();
-    if (config.sentryDsn) await Sentry.close(2000);
+    await reporting?.close();
     clearTimeout(deadline);
     process.exit(0);
   };

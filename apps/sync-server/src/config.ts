@@ -56,6 +56,13 @@ export const serverConfigSchema = z.object({
   /** Largest HTTP body; a full push batch base64url-encoded fits with room to spare. */
   bodyLimitBytes: z.number().int().min(1024).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Serve `/metrics` on this port instead of the app's (same host), so that only the network
+   * that scrapes can reach it; 0 picks a free port.
+   */
+  metricsPort: z.number().int().min(0).max(65_535).optional(),
+  /** When set, `/metrics` answers only `Authorization: Bearer <metricsToken>`. */
+  metricsToken: z.string().min(16).optional(),
   sentryDsn: z.string().optional(),
   trustProxy: z.boolean().default(false),
 });

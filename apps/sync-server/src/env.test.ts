@@ -41,6 +41,8 @@ describe('loadServerConfig', () => {
         RATE_LIMIT_WINDOW_SECONDS: '5',
         LOG_LEVEL: 'warn',
         TRUST_PROXY: 'true',
+        METRICS_PORT: '9464',
+        METRICS_TOKEN: 'm'.repeat(24),
       },
     });
     expect(config).toMatchObject({
@@ -55,6 +57,8 @@ describe('loadServerConfig', () => {
       rateLimits: { perIp: 10, windowMs: 5000 },
       logLevel: 'warn',
       trustProxy: true,
+      metricsPort: 9464,
+      metricsToken: 'm'.repeat(24),
     });
   });
 

@@ -34,6 +34,8 @@ export const envSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: intFromEnv.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   SENTRY_DSN: z.string().optional(),
+  METRICS_PORT: intFromEnv.optional(),
+  METRICS_TOKEN: z.string().min(16).optional(),
   TRUST_PROXY: z.enum(['true', 'false']).optional(),
 });
 export type Env = z.infer<typeof envSchema>;
@@ -82,6 +84,8 @@ export function loadServerConfig(options: {
     },
     logLevel: env.LOG_LEVEL,
     sentryDsn: env.SENTRY_DSN,
+    metricsPort: env.METRICS_PORT,
+    metricsToken: env.METRICS_TOKEN,
     trustProxy: env.TRUST_PROXY === 'true',
   });
 }

@@ -24,14 +24,19 @@ import {
   type ServerConfig,
   type ServerConfigInput,
 } from './config';
+import { checkWithin } from './http/check-within';
+import { loggerOptions, type LogStream } from './http/logging';
 import { createMetrics, type Metrics } from './http/metrics';
+import { registerMetricsEndpoint } from './http/metrics-endpoint';
 import { bearerToken, registerRateLimits } from './http/rate-limits';
 import { registerRequestMetrics } from './http/request-metrics';
 import { safeDecode } from './http/safe-decode';
+import { scrubText } from './http/scrub';
 import { migrate } from './storage/migrate';
 import { openPgDatabase } from './storage/pg-database';
 import { openPgliteDatabase } from './storage/pglite-database';
 import type { SqlDatabase } from './storage/sql-database';
+import { SyncServerError } from './errors';
 import { createChangeStore } from './sync/change-store';
 import { appRouter, type AppRouter } from './trpc/app-router';
 import type { AppServices, Context } from './trpc/trpc';
@@ -47,6 +52,8 @@ export type SyncServerOptions = {
   reportError?: (error: unknown) => void;
   /** Prefix of this deployment's rate-limit keys in Redis. */
   rateLimitNamespace?: string;
+  /** Where the JSON log lines go; stdout by default. */
+  logStream?: LogStream;
 };
 
 export type SyncServer = {
@@ -57,6 +64,8 @@ export type SyncServer = {
   metrics: Metrics;
   /** `http://host:port` once listening. */
   url: string;
+  /** Where `/metrics` is served once listening: `url`, or its own port (`metricsPort`). */
+  metricsUrl: string;
   listen(): Promise<string>;
   /** Stops taking requests, closes WebSockets, drains, then closes what the server opened. */
   close(): Promise<void>;
@@ -77,7 +86,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
   const config = serverConfigSchema.parse(options.config);
   const now = options.now ?? Date.now;
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: loggerOptions(config, options.logStream),
     bodyLimit: bodyLimitOf(config),
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
@@ -90,10 +99,16 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
   const logWarn = (error: unknown) => app.log.warn({ err: error }, 'bus or store degraded');
 
   const db = options.db ?? (await openDatabase(config, logWarn));
+  const metrics = createMetrics();
   const bus =
     options.bus ??
     (config.redisUrl
-      ? createRedisEventBus({ url: config.redisUrl, onError: logWarn })
+      ? createRedisEventBus({
+          url: config.redisUrl,
+          onError: logWarn,
+          onDelivered: (lagMs) => metrics.busLag.observe(lagMs / 1000),
+          onResync: () => metrics.busResyncs.inc(),
+        })
       : createInProcessEventBus());
   const rateLimitRedis = config.redisUrl
     ? new Redis(config.redisUrl, {
@@ -104,6 +119,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
       })
     : undefined;
   rateLimitRedis?.on('error', logWarn);
+  metrics.watch({ db, bus, rateLimitRedis, now });
   await Promise.all([
     bus.ready(REDIS_START_TIMEOUT_MS),
     rateLimitRedis && waitForRedis(rateLimitRedis, REDIS_START_TIMEOUT_MS),
@@ -111,7 +127,6 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
 
   await migrate(db, now);
 
-  const metrics = createMetrics();
   const accessTokens = createAccessTokens({
     secret: config.tokenSecret,
     ttlMs: config.accessTokenTtlMs,
@@ -152,7 +167,8 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
         ? error.statusCode
         : 500;
     if (status === 500) reportError(error);
-    else req.log.info({ status, msg: error.message }, 'request refused');
+    else req.log.info({ status, reason: scrubText(error.message ?? '') }, 'request refused');
+    if (status === 413) metrics.limitRefusals.inc({ limit: 'bodyLimit' });
     return reply.code(status).send({
       error: {
         message: status === 500 ? 'Internal server error' : error.message,
@@ -203,7 +219,10 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
   });
   app.websocketServer.on('connection', (socket) => {
     metrics.websocketConnections.inc();
-    socket.on('close', () => metrics.websocketConnections.dec());
+    socket.on('close', (code: number) => {
+      metrics.websocketConnections.dec();
+      metrics.websocketDisconnects.inc({ code: closeCodeLabel(code) });
+    });
   });
 
   await app.register(fastifyTRPCPlugin, {
@@ -230,6 +249,10 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
       },
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') reportError(Object.assign(error, { path }));
+        const cause = error.cause;
+        if (cause instanceof SyncServerError && cause.reason === 'limit-exceeded') {
+          metrics.limitRefusals.inc({ limit: String(cause.data.limit ?? 'unknown') });
+        }
       },
       keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
     },
@@ -237,15 +260,19 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
 
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_req, reply) => {
-    const checks = await Promise.all([settle('database', db.ping()), settle('bus', bus.ping())]);
+    const checks = await Promise.all([
+      checkWithin(db.ping(), READY_CHECK_TIMEOUT_MS).then((r) => ({ name: 'database', ...r })),
+      checkWithin(bus.ping(), READY_CHECK_TIMEOUT_MS).then((r) => ({ name: 'bus', ...r })),
+    ]);
     const failed = checks.filter((c) => !c.ok);
     return reply.code(failed.length ? 503 : 200).send({ ok: failed.length === 0, checks });
   });
-  app.get('/metrics', async (_req, reply) =>
-    reply
-      .header('content-type', metrics.registry.contentType)
-      .send(await metrics.registry.metrics()),
-  );
+  // On a port of its own, /metrics is not served on the app's port at all.
+  const metricsApp =
+    config.metricsPort === undefined
+      ? undefined
+      : Fastify({ logger: loggerOptions(config, options.logStream) });
+  registerMetricsEndpoint(metricsApp ?? app, { metrics, token: config.metricsToken });
 
   const server: SyncServer = {
     app,
@@ -254,16 +281,18 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     bus,
     metrics,
     url: '',
+    metricsUrl: '',
     async listen() {
-      await app.listen({ host: config.host, port: config.port });
-      const address = app.server.address();
-      const port = typeof address === 'object' && address ? address.port : config.port;
-      server.url = `http://${config.host}:${port}`;
+      server.url = await listenOn(app, config.host, config.port);
+      server.metricsUrl =
+        metricsApp && config.metricsPort !== undefined
+          ? await listenOn(metricsApp, config.host, config.metricsPort)
+          : server.url;
       return server.url;
     },
     async close() {
       shuttingDown = true;
-      await app.close();
+      await Promise.all([app.close(), metricsApp?.close()]);
       rateLimitRedis?.disconnect();
       if (!options.bus) await bus.close();
       if (!options.db) await db.close();
@@ -307,14 +336,24 @@ function registerSubscriptionGuard(app: FastifyInstance) {
   });
 }
 
-async function settle(name: string, check: Promise<void>) {
-  const timeout = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error('timed out')), 2000).unref(),
-  );
-  try {
-    await Promise.race([check, timeout]);
-    return { name, ok: true };
-  } catch (error) {
-    return { name, ok: false, error: error instanceof Error ? error.message : 'failed' };
+const READY_CHECK_TIMEOUT_MS = 2000;
+
+async function listenOn(app: FastifyInstance, host: string, port: number): Promise<string> {
+  await app.listen({ host, port });
+  const address = app.server.address();
+  return `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+}
+
+/** Close codes as a label with few values: the ones that tell a storm apart, and the rest. */
+function closeCodeLabel(code: number): string {
+  switch (code) {
+    case 1000:
+      return 'normal';
+    case 1001:
+      return 'going-away';
+    case 1006:
+      return 'abnormal';
+    default:
+      return 'other';
   }
 }

@@ -17,6 +17,8 @@ export interface EventBus {
   /** Returns the function that unsubscribes. */
   subscribe(userId: string, listener: UserEventListener): () => void;
   ping(): Promise<void>;
+  /** Whether the bus is connected now (no round trip; for the metrics). */
+  connected(): boolean;
   /** Resolves once connected, or after `timeoutMs` if it cannot connect yet. */
   ready(timeoutMs: number): Promise<void>;
   close(): Promise<void>;

@@ -8,6 +8,7 @@ export function createInProcessEventBus(): EventBus {
     publish: async (userId, event) => listeners.deliver(userId, event),
     subscribe: (userId, listener) => listeners.add(userId, listener).remove,
     ping: async () => undefined,
+    connected: () => true,
     ready: async () => undefined,
     close: async () => undefined,
   };

@@ -8,6 +8,8 @@ const CHANNEL_PREFIX = 'codeface:sync:user:';
 
 const envelopeSchema = z.object({
   from: z.string(),
+  /** Epoch ms at publish, for the bus lag metric; older instances (a rolling update) omit it. */
+  sentAt: z.number().optional(),
   event: z.discriminatedUnion('type', [
     z.object({ type: z.literal('high-water-mark'), highWaterMark: z.number().int().min(0) }),
     z.object({ type: z.literal('device-revoked'), deviceId: z.string() }),
@@ -18,6 +20,11 @@ const envelopeSchema = z.object({
 export type RedisEventBusOptions = {
   url: string;
   onError?: (error: Error) => void;
+  /** Each event heard from another instance, with the ms since it was published. */
+  onDelivered?: (lagMs: number) => void;
+  /** Each time the subscriber connection came back and listeners were told to re-read. */
+  onResync?: () => void;
+  now?: () => number;
 };
 
 /**
@@ -29,6 +36,7 @@ export type RedisEventBusOptions = {
  */
 export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
   const instanceId = randomUUID();
+  const now = options.now ?? Date.now;
   const retryStrategy = (times: number) => Math.min(50 * times, 1000);
   const publisher = new Redis(options.url, {
     enableOfflineQueue: false,
@@ -43,7 +51,10 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
 
   let wasReady = false;
   subscriber.on('ready', () => {
-    if (wasReady) listeners.deliverToAll({ type: 'resync' });
+    if (wasReady) {
+      options.onResync?.();
+      listeners.deliverToAll({ type: 'resync' });
+    }
     wasReady = true;
   });
   subscriber.on('message', (channel: string, message: string) => {
@@ -51,6 +62,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
     const parsed = safeParseEnvelope(message);
     // Our own messages were delivered locally when published.
     if (!parsed || parsed.from === instanceId) return;
+    if (parsed.sentAt !== undefined) options.onDelivered?.(Math.max(0, now() - parsed.sentAt));
     listeners.deliver(channel.slice(CHANNEL_PREFIX.length), parsed.event);
   });
 
@@ -63,7 +75,9 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
       listeners.deliver(userId, event);
       await publisher.publish(
         CHANNEL_PREFIX + userId,
-        JSON.stringify({ from: instanceId, event } satisfies z.infer<typeof envelopeSchema>),
+        JSON.stringify({ from: instanceId, sentAt: now(), event } satisfies z.infer<
+          typeof envelopeSchema
+        >),
       );
     },
     subscribe: (userId, listener) => {
@@ -76,6 +90,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
     ping: async () => {
       await publisher.ping();
     },
+    connected: () => publisher.status === 'ready' && subscriber.status === 'ready',
     close: async () => {
       publisher.disconnect();
       subscriber.disconnect();

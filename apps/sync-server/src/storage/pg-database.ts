@@ -13,9 +13,10 @@ export type PgDatabaseOptions = {
 
 /** Real Postgres through a `pg` pool. */
 export function openPgDatabase(options: PgDatabaseOptions): SqlDatabase {
+  const max = options.maxConnections ?? 10;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
-    max: options.maxConnections ?? 10,
+    max,
     application_name: options.applicationName ?? 'codeface-sync',
     ...(options.schema ? { options: `-c search_path=${quoteIdentifier(options.schema)}` } : {}),
   });
@@ -33,8 +34,13 @@ export function openPgDatabase(options: PgDatabaseOptions): SqlDatabase {
    * closed socket), which would crash the process. A client that saw a connection error keeps
    * our listener and is destroyed instead of going back to the pool.
    */
+  let acquires = 0;
+  let acquireWaitSeconds = 0;
   async function withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const asked = performance.now();
     const client = await pool.connect();
+    acquires++;
+    acquireWaitSeconds += (performance.now() - asked) / 1000;
     let broken: Error | undefined;
     const onClientError = (error: Error) => {
       broken = error;
@@ -83,6 +89,14 @@ export function openPgDatabase(options: PgDatabaseOptions): SqlDatabase {
       withClient(async (client) => {
         await client.query('SELECT 1');
       }),
+    poolStats: () => ({
+      open: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max,
+      acquires,
+      acquireWaitSeconds,
+    }),
     close: () => pool.end(),
   };
 }

@@ -9,25 +9,46 @@ import type { SqlDatabase, SqlExecutor, SqlResult, SqlRow } from './sql-database
 export async function openPgliteDatabase(options: { dataDir?: string }): Promise<SqlDatabase> {
   const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
   let closed = false;
+  // The one backend is the whole "pool": statements beyond the first wait their turn.
+  let pending = 0;
+  const counted = async <T>(work: () => Promise<T>): Promise<T> => {
+    pending++;
+    try {
+      return await work();
+    } finally {
+      pending--;
+    }
+  };
   return {
     kind: 'pglite',
-    query: (text, params) => runQuery(db, text, params),
-    execScript: async (sql) => {
-      await db.exec(sql);
-    },
+    query: (text, params) => counted(() => runQuery(db, text, params)),
+    execScript: (sql) =>
+      counted(async () => {
+        await db.exec(sql);
+      }),
     transaction: (work) =>
-      db.transaction((tx) =>
-        work({
-          query: (text, params) => runQuery(tx, text, params),
-          execScript: async (sql) => {
-            await tx.exec(sql);
-          },
-        } satisfies SqlExecutor),
+      counted(() =>
+        db.transaction((tx) =>
+          work({
+            query: (text, params) => runQuery(tx, text, params),
+            execScript: async (sql) => {
+              await tx.exec(sql);
+            },
+          } satisfies SqlExecutor),
+        ),
       ),
     ping: async () => {
       if (closed) throw new Error('database closed');
       await db.query('SELECT 1');
     },
+    poolStats: () => ({
+      open: 1,
+      idle: pending === 0 ? 1 : 0,
+      waiting: Math.max(0, pending - 1),
+      max: 1,
+      acquires: 0,
+      acquireWaitSeconds: 0,
+    }),
     close: async () => {
       if (closed) return;
       closed = true;

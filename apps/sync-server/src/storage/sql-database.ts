@@ -16,12 +16,26 @@ export interface SqlExecutor {
   execScript(sql: string): Promise<void>;
 }
 
+/** What the metrics report about the connections to the database. */
+export type PoolStats = {
+  /** Connections open, busy or idle. */
+  open: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+  max: number;
+  /** Connections handed out so far, and the seconds spent waiting for them in all. */
+  acquires: number;
+  acquireWaitSeconds: number;
+};
+
 export interface SqlDatabase extends SqlExecutor {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  poolStats(): PoolStats;
   close(): Promise<void>;
 }
 

@@ -44,6 +44,7 @@ export const syncRouter = {
     });
     ctx.services.metrics.pulls.inc();
     ctx.services.metrics.pulledChanges.inc(result.changes.length);
+    ctx.services.metrics.pullPageSize.observe(result.changes.length);
     ctx.services.metrics.pulledBytes.inc(
       result.changes.reduce((sum, c) => sum + base64UrlDecodedLength(c.ciphertext), 0),
     );
