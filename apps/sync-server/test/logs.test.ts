@@ -209,7 +209,9 @@ describe('logs and error reports', () => {
       ]),
     );
     expect(leaks).toEqual([]);
-    expect(logs).toContain('lost the connection while serving [email] with cfa1.[redacted].[redacted]');
+    expect(logs).toContain(
+      'lost the connection while serving [email] with cfa1.[redacted].[redacted]',
+    );
   }, 120_000);
 });
 
