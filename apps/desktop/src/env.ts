@@ -24,6 +24,9 @@ const envSchema = z.object({
   /** A local ONNX text-embedding model (folder of model folders, and the model's folder name). */
   CODEFACE_EMBEDDING_MODELS_DIR: z.string().min(1).optional(),
   CODEFACE_EMBEDDING_MODEL: z.string().min(1).optional(),
+  /** How the desktop app tells a Wayland session (global hotkeys go through a portal there). */
+  XDG_SESSION_TYPE: z.string().optional(),
+  WAYLAND_DISPLAY: z.string().optional(),
 });
 
 export type DesktopEnv = z.infer<typeof envSchema>;
@@ -65,4 +68,14 @@ export function embeddingModelFrom(
     localModelPath: env.CODEFACE_EMBEDDING_MODELS_DIR,
     modelId: env.CODEFACE_EMBEDDING_MODEL,
   };
+}
+
+/** Whether this is a Linux Wayland session, where global hotkeys need the desktop's portal. */
+export function isWaylandSession(
+  env: DesktopEnv,
+  platform: NodeJS.Platform = process.platform,
+): boolean {
+  return (
+    platform === 'linux' && (env.XDG_SESSION_TYPE === 'wayland' || Boolean(env.WAYLAND_DISPLAY))
+  );
 }

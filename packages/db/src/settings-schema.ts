@@ -21,6 +21,13 @@ export const settingsSchema = z.object({
   syncServerUrl: z.string().url().nullable().default(null),
   /** Extra folders scanned for GGUF files besides the well-known ones. */
   modelFolders: z.array(z.string()).default([]),
+  /** The folder code from answers is saved into (null until the person picks one). */
+  workspaceFolder: z.string().min(1).nullable().default(null),
+  /** Crash reports are off until the person opts in, and go only to a DSN they give. */
+  crashReports: z.boolean().default(false),
+  crashReportsDsn: z.string().url().nullable().default(null),
+  /** electron-updater's generic feed; null uses the one the build was made with. */
+  updateFeedUrl: z.string().url().nullable().default(null),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -5,6 +5,7 @@ import { openStore } from '@codeface/db';
 import type { Store } from '@codeface/db';
 import { BUILT_IN_PRESETS, defaultDiscoveryRoots } from '@codeface/inference';
 import type { DiscoveryRoots, Engine } from '@codeface/inference';
+import { createCodeFiles } from './adapters/code-files';
 import { createDbChatStore, createDbEmbeddingStore } from './adapters/db-chat-store';
 import { createTransformersEmbedder } from './adapters/transformers-embedder';
 import { createEngineChatEngine } from './adapters/engine-chat-engine';
@@ -18,7 +19,10 @@ import type { Clock } from './services/ports';
 export type AppRuntime = {
   services: Services;
   store: Store;
-  /** Stops the engine and closes the database; the runtime is unusable after. */
+  /**
+   * Saves answers being written as interrupted, stops the engine and closes the database; the
+   * runtime is unusable after.
+   */
   close(): Promise<void>;
 };
 
@@ -66,6 +70,7 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
       newId,
     }),
     platform: options.platform,
+    files: createCodeFiles(),
     builtinPresets: BUILT_IN_PRESETS,
     now,
     newId,
@@ -82,6 +87,8 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
     services,
     store,
     async close() {
+      // Answers being written are saved as stopped before the engine goes away under them.
+      await services.generation.stopAll();
       await services.semantic.close();
       await options.engine.dispose();
       store.close();

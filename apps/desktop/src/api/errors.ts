@@ -18,6 +18,12 @@ export const appErrorReasons = {
   'builtin-preset': 'FORBIDDEN',
   'prompt-too-long': 'BAD_REQUEST',
   'unsupported-on-platform': 'METHOD_NOT_SUPPORTED',
+  'hotkey-unavailable': 'CONFLICT',
+  'invalid-path': 'BAD_REQUEST',
+  'no-workspace': 'PRECONDITION_FAILED',
+  'file-changed': 'CONFLICT',
+  'undo-expired': 'NOT_FOUND',
+  'empty-code': 'BAD_REQUEST',
   'model-error': 'INTERNAL_SERVER_ERROR',
   'storage-error': 'INTERNAL_SERVER_ERROR',
 } as const satisfies Record<string, TRPCError['code']>;

@@ -5,7 +5,7 @@ export { createServices } from './services';
 export type { Services, ServiceDeps } from './services';
 export { AppError } from './errors';
 export type { AppErrorReason } from './errors';
-export type { Platform } from './platform';
+export type { HotkeyStatus, PathRequest, Platform, QuickAskContext } from './platform';
 export { createFileSecretStore, SECRETS_FILE } from './secret-store';
 export type { SecretStore, SecretSealer } from './secret-store';
 export type * from './schemas';

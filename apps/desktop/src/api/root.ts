@@ -1,7 +1,9 @@
 import { chatsRouter } from './routers/chats';
+import { codeFilesRouter } from './routers/code-files';
 import { messagesRouter } from './routers/messages';
 import { modelsRouter } from './routers/models';
 import { platformRouter } from './routers/platform';
+import { quickAskRouter } from './routers/quick-ask';
 import { searchRouter } from './routers/search';
 import { presetsRouter, settingsRouter } from './routers/settings';
 import { createTRPCRouter } from './trpc';
@@ -14,6 +16,8 @@ export const appRouter = createTRPCRouter({
   presets: presetsRouter,
   search: searchRouter,
   platform: platformRouter,
+  quickAsk: quickAskRouter,
+  codeFiles: codeFilesRouter,
 });
 
 export type AppRouter = typeof appRouter;

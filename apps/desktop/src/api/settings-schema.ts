@@ -1,4 +1,20 @@
 import { z } from 'zod';
+import { checkAccelerator } from './accelerator';
+
+/** A hotkey in Electron's accelerator syntax, stored in one spelling (`accelerator.ts`). */
+const hotkeySchema = z.string('The hotkey must be text.').transform((text, ctx) => {
+  const check = checkAccelerator(text);
+  if (check.ok) return check.accelerator;
+  ctx.addIssue({ code: 'custom', message: check.problem });
+  return z.NEVER;
+});
+
+/** An http(s) address, or null for none. */
+const optionalUrl = (what: string) =>
+  z
+    .url({ protocol: /^https?$/, error: `${what} must be an http or https address.` })
+    .max(2048, `${what} can be at most 2,048 characters.`)
+    .nullable();
 
 /**
  * The settings a person edits in the app, with the messages they see for a bad value. They
@@ -30,6 +46,25 @@ export const settingsSchema = z.object({
   defaultPreset: z.string().nullable(),
   /** Extra folders scanned for GGUF files besides the well-known ones. */
   modelFolders: z.array(z.string().min(1).max(4096)).max(50),
+  /** The global hotkey that shows the quick-ask popup (desktop app). */
+  quickAskHotkey: hotkeySchema,
+  /** Whether a quick question starts with the clipboard (or selection) attached. */
+  quickAskUseClipboard: z.boolean(),
+  /**
+   * The folder code is saved into: fences that carry a path are proposed relative to it, and
+   * in the web host no file outside it can be written.
+   */
+  workspaceFolder: z
+    .string('The workspace folder must be a path.')
+    .min(1, 'Choose a workspace folder.')
+    .max(4096, 'That folder path is too long.')
+    .nullable(),
+  /** Crash reports are sent only after the person turns this on (desktop app). */
+  crashReports: z.boolean(),
+  /** Where crash reports go (a Sentry DSN); nothing is sent without one. */
+  crashReportsDsn: optionalUrl('The crash report address'),
+  /** The update feed (electron-updater's generic provider); the build's own when null. */
+  updateFeedUrl: optionalUrl('The update feed'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingKey = keyof Settings;

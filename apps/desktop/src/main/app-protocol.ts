@@ -1,12 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
-import { net, protocol } from 'electron';
+import { extname, join } from 'node:path';
+import type { Protocol } from 'electron';
 import { resolveInside } from '../host/static-files';
+import { APP_ORIGIN } from './security';
 
-/** The renderer is served from `app://codeface/`, never `file://`, so it gets real headers. */
-export const APP_ORIGIN = 'app://codeface';
-
-const CONTENT_SECURITY_POLICY = [
+/**
+ * The policy of every `app://` response: scripts only from the app itself (WebAssembly for the
+ * highlighter), no connections at all (the API runs over IPC), no plugins, no base URL, no
+ * framing, no forms. Inline styles are allowed: the theme is a stylesheet the page writes.
+ */
+export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
@@ -30,31 +33,46 @@ const contentTypes: Record<string, string> = {
   '.json': 'application/json',
 };
 
+const securityHeaders = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+};
+
 /** Must run before the app is ready. */
-export function registerAppScheme(): void {
+export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
   protocol.registerSchemesAsPrivileged([
     { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
   ]);
 }
 
-/** Serves the built renderer with a strict CSP; anything outside its folder is refused. */
-export function serveRenderer(rendererDir: string): void {
-  protocol.handle('app', async (request) => {
+/**
+ * Answers `app://codeface/...` from the built renderer. Every response, errors included, carries
+ * the CSP; a path outside the folder is refused, and one that names no file gets the app's page.
+ */
+export function createAppProtocolHandler(
+  rendererDir: string,
+): (request: Request) => Promise<Response> {
+  const respond = (body: BodyInit | null, status: number, type: string) =>
+    new Response(body, { status, headers: { ...securityHeaders, 'content-type': type } });
+  return async (request) => {
     const url = new URL(request.url);
-    if (url.host !== 'codeface') return new Response('Not found', { status: 404 });
+    if (`${url.protocol}//${url.host}` !== APP_ORIGIN)
+      return respond('Not found', 404, 'text/plain');
     const path = resolveInside(rendererDir, url.pathname === '/' ? '/index.html' : url.pathname);
-    if (path === undefined) return new Response('Bad path', { status: 400 });
-    try {
-      const body = await readFile(path);
-      return new Response(body, {
-        headers: {
-          'content-type': contentTypes[extname(path)] ?? 'application/octet-stream',
-          'content-security-policy': CONTENT_SECURITY_POLICY,
-          'x-content-type-options': 'nosniff',
-        },
-      });
-    } catch {
-      return net.fetch(`${APP_ORIGIN}/index.html`);
+    if (path === undefined) return respond('Bad path', 400, 'text/plain');
+    for (const candidate of [path, join(rendererDir, 'index.html')]) {
+      try {
+        const body = await readFile(candidate);
+        const type = contentTypes[extname(candidate)] ?? 'application/octet-stream';
+        return respond(body, 200, type);
+      } catch {
+        // Not a file: the next candidate is the app's page, for in-app routes.
+      }
     }
-  });
+    return respond('The app has not been built.', 503, 'text/plain');
+  };
+}
+
+export function serveRenderer(protocol: Pick<Protocol, 'handle'>, rendererDir: string): void {
+  protocol.handle('app', createAppProtocolHandler(rendererDir));
 }

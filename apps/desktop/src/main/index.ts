@@ -1,81 +1,73 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, globalShortcut, ipcMain, session, shell } from 'electron';
+import {
+  app,
+  globalShortcut,
+  ipcMain,
+  Menu,
+  nativeImage,
+  protocol,
+  session,
+  shell,
+  Tray,
+} from 'electron';
 import type { BrowserWindow } from 'electron';
-import type { WebContents } from 'electron';
+import electronUpdater from 'electron-updater';
 import { LlamaCppEngine } from '@codeface/inference';
 import { openAppRuntime } from '../api/compose';
 import type { AppRuntime } from '../api/compose';
+import { createJsonDocuments } from '../api/adapters/json-documents';
 import { createIpcServer } from '../api/ipc/ipc-server';
-import { API_IPC_CHANNEL } from '../api/transport';
-import { discoveryRootsFrom, embeddingModelFrom, readEnv } from '../env';
-import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
+import { discoveryRootsFrom, embeddingModelFrom, isWaylandSession, readEnv } from '../env';
+import { serveApiOverIpc } from './api-ipc';
+import { registerAppScheme, serveRenderer } from './app-protocol';
+import { startCrashReports } from './crash-reports';
 import { createElectronPlatform } from './electron-platform';
-import { createMainWindow, createQuickAskWindow, mainWindowUrl } from './windows';
+import { createHotkeyController, QUICK_ASK_EVENT, QUICK_ASK_FLAG } from './hotkey';
+import { allowOnlyClipboard, lockDownWebContents } from './security';
+import { trayMenuTemplate, trayTooltip } from './tray';
+import { startUpdates } from './updates';
 import { spawnUtilityModelProcess } from './utility-process-spawn';
+import { createMainWindow, createQuickAskWindow, mainWindowUrl, toggleQuickAsk } from './windows';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const RENDERER_DIR = join(here, '../renderer');
 const PRELOAD = join(here, '../preload/index.cjs');
 /** Bundled next to this file by electron.vite.config.ts. */
 const MODEL_PROCESS = join(here, 'model-process.js');
+/** Icons: shipped as resources by packaging, read from the app's `build/` folder otherwise. */
+const resourcePath = (name: string) =>
+  app.isPackaged ? join(process.resourcesPath, name) : join(here, '../../build', name);
 
-let mainWindow: BrowserWindow | null = null;
-let quickAskWindow: BrowserWindow | null = null;
-let quitting = false;
+const env = readEnv();
+const wayland = isWaylandSession(env);
+// Under Wayland, Electron registers global shortcuts through the desktop's portal only when
+// this feature is on; elsewhere it changes nothing.
+if (wayland) app.commandLine.appendSwitch('enable-features', 'GlobalShortcutsPortal');
+registerAppScheme(protocol);
 
-registerAppScheme();
-
-/** Every window and webview: no navigation away from the app, links open in the browser. */
 app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  lockDownWebContents(contents, (url) => void shell.openExternal(url));
 });
-
-/** Connects the IPC channel to the app API; only our own page may call it. */
-function serveApi(runtime: AppRuntime): void {
-  const server = createIpcServer({ createContext: () => ({ services: runtime.services }) });
-  const watched = new Set<number>();
-  const watch = (contents: WebContents) => {
-    if (watched.has(contents.id)) return;
-    watched.add(contents.id);
-    const drop = () => server.dropPeer(String(contents.id));
-    contents.on('did-start-navigation', drop);
-    contents.on('render-process-gone', drop);
-    contents.once('destroyed', () => {
-      drop();
-      watched.delete(contents.id);
-    });
-  };
-  ipcMain.on(API_IPC_CHANNEL, (event, frame: unknown) => {
-    if (!event.senderFrame?.url.startsWith(`${APP_ORIGIN}/`)) return;
-    watch(event.sender);
-    const sender = event.sender;
-    server.receive(
-      {
-        id: String(sender.id),
-        send: (reply) => {
-          if (!sender.isDestroyed()) sender.send(API_IPC_CHANNEL, reply);
-        },
-      },
-      frame,
-    );
-  });
-}
 
 async function start(): Promise<void> {
   await app.whenReady();
-  const env = readEnv();
   const dataDir = env.CODEFACE_DATA_DIR ?? join(app.getPath('userData'), 'data');
-  const runtime = await openAppRuntime({
+  let mainWindow: BrowserWindow | null = null;
+  let quickAskWindow: BrowserWindow | null = null;
+  let quitting = false;
+  const showQuickAsk = () => {
+    if (quickAskWindow) toggleQuickAsk(quickAskWindow);
+  };
+  const hotkey = createHotkeyController({
+    globalShortcut,
+    onPress: showQuickAsk,
+    platform: process.platform,
+    wayland,
+  });
+  const runtime: AppRuntime = await openAppRuntime({
     dataDir,
-    platform: createElectronPlatform({ dataDir, parentWindow: () => mainWindow }),
+    platform: createElectronPlatform({ dataDir, parentWindow: () => mainWindow, hotkey }),
     engine: new LlamaCppEngine({
       gpu: env.CODEFACE_GPU === 'false' ? false : 'auto',
       spawn: spawnUtilityModelProcess,
@@ -86,23 +78,31 @@ async function start(): Promise<void> {
     huggingFaceEndpoint: env.HF_ENDPOINT,
     embeddingModel: embeddingModelFrom(env),
   });
-  serveRenderer(RENDERER_DIR);
-  serveApi(runtime);
-  // The page may read the clipboard (quick ask's context) and write it (copy buttons); nothing else.
-  session.defaultSession.setPermissionRequestHandler((contents, permission, grant) => {
-    grant(contents.getURL().startsWith(`${APP_ORIGIN}/`) && permission.startsWith('clipboard-'));
+  const settings = runtime.services.settings.get();
+  await startCrashReports(settings).catch((error: unknown) => {
+    console.error('Crash reports could not start:', error);
   });
+  serveRenderer(protocol, RENDERER_DIR);
+  serveApiOverIpc({
+    ipcMain,
+    server: createIpcServer({ createContext: () => ({ services: runtime.services }) }),
+  });
+  allowOnlyClipboard(session.defaultSession);
+
+  const documents = createJsonDocuments(join(dataDir, 'documents'));
   const openMainWindow = (chatId?: string) => {
     if (mainWindow === null) {
-      mainWindow = createMainWindow({ preload: PRELOAD, chatId });
+      mainWindow = createMainWindow({ preload: PRELOAD, chatId, documents });
       mainWindow.on('closed', () => {
         mainWindow = null;
-        // The hidden quick-ask window keeps the app alive otherwise; on macOS apps stay open.
+        // The hidden quick-ask window and the tray keep the app alive otherwise; on macOS
+        // apps stay open without windows.
         if (process.platform !== 'darwin') app.quit();
       });
       return;
     }
     if (chatId) void mainWindow.loadURL(mainWindowUrl(chatId));
+    if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.show();
     mainWindow.focus();
   };
@@ -112,32 +112,67 @@ async function start(): Promise<void> {
     isQuitting: () => quitting,
     continueInChat: openMainWindow,
   });
-  const hotkey = runtime.store.settings.get('quickAskHotkey');
-  const registered = globalShortcut.register(hotkey, () => {
-    if (quickAskWindow?.isVisible()) {
-      quickAskWindow.hide();
-    } else {
-      quickAskWindow?.show();
-      quickAskWindow?.focus();
-    }
+
+  hotkey.apply(settings.quickAskHotkey);
+  const tray = new Tray(nativeImage.createFromPath(resourcePath('icons/tray.png')));
+  const refreshTray = () => {
+    const status = hotkey.status();
+    tray.setToolTip(trayTooltip(status, process.platform));
+    tray.setContextMenu(
+      Menu.buildFromTemplate(
+        trayMenuTemplate({
+          hotkey: status,
+          platform: process.platform,
+          open: () => openMainWindow(),
+          quickAsk: showQuickAsk,
+          quit: () => app.quit(),
+        }),
+      ),
+    );
+  };
+  refreshTray();
+  // The hotkey changes through Settings; the menu follows whenever it is opened next.
+  tray.on('click', refreshTray);
+  tray.on('right-click', refreshTray);
+  (app as NodeJS.EventEmitter).on(QUICK_ASK_EVENT, showQuickAsk);
+
+  app.on('second-instance', (_event, argv) => {
+    if (argv.includes(QUICK_ASK_FLAG)) showQuickAsk();
+    else openMainWindow();
   });
-  if (!registered) console.warn(`The quick-ask hotkey ${hotkey} is taken by another app.`);
   app.on('activate', () => openMainWindow());
-  app.on('before-quit', () => {
+
+  // Quitting waits for the store: answers being written are saved as interrupted and the
+  // database is closed cleanly before the process ends.
+  let closed = false;
+  app.on('before-quit', (event) => {
     quitting = true;
-  });
-  app.on('will-quit', () => {
+    if (closed) return;
+    event.preventDefault();
     globalShortcut.unregisterAll();
-    void runtime.close();
+    tray.destroy();
+    runtime
+      .close()
+      .catch((error: unknown) => console.error('Closing the data folder failed:', error))
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
+  });
+
+  startUpdates({
+    updater: electronUpdater.autoUpdater,
+    isPackaged: app.isPackaged,
+    feedUrl: settings.updateFeedUrl,
+    log: (message) => console.warn(message),
   });
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    mainWindow?.show();
-    mainWindow?.focus();
+  start().catch((error: unknown) => {
+    console.error('CodeFace could not start:', error);
+    app.exit(1);
   });
-  void start();
 }

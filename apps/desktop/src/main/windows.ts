@@ -1,34 +1,43 @@
-import { BrowserWindow } from 'electron';
+import { BrowserWindow, screen } from 'electron';
 import type { BrowserWindowConstructorOptions } from 'electron';
-import { APP_ORIGIN } from './app-protocol';
+import type { DocumentStore } from '../api';
+import { APP_ORIGIN } from './security';
+import { quickAskBounds, restoreWindowState } from './window-state';
+import type { DisplayArea, WindowState } from './window-state';
 
-/** The same locked-down web preferences for every window of the app. */
-export function secureWebPreferences(
-  preload: string,
-): BrowserWindowConstructorOptions['webPreferences'] {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    webSecurity: true,
-    spellcheck: true,
-  };
-}
+/** The document of the data folder that remembers the main window's place. */
+const WINDOW_STATE_DOCUMENT = 'window-state';
+const MAIN_WINDOW_SIZE = { width: 1200, height: 800 };
+const QUICK_ASK_SIZE = { width: 680, height: 460 };
 
-export function createMainWindow(options: { preload: string; chatId?: string }): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1200,
-    height: 800,
-    minWidth: 360,
-    minHeight: 480,
-    show: false,
-    webPreferences: secureWebPreferences(options.preload),
+/**
+ * Every window of the app, with the same locked-down web preferences written out here (not
+ * spread from a helper) so that a reader, and electronegativity, sees each one.
+ */
+function newAppWindow(options: BrowserWindowConstructorOptions, preload: string): BrowserWindow {
+  return new BrowserWindow({
+    ...options,
+    webPreferences: {
+      preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      // A middle click would otherwise open a link in a new window of the app.
+      disableBlinkFeatures: 'Auxclick',
+      spellcheck: true,
+    },
   });
-  window.once('ready-to-show', () => window.show());
-  void window.loadURL(mainWindowUrl(options.chatId));
-  return window;
 }
+
+const displayAreas = (): DisplayArea[] =>
+  screen.getAllDisplays().map((display) => ({ id: display.id, workArea: display.workArea }));
 
 export function mainWindowUrl(chatId?: string): string {
   return chatId
@@ -37,25 +46,78 @@ export function mainWindowUrl(chatId?: string): string {
 }
 
 /**
+ * The chat window, where it was last time (size, position, display, maximized), or centred on
+ * a display that still exists. Its place is saved when it moves, resizes or closes.
+ */
+export function createMainWindow(options: {
+  preload: string;
+  chatId?: string;
+  documents: DocumentStore;
+}): BrowserWindow {
+  const primary = screen.getPrimaryDisplay();
+  const restored = restoreWindowState({
+    saved: options.documents.read(WINDOW_STATE_DOCUMENT),
+    displays: displayAreas(),
+    primary: { id: primary.id, workArea: primary.workArea },
+    defaultSize: MAIN_WINDOW_SIZE,
+  });
+  const window = newAppWindow(
+    { ...restored.bounds, minWidth: 360, minHeight: 480, show: false, title: 'CodeFace' },
+    options.preload,
+  );
+  if (restored.maximized) window.maximize();
+  window.once('ready-to-show', () => window.show());
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const save = () => {
+    if (window.isDestroyed() || window.isMinimized()) return;
+    const bounds = window.getNormalBounds();
+    const state: WindowState = {
+      bounds,
+      displayId: screen.getDisplayMatching(bounds).id,
+      maximized: window.isMaximized(),
+    };
+    options.documents.write(WINDOW_STATE_DOCUMENT, state);
+  };
+  const saveSoon = () => {
+    clearTimeout(timer);
+    timer = setTimeout(save, 500);
+  };
+  for (const event of ['resize', 'move', 'maximize', 'unmaximize'] as const) {
+    window.on(event as 'resize', saveSoon);
+  }
+  window.on('close', () => {
+    clearTimeout(timer);
+    save();
+  });
+  void window.loadURL(mainWindowUrl(options.chatId));
+  return window;
+}
+
+/**
  * The quick-ask popup: frameless and on top, created hidden at start so the hotkey shows it at
- * once. Closing (Esc) only hides it; "continue in chat" opens that chat in the main window.
+ * once. Closing (Esc) and losing focus only hide it; an answer keeps streaming while hidden.
+ * "Continue in chat" (a navigation to the chat page) opens that chat in the main window.
  */
 export function createQuickAskWindow(options: {
   preload: string;
   isQuitting: () => boolean;
   continueInChat: (chatId: string) => void;
 }): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 680,
-    height: 440,
-    show: false,
-    frame: false,
-    resizable: true,
-    alwaysOnTop: true,
-    skipTaskbar: true,
-    fullscreenable: false,
-    webPreferences: secureWebPreferences(options.preload),
-  });
+  const window = newAppWindow(
+    {
+      ...QUICK_ASK_SIZE,
+      show: false,
+      frame: false,
+      resizable: true,
+      alwaysOnTop: true,
+      skipTaskbar: true,
+      fullscreenable: false,
+      minimizable: false,
+      maximizable: false,
+      title: 'CodeFace quick ask',
+    },
+    options.preload,
+  );
   void window.loadURL(`${APP_ORIGIN}/quick-ask.html`);
   window.on('close', (event) => {
     if (options.isQuitting()) return;
@@ -73,4 +135,31 @@ export function createQuickAskWindow(options: {
     }
   });
   return window;
+}
+
+/**
+ * Shows the popup on the display under the pointer, above full-screen apps and on every
+ * workspace, and gives it the keyboard; hides it when it is already showing.
+ */
+export function toggleQuickAsk(window: BrowserWindow): void {
+  if (window.isVisible() && window.isFocused()) {
+    window.hide();
+    return;
+  }
+  const display = screen.getDisplayNearestPoint(screen.getCursorScreenPoint());
+  window.setBounds(
+    quickAskBounds({
+      display: { id: display.id, workArea: display.workArea },
+      size: QUICK_ASK_SIZE,
+    }),
+  );
+  window.setAlwaysOnTop(true, 'screen-saver');
+  window.setVisibleOnAllWorkspaces(true, {
+    visibleOnFullScreen: true,
+    skipTransformProcessType: true,
+  });
+  window.show();
+  window.moveTop();
+  window.focus();
+  window.webContents.focus();
 }

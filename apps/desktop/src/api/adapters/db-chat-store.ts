@@ -138,6 +138,12 @@ export function createDbChatStore(store: Store): ChatStore {
         defaultModelId: all.defaultModelId,
         defaultPreset: all.defaultPreset,
         modelFolders: all.modelFolders,
+        quickAskHotkey: all.quickAskHotkey,
+        quickAskUseClipboard: all.quickAskUseClipboard,
+        workspaceFolder: all.workspaceFolder,
+        crashReports: all.crashReports,
+        crashReportsDsn: all.crashReportsDsn,
+        updateFeedUrl: all.updateFeedUrl,
       };
     },
     writeSettings(patch: SettingsPatch) {

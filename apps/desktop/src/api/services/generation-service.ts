@@ -22,6 +22,13 @@ export type GenerationServiceDeps = {
   onBusyChange?: (busy: boolean) => void;
 };
 
+/**
+ * The engine cache (its context sequence) of a quick ask's first turn. The popup's chat exists
+ * only once the question is sent, so the draft typed before that is evaluated under this key,
+ * and the first turn of a quick-ask chat answers from it.
+ */
+export const QUICK_ASK_CACHE_KEY = 'quick-ask:draft';
+
 /** The longest a read of a chat waits for an answer that is being stopped. */
 const STOP_WAIT_LIMIT_MS = 3000;
 /** Request ids remembered, newest kept: far more than one client re-sends after a reconnect. */
@@ -39,7 +46,14 @@ export class GenerationService {
   /** Generations under way, by the id of the answer they write. */
   private readonly active = new Map<
     string,
-    { chatId: string; signal: AbortSignal; stop: () => void; settled: Promise<void> }
+    {
+      chatId: string;
+      /** The engine cache it writes (the chat's id, or the quick ask's draft key). */
+      cacheKey: string;
+      signal: AbortSignal;
+      stop: () => void;
+      settled: Promise<void>;
+    }
   >();
   /** Requests seen, by their client-chosen id: each one settles when its generation has. */
   private readonly requests = new Map<string, Promise<void>>();
@@ -94,8 +108,10 @@ export class GenerationService {
     const stopper = new AbortController();
     const signal = AbortSignal.any([options.signal, stopper.signal]);
     let markSettled: () => void = () => undefined;
+    const cacheKey = this.cacheKeyOf(turn);
     this.active.set(writer.message.id, {
       chatId: turn.chatId,
+      cacheKey,
       signal,
       stop: () => stopper.abort(),
       settled: new Promise<void>((resolve) => {
@@ -117,7 +133,7 @@ export class GenerationService {
         omittedMessages: budget.omitted,
       };
       const events = engine.chat({
-        chatId: turn.chatId,
+        chatId: cacheKey,
         messages: budget.messages,
         params: { temperature, maxTokens },
         signal,
@@ -236,14 +252,59 @@ export class GenerationService {
     return engine.prefill({ chatId: input.chatId, messages });
   }
 
+  /**
+   * Evaluates a quick question while it is typed, before its chat exists, under the cache key its
+   * first turn will use (`QUICK_ASK_CACHE_KEY`): the same system prompt (the preset's) and the
+   * same message as the send that follows.
+   */
+  async prefillQuickAsk(input: { presetId: string | null; content: string }): Promise<number> {
+    const { engine } = this.deps;
+    if (engine.loadedModelId() === null) return 0;
+    const quickAsks = [...this.active.values()].filter((g) => g.cacheKey === QUICK_ASK_CACHE_KEY);
+    if (quickAsks.length > 0) return 0;
+    const { messages } = await this.fit(this.deps.presets.systemPromptOf(input.presetId), [
+      { role: 'user', content: input.content },
+    ]);
+    return engine.prefill({ chatId: QUICK_ASK_CACHE_KEY, messages });
+  }
+
+  /** Stops every answer being written and waits until each is saved as stopped (at quit). */
+  async stopAll(): Promise<void> {
+    const running = [...this.active.values()];
+    for (const generation of running) generation.stop();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(running.map((generation) => generation.settled)),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, STOP_WAIT_LIMIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** A quick ask's first turn answers from the draft's cache; every other turn from its chat's. */
+  private cacheKeyOf(turn: Turn): string {
+    const firstTurn = turn.history.length === 1;
+    return firstTurn && this.deps.chats.get(turn.chatId).source === 'quick-ask'
+      ? QUICK_ASK_CACHE_KEY
+      : turn.chatId;
+  }
+
   /** What the engine is sent for this history: the chat's system prompt and what fits. */
   private async promptFor(
     chatId: string,
     history: Pick<Message, 'role' | 'content'>[],
   ): Promise<{ messages: EngineMessage[]; omitted: number }> {
     const chat = this.deps.chats.get(chatId);
+    return this.fit(chat.systemPrompt ?? this.deps.presets.systemPromptOf(chat.presetId), history);
+  }
+
+  private async fit(
+    systemPrompt: string | null,
+    history: Pick<Message, 'role' | 'content'>[],
+  ): Promise<{ messages: EngineMessage[]; omitted: number }> {
     return fitToContext({
-      systemPrompt: chat.systemPrompt ?? this.deps.presets.systemPromptOf(chat.presetId),
+      systemPrompt,
       history,
       contextSize: (await this.deps.engine.info()).contextSize,
       maxTokens: this.maxAnswerTokens(),

@@ -1,11 +1,15 @@
+import { AppError } from '../errors';
 import type { Platform } from '../platform';
 import { ChatService } from './chat-service';
+import { CodeFileService } from './code-file-service';
+import type { CodeFiles } from './code-file-ports';
 import { ExportService } from './export-service';
 import { GenerationService } from './generation-service';
 import { ModelService } from './model-service';
 import type { ModelLibrary } from './model-ports';
 import type { ChatEngine, ChatStore, Clock, DocumentStore } from './ports';
 import { PresetService } from './preset-service';
+import { QuickAskService } from './quick-ask-service';
 import { SettingsService } from './settings-service';
 import { SemanticIndex } from './semantic-index';
 import type { Embedder, EmbeddingStore } from './semantic-index';
@@ -16,6 +20,8 @@ export type ServiceDeps = {
   engine: ChatEngine;
   library: ModelLibrary;
   platform: Platform;
+  /** The disk, for code to files; every path is checked there. */
+  files: CodeFiles;
   builtinPresets: readonly { id: string; name: string; systemPrompt: string }[];
   now: Clock;
   newId: () => string;
@@ -31,11 +37,29 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(deps: ServiceDeps) {
   const chats = new ChatService(deps.store);
   const semantic = new SemanticIndex({ store: deps.embeddings, embedder: deps.embedder });
-  const settings = new SettingsService(deps.store);
+  const settings = new SettingsService(deps.store, {
+    // A workspace folder is stored as its real path, and only if it is a folder.
+    workspaceFolder: (folder) => (folder === null ? null : deps.files.folder(folder)),
+    // A hotkey is saved only once the desktop has it (the web host saves it for the desktop app).
+    quickAskHotkey: (accelerator) => {
+      const status = deps.platform.hotkey.apply(accelerator);
+      if (status.state === 'failed') throw new AppError('hotkey-unavailable', status.message);
+      return accelerator;
+    },
+  });
   const presets = new PresetService({
     documents: deps.documents,
     builtins: deps.builtinPresets,
     newId: deps.newId,
+  });
+  const generation = new GenerationService({
+    store: deps.store,
+    chats,
+    engine: deps.engine,
+    settings,
+    presets,
+    onBusyChange: (busy) => semantic.setGenerating(busy),
+    maxAnswerTokens: deps.maxAnswerTokens,
   });
   return {
     store: deps.store,
@@ -46,14 +70,13 @@ export function createServices(deps: ServiceDeps) {
     semantic,
     exports: new ExportService({ store: deps.store, chats, now: deps.now }),
     models: new ModelService({ library: deps.library, engine: deps.engine, settings }),
-    generation: new GenerationService({
-      store: deps.store,
-      chats,
-      engine: deps.engine,
+    generation,
+    quickAsk: new QuickAskService({ platform: deps.platform, generation }),
+    codeFiles: new CodeFileService({
+      files: deps.files,
       settings,
-      presets,
-      onBusyChange: (busy) => semantic.setGenerating(busy),
-      maxAnswerTokens: deps.maxAnswerTokens,
+      platform: deps.platform,
+      newId: deps.newId,
     }),
   };
 }

@@ -1,0 +1,28 @@
+/** A file a write would replace or create, resolved and checked by the `CodeFiles` port. */
+export type ResolvedFile = {
+  /** The real path written to (links already followed). */
+  path: string;
+  /** How the file is named to the person: relative to the workspace, or as picked. */
+  shown: string;
+  exists: boolean;
+  /** Folders to create before writing (a new file in a new folder), or null. */
+  createFolders: string | null;
+};
+
+/**
+ * The disk, as code to files needs it. Every method that takes a path resolves and checks it
+ * first; a refusal is an `AppError('invalid-path')` whose message names the problem.
+ */
+export interface CodeFiles {
+  /** A workspace folder's real path; refuses a missing folder or a file. */
+  folder(path: string): string;
+  /** `path` (relative, as a fence or the person wrote it) inside the workspace `root`. */
+  inWorkspace(root: string, path: string): ResolvedFile;
+  /** A full path the person picked in a native dialog. */
+  picked(path: string): ResolvedFile;
+  /** The file's text ('' for a new file); refuses binary and very large files. */
+  read(file: ResolvedFile): string;
+  /** Replaces the file's content atomically, creating folders as needed. */
+  write(file: ResolvedFile, content: string): void;
+  remove(file: ResolvedFile): void;
+}

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '../errors';
+import type { Platform } from '../platform';
+import type { CodeFiles, ResolvedFile } from './code-file-ports';
+import type { SettingsService } from './settings-service';
+
+/** Where code goes: a path inside the workspace folder, or a file picked in a native dialog. */
+export type CodeTarget = { kind: 'workspace'; path: string } | { kind: 'picked'; pickId: string };
+
+/** Writes kept for Undo, newest last; they live in memory, so an app start forgets them. */
+const UNDO_KEPT = 50;
+const PICKS_KEPT = 50;
+
+const hashOf = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The text of a code block as it goes into a file: reasoning (`<think>…</think>`, or an
+ * unclosed `<think>` to the end) is never written, and a file ends with a line break.
+ */
+export function codeForFile(code: string): string {
+  const text = code.replace(/<think>[\s\S]*?<\/think>\n?/g, '').replace(/<think>[\s\S]*$/, '');
+  if (text.trim() === '') {
+    throw new AppError('empty-code', 'There is no code to write once the reasoning is left out.');
+  }
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+function remember<V>(map: Map<string, V>, [key, value]: [string, V], limit: number): void {
+  map.set(key, value);
+  const oldest = map.keys().next().value;
+  if (map.size > limit && oldest !== undefined) map.delete(oldest);
+}
+
+/**
+ * Code from an answer into a file: a preview of the change, the write, and Undo. The disk is
+ * reached through `CodeFiles`, which resolves and checks every path; a write happens only if the
+ * file still holds what the preview showed.
+ */
+export class CodeFileService {
+  private readonly picks = new Map<string, string>();
+  private readonly undos = new Map<
+    string,
+    { file: ResolvedFile; previous: string | null; written: string }
+  >();
+
+  constructor(
+    private readonly deps: {
+      files: CodeFiles;
+      settings: SettingsService;
+      platform: Platform;
+      newId: () => string;
+    },
+  ) {}
+
+  /** Asks for a file with a native dialog (desktop app); null when the person cancels. */
+  async pick(request: {
+    mode: 'save' | 'apply';
+    suggestedPath: string | null;
+  }): Promise<{ pickId: string; shown: string } | null> {
+    const { platform, settings } = this.deps;
+    if (!platform.canPickFiles) {
+      throw new AppError(
+        'unsupported-on-platform',
+        'The web app has no file dialogs: type a path inside the workspace folder.',
+      );
+    }
+    const workspace = settings.get().workspaceFolder;
+    const suggested = request.suggestedPath ?? undefined;
+    const path = await platform.pickPath({
+      kind: request.mode === 'save' ? 'save-file' : 'open-file',
+      title: request.mode === 'save' ? 'Save code as' : 'Apply code to file',
+      defaultPath: workspace && suggested ? `${workspace}/${suggested}` : (workspace ?? suggested),
+    });
+    if (path === null) return null;
+    const file = this.deps.files.picked(path);
+    const pickId = this.deps.newId();
+    remember(this.picks, [pickId, path], PICKS_KEPT);
+    return { pickId, shown: file.shown };
+  }
+
+  /** Asks for the workspace folder with a native dialog and saves it; null when cancelled. */
+  async pickWorkspace(): Promise<string | null> {
+    const { platform, settings } = this.deps;
+    const folder = await platform.pickPath({
+      kind: 'folder',
+      title: 'Choose the folder code is saved into',
+      defaultPath: settings.get().workspaceFolder ?? undefined,
+    });
+    if (folder === null) return null;
+    return settings.update({ workspaceFolder: folder }).workspaceFolder;
+  }
+
+  /** What writing `content` to the target would change; nothing is written. */
+  preview(request: { target: CodeTarget; content: string }) {
+    const file = this.resolve(request.target);
+    const before = this.deps.files.read(file);
+    return {
+      shown: file.shown,
+      exists: file.exists,
+      before,
+      after: codeForFile(request.content),
+      beforeHash: hashOf(before),
+    };
+  }
+
+  /** Writes, if the file still holds what the preview showed (`beforeHash`); keeps an Undo. */
+  write(request: { target: CodeTarget; content: string; beforeHash: string }) {
+    const file = this.resolve(request.target);
+    const before = this.deps.files.read(file);
+    if (hashOf(before) !== request.beforeHash) {
+      throw new AppError('file-changed', `${file.shown} changed since the preview: look again.`);
+    }
+    const written = codeForFile(request.content);
+    this.deps.files.write(file, written);
+    const undoId = this.deps.newId();
+    remember(
+      this.undos,
+      [
+        undoId,
+        { file: { ...file, createFolders: null }, previous: file.exists ? before : null, written },
+      ],
+      UNDO_KEPT,
+    );
+    return { shown: file.shown, created: !file.exists, undoId };
+  }
+
+  /** Puts the file back as it was before that write (or removes a file the write created). */
+  undo(undoId: string) {
+    const entry = this.undos.get(undoId);
+    if (!entry) {
+      throw new AppError('undo-expired', 'That change can no longer be undone.', { undoId });
+    }
+    const { previous, written } = entry;
+    // Checked again as it is now: the file may have been removed or replaced by a link since.
+    const file = { ...this.deps.files.picked(entry.file.path), shown: entry.file.shown };
+    const current = file.exists ? this.deps.files.read(file) : null;
+    if (current !== written) {
+      throw new AppError(
+        'file-changed',
+        `${file.shown} changed after CodeFace wrote it; undoing would lose those changes.`,
+      );
+    }
+    if (previous === null) this.deps.files.remove(file);
+    else this.deps.files.write(file, previous);
+    this.undos.delete(undoId);
+    return { shown: file.shown, removed: previous === null };
+  }
+
+  private resolve(target: CodeTarget): ResolvedFile {
+    if (target.kind === 'picked') {
+      const path = this.picks.get(target.pickId);
+      if (path === undefined) {
+        throw new AppError('undo-expired', 'Choose the file again: that choice has expired.');
+      }
+      return this.deps.files.picked(path);
+    }
+    const workspace = this.deps.settings.get().workspaceFolder;
+    if (workspace === null) {
+      throw new AppError(
+        'no-workspace',
+        'Choose a workspace folder in Settings first: code is saved only inside it.',
+      );
+    }
+    return this.deps.files.inWorkspace(workspace, target.path);
+  }
+}
