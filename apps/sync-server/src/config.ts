@@ -29,6 +29,17 @@ export const rateLimitsSchema = z.object({
 });
 export type RateLimits = z.infer<typeof rateLimitsSchema>;
 
+/**
+ * What one WebSocket connection may do. A device opens one connection with one subscription and
+ * sends a few messages a minute (its subscription, keep-alive answers).
+ */
+export const webSocketLimitsSchema = z.object({
+  maxSubscriptionsPerConnection: z.number().int().min(1).default(4),
+  /** Messages per second, in bursts of as many; past it the connection is closed (1008). */
+  maxMessagesPerSecond: z.number().int().min(1).default(20),
+});
+export type WebSocketLimits = z.infer<typeof webSocketLimitsSchema>;
+
 /** Everything a server instance needs; `env.ts` builds it from the environment. */
 export const serverConfigSchema = z.object({
   host: z.string().default('127.0.0.1'),
@@ -53,6 +64,7 @@ export const serverConfigSchema = z.object({
   passwordHashing: passwordHashingSchema.default(passwordHashingSchema.parse({})),
   limits: syncLimitsSchema.default(syncLimitsSchema.parse({})),
   rateLimits: rateLimitsSchema.default(rateLimitsSchema.parse({})),
+  websocketLimits: webSocketLimitsSchema.default(webSocketLimitsSchema.parse({})),
   /** Largest HTTP body; a full push batch base64url-encoded fits with room to spare. */
   bodyLimitBytes: z.number().int().min(1024).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -32,6 +32,8 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_IP: intFromEnv.optional(),
   RATE_LIMIT_PER_ACCOUNT: intFromEnv.optional(),
   RATE_LIMIT_WINDOW_SECONDS: intFromEnv.optional(),
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: intFromEnv.optional(),
+  WS_MAX_MESSAGES_PER_SECOND: intFromEnv.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   SENTRY_DSN: z.string().optional(),
   METRICS_PORT: intFromEnv.optional(),
@@ -81,6 +83,13 @@ export function loadServerConfig(options: {
       perIp: env.RATE_LIMIT_PER_IP ?? defaults.rateLimits.perIp,
       perAccount: env.RATE_LIMIT_PER_ACCOUNT ?? defaults.rateLimits.perAccount,
       windowMs: seconds(env.RATE_LIMIT_WINDOW_SECONDS) ?? defaults.rateLimits.windowMs,
+    },
+    websocketLimits: {
+      maxSubscriptionsPerConnection:
+        env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION ??
+        defaults.websocketLimits.maxSubscriptionsPerConnection,
+      maxMessagesPerSecond:
+        env.WS_MAX_MESSAGES_PER_SECOND ?? defaults.websocketLimits.maxMessagesPerSecond,
     },
     logLevel: env.LOG_LEVEL,
     sentryDsn: env.SENTRY_DSN,

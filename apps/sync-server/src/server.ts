@@ -30,6 +30,8 @@ import { createMetrics, type Metrics } from './http/metrics';
 import { registerMetricsEndpoint } from './http/metrics-endpoint';
 import { bearerToken, registerRateLimits } from './http/rate-limits';
 import { registerRequestMetrics } from './http/request-metrics';
+import { registerResponseHeaders, requestIdOf } from './http/response-headers';
+import { limitMessageRate } from './http/websocket-limits';
 import { safeDecode } from './http/safe-decode';
 import { scrubText } from './http/scrub';
 import { migrate } from './storage/migrate';
@@ -89,8 +91,8 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     logger: loggerOptions(config, options.logStream),
     bodyLimit: bodyLimitOf(config),
     trustProxy: config.trustProxy,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     // On close, idle keep-alive sockets are dropped at once while requests in flight finish;
     // @fastify/websocket closes the WebSockets.
     forceCloseConnections: 'idle',
@@ -147,7 +149,9 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     bus,
     metrics,
     limits: config.limits,
+    websocketLimits: config.websocketLimits,
     onBusError: logWarn,
+    now,
   };
   const reportError = (error: unknown) => {
     logError(error);
@@ -157,10 +161,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
   // Set once close() starts: responses still in flight then ask the client to drop the
   // connection, so that keep-alive sockets do not hold the shutdown open.
   let shuttingDown = false;
-  app.addHook('onSend', async (req, reply) => {
-    reply.header('x-request-id', req.id);
-    if (shuttingDown) reply.header('connection', 'close');
-  });
+  registerResponseHeaders(app, { shuttingDown: () => shuttingDown });
   app.setErrorHandler((error: { statusCode?: number; message?: string }, req, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500
@@ -223,6 +224,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
       metrics.websocketConnections.dec();
       metrics.websocketDisconnects.inc({ code: closeCodeLabel(code) });
     });
+    limitMessageRate(socket, { perSecond: config.websocketLimits.maxMessagesPerSecond, now });
   });
 
   await app.register(fastifyTRPCPlugin, {
@@ -245,13 +247,19 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
           protocolVersion: params?.protocol ?? header(SYNC_PROTOCOL_HEADER),
           // Over HTTP `req` is a FastifyRequest (it has `raw`); over WebSocket, the upgrade request.
           transport: 'raw' in ctx.req ? 'http' : 'websocket',
+          subscriptions: { open: 0 },
         };
       },
-      onError: ({ error, path }) => {
+      onError: ({ error, path, type }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') reportError(Object.assign(error, { path }));
         const cause = error.cause;
         if (cause instanceof SyncServerError && cause.reason === 'limit-exceeded') {
           metrics.limitRefusals.inc({ limit: String(cause.data.limit ?? 'unknown') });
+        }
+        // A refused or ended subscription has no request line in the log; this is its line.
+        if (type === 'subscription' && error.code !== 'INTERNAL_SERVER_ERROR') {
+          const reason = cause instanceof SyncServerError ? cause.reason : error.code;
+          app.log.info({ path, reason }, 'subscription ended');
         }
       },
       keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },

@@ -149,6 +149,57 @@ describe('CORS and headers', () => {
     expect(response.headers.get('strict-transport-security')).toContain('max-age');
     expect(response.headers.get('x-request-id')).toBe('abc-1');
   });
+
+  it("replaces a client's request id that is long or unsafe", async () => {
+    for (const given of ['x'.repeat(65), '<script>', 'id with spaces', 'a"b', 'ünïcode']) {
+      const response = await fetch(`${server.url}/healthz`, {
+        headers: { 'x-request-id': given },
+      });
+      const id = response.headers.get('x-request-id');
+      expect(id, given).not.toBe(given);
+      expect(id, given).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it('says every answer varies by Origin: allowed, refused, preflight and none', async () => {
+    const { session } = await signUp(server);
+    const answers = await Promise.all([
+      fetch(`${server.url}/trpc/meta.info`),
+      fetch(`${server.url}/trpc/meta.info`, { headers: { origin: 'https://app.codeface.test' } }),
+      fetch(`${server.url}/trpc/meta.info`, { headers: { origin: 'https://evil.example' } }),
+      fetch(`${server.url}/trpc/devices.list`, {
+        headers: {
+          origin: 'https://app.codeface.test',
+          authorization: `Bearer ${session.accessToken}`,
+        },
+      }),
+      fetch(`${server.url}/trpc/sync.push`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.codeface.test', 'access-control-request-method': 'POST' },
+      }),
+      fetch(`${server.url}/nowhere`),
+    ]);
+    for (const answer of answers) {
+      const vary = answer.headers.get('vary') ?? '';
+      expect(
+        vary.split(',').map((v) => v.trim().toLowerCase()),
+        `${answer.url} ${answer.status}`,
+      ).toContain('origin');
+    }
+  });
+
+  it('tells caches to keep no answer, authenticated ones above all', async () => {
+    const { session, email, password } = await signUp(server);
+    const signIn = await post('/trpc/account.signIn', { email, password, deviceName: 'x' });
+    const list = await fetch(`${server.url}/trpc/devices.list`, {
+      headers: { authorization: `Bearer ${session.accessToken}` },
+    });
+    const refused = await fetch(`${server.url}/trpc/devices.list`);
+    for (const answer of [signIn, list, refused]) {
+      expect(answer.headers.get('cache-control'), answer.url).toBe('no-store');
+    }
+    expect([signIn.status, list.status, refused.status]).toEqual([200, 200, 401]);
+  });
 });
 
 describe('validation and errors', () => {

@@ -34,6 +34,9 @@ export type AccountServiceDeps = {
 /** Who made an authenticated request. */
 export type Caller = { userId: string; deviceId: string };
 
+/** A caller whose access token was checked, and until when that token holds. */
+export type AuthenticatedCaller = Caller & { accessTokenExpiresAt: number };
+
 const UNIQUE_VIOLATION = '23505';
 
 export function createAccountService(deps: AccountServiceDeps) {
@@ -233,7 +236,7 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     /** Checks an access token and that its device still stands; every authed request does. */
-    async authenticate(accessToken: string | undefined): Promise<Caller> {
+    async authenticate(accessToken: string | undefined): Promise<AuthenticatedCaller> {
       if (!accessToken) fail('unauthenticated', 'Sign in first: no access token was sent.');
       const claims = deps.accessTokens.verify(accessToken, now());
       if (claims === 'invalid') fail('unauthenticated', 'The access token is not valid.');
@@ -250,7 +253,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         deps.onAuthFailure('device-revoked');
         throw new SyncServerError('device-revoked', 'This device was signed out. Sign in again.');
       }
-      return { userId: claims.sub, deviceId: claims.did };
+      return { userId: claims.sub, deviceId: claims.did, accessTokenExpiresAt: claims.exp };
     },
 
     async signOut(caller: Caller): Promise<void> {

@@ -1,5 +1,4 @@
-import { on } from 'node:events';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, on } from 'node:events';
 import { pullInputSchema, pushInputSchema, type PullNowEvent } from '@codeface/sync/protocol';
 import { base64UrlDecodedLength } from '@codeface/sync/crypto';
 import type { TRPCRouterRecord } from '@trpc/server';
@@ -7,6 +6,24 @@ import { z } from 'zod';
 import type { UserEvent } from '../bus/event-bus';
 import { SyncServerError } from '../errors';
 import { authedProcedure } from './trpc';
+
+/** What a subscription waits for: the user's events, and its access token's expiry. */
+type SubscriptionEvent = UserEvent | { type: 'token-expired' };
+
+/** Node's timers take at most 2^31 - 1 ms; a later time re-arms on the way. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Calls `fire` once `now()` reaches `at`; returns the function that cancels it. */
+function whenPassed(at: number, now: () => number, fire: () => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    const left = at - now();
+    if (left <= 0) fire();
+    else timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+  };
+  arm();
+  return () => clearTimeout(timer);
+}
 
 export const syncRouter = {
   push: authedProcedure.input(pushInputSchema).mutation(async ({ ctx, input }) => {
@@ -53,38 +70,58 @@ export const syncRouter = {
 
   /**
    * Says "pull now" with the high-water mark: once at the start, then whenever the mark rises or
-   * the bus had an outage. Ends with UNAUTHORIZED when this device is revoked.
+   * the bus had an outage. Ends with UNAUTHORIZED `device-revoked` when this device is revoked
+   * (or signs out, or its account is deleted), and `token-expired` when the access token it
+   * started with expires: the client refreshes and subscribes again.
    */
   subscribe: authedProcedure.input(z.strictObject({}).optional()).subscription(async function* ({
     ctx,
     signal,
   }): AsyncGenerator<PullNowEvent> {
-    const { bus, changes, metrics } = ctx.services;
-    const { userId, deviceId } = ctx.caller;
+    const { accounts, bus, changes, metrics, now } = ctx.services;
+    const { userId, deviceId, accessTokenExpiresAt } = ctx.caller;
     const events = new EventEmitter();
-    // Subscribe before reading the mark, so that nothing published in between is missed.
+    // Listen before reading the mark, and queue from the start (`on` buffers), so that nothing
+    // published in between is missed, a revocation included.
+    const stream = on(events, 'event', { signal }) as AsyncIterableIterator<[SubscriptionEvent]>;
     const unsubscribe = bus.subscribe(userId, (event) => events.emit('event', event));
+    const cancelExpiry = whenPassed(accessTokenExpiresAt, now, () =>
+      events.emit('event', { type: 'token-expired' } satisfies SubscriptionEvent),
+    );
     metrics.subscriptions.inc();
     try {
       let last = await changes.highWaterMark(userId);
       yield { type: 'pull-now', highWaterMark: last };
-      for await (const [event] of on(events, 'event', { signal }) as AsyncIterable<[UserEvent]>) {
-        if (event.type === 'device-revoked') {
-          if (event.deviceId !== deviceId) continue;
-          throw new SyncServerError('device-revoked', 'This device was signed out.');
-        }
-        const mark =
-          event.type === 'resync' ? await changes.highWaterMark(userId) : event.highWaterMark;
-        if (mark > last || event.type === 'resync') {
-          last = Math.max(last, mark);
-          yield { type: 'pull-now', highWaterMark: last };
+      for await (const [event] of stream) {
+        switch (event.type) {
+          case 'token-expired':
+            throw new SyncServerError(
+              'token-expired',
+              'The access token has expired; refresh it and subscribe again.',
+            );
+          case 'device-revoked':
+            if (event.deviceId !== deviceId) continue;
+            throw new SyncServerError('device-revoked', 'This device was signed out.');
+          case 'resync':
+            // The bus lost messages, perhaps this device's revocation: check it again.
+            await accounts.authenticate(ctx.accessToken);
+            last = Math.max(last, await changes.highWaterMark(userId));
+            yield { type: 'pull-now', highWaterMark: last };
+            continue;
+          case 'high-water-mark':
+            if (event.highWaterMark <= last) continue;
+            last = event.highWaterMark;
+            yield { type: 'pull-now', highWaterMark: last };
+            continue;
         }
       }
     } catch (error) {
       if (signal?.aborted) return;
       throw error;
     } finally {
+      cancelExpiry();
       unsubscribe();
+      await stream.return?.();
       metrics.subscriptions.dec();
     }
   }),

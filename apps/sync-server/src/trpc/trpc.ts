@@ -2,12 +2,13 @@ import { SYNC_PROTOCOL_VERSION, type SyncErrorReason } from '@codeface/sync/prot
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
-import type { AccountService, Caller } from '../auth/account-service';
+import type { AccountService, AuthenticatedCaller } from '../auth/account-service';
 import type { EventBus } from '../bus/event-bus';
-import type { SyncLimits } from '../config';
+import type { SyncLimits, WebSocketLimits } from '../config';
 import { SyncServerError } from '../errors';
 import type { Metrics } from '../http/metrics';
 import type { ChangeStore } from '../sync/change-store';
+import { guardStream } from './subscription-stream';
 
 export type AppServices = {
   accounts: AccountService;
@@ -15,7 +16,9 @@ export type AppServices = {
   bus: EventBus;
   metrics: Metrics;
   limits: SyncLimits;
+  websocketLimits: WebSocketLimits;
   onBusError: (error: unknown) => void;
+  now: () => number;
 };
 
 /** Built per HTTP request, or once per WebSocket connection. */
@@ -25,6 +28,8 @@ export type Context = {
   protocolVersion: string | undefined;
   /** Queries and mutations come over HTTP, where rate limits apply; WebSocket carries subscriptions. */
   transport: 'http' | 'websocket';
+  /** Subscriptions open on this connection (the context of a WebSocket lives as long as it). */
+  subscriptions: { open: number };
 };
 
 const STATUS_OF_REASON = {
@@ -79,15 +84,50 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-/** Maps domain errors to their HTTP class; anything else stays a 500. */
+/** A domain error as the tRPC error of its HTTP class; anything else is left as it is (a 500). */
+function toTRPCError(error: unknown): unknown {
+  const cause = error instanceof TRPCError ? error.cause : error;
+  if (!(cause instanceof SyncServerError)) return error;
+  return new TRPCError({ code: STATUS_OF_REASON[cause.reason], message: cause.message, cause });
+}
+
+/** Maps domain errors thrown by a call; `subscriptions` maps those of a stream. */
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof SyncServerError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: STATUS_OF_REASON[cause.reason], message: cause.message, cause });
-  }
+  if (!result.ok) throw toTRPCError(result.error);
   return result;
 });
+
+/**
+ * Bounds the subscriptions of one WebSocket connection, before anything is looked up for the new
+ * one, and maps the errors a subscription's stream throws after it started, the one place
+ * where that happens: a revoked device or an expired token ends it with 401, not a 500.
+ */
+const subscriptions = t.middleware(async ({ ctx, type, next }) => {
+  if (type !== 'subscription') return next();
+  const max = ctx.services.websocketLimits.maxSubscriptionsPerConnection;
+  if (ctx.subscriptions.open >= max) {
+    throw new SyncServerError(
+      'rate-limited',
+      `This connection already has ${max} subscriptions open (maxSubscriptionsPerConnection); one is enough for a device.`,
+      { limit: 'maxSubscriptionsPerConnection', max },
+    );
+  }
+  ctx.subscriptions.open++;
+  const release = () => {
+    ctx.subscriptions.open--;
+  };
+  const result = await next();
+  if (!result.ok || !isAsyncIterable(result.data)) {
+    release();
+    return result;
+  }
+  return { ...result, data: guardStream(result.data, { mapError: toTRPCError, onEnd: release }) };
+});
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
 
 /**
  * Only subscriptions over WebSocket: a query or mutation sent there would skip the per-request
@@ -119,9 +159,10 @@ export const router = t.router;
 export const publicProcedure = t.procedure
   .use(domainErrors)
   .use(transportCheck)
-  .use(protocolVersion);
+  .use(protocolVersion)
+  .use(subscriptions);
 
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const caller: Caller = await ctx.services.accounts.authenticate(ctx.accessToken);
+  const caller: AuthenticatedCaller = await ctx.services.accounts.authenticate(ctx.accessToken);
   return next({ ctx: { ...ctx, caller } });
 });

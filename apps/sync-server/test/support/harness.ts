@@ -17,6 +17,8 @@ export type StartOptions = {
   now?: () => number;
   /** Storage to use instead of the backend's (a wrapper around it, say). */
   db?: SqlDatabase;
+  /** Where the server reports unexpected errors (Sentry in production). */
+  reportError?: (error: unknown) => void;
 };
 
 /** A listening server instance on a random loopback port, over the file's backend. */
@@ -40,6 +42,7 @@ export async function startServer(
     db: options.db ?? (await backend.openDatabase()),
     bus: backend.openBus({ redisUrl }),
     now: options.now,
+    reportError: options.reportError,
     // Each instance counts on its own, so one test's requests never use up another's limit.
     rateLimitNamespace: `${backend.namespace}${randomUUID()}:`,
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pullInputSchema, pushInputSchema, sealedChangeSchema } from './schemas';
+import { pullInputSchema, pushInputSchema, sealedChangeSchema, textSchema } from './schemas';
 import { SYNC_PROTOCOL_VERSION } from './version';
 
 describe('protocol schemas', () => {
@@ -25,5 +25,21 @@ describe('protocol schemas', () => {
     expect(pullInputSchema.safeParse({ cursor: -1 }).success).toBe(false);
     expect(pullInputSchema.safeParse({ cursor: 1.5 }).success).toBe(false);
     expect(pullInputSchema.safeParse({ cursor: 0, limit: 10 }).success).toBe(true);
+  });
+
+  it('takes any well-formed text but no NUL and no unpaired surrogate', () => {
+    for (const ok of ['', 'laptop', 'Zoë’s 💻', '\uD83D\uDCBB', 'tab\tand\nnewline']) {
+      expect(textSchema.safeParse(ok).success, JSON.stringify(ok)).toBe(true);
+    }
+    for (const bad of [
+      'a\u0000b',
+      '\u0000',
+      'x\uD800',
+      '\uDC00x',
+      '\uDBFFa\uDC00',
+      '\uDC00\uD800',
+    ]) {
+      expect(textSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
   });
 });

@@ -76,15 +76,33 @@ export const pullNowEventSchema = z.object({
 });
 export type PullNowEvent = z.infer<typeof pullNowEventSchema>;
 
+/**
+ * Matches a surrogate half without its partner. UTF-8 cannot encode one: a peer would store
+ * U+FFFD instead, or refuse the text, and two different passwords would hash alike.
+ */
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text a person or a client chose: every free-text field of the protocol is one. It refuses NUL
+ * (Postgres `text` cannot hold it) and unpaired surrogates, so what a server stores is exactly
+ * what was sent.
+ */
+export const textSchema = z
+  .string()
+  .refine(
+    (value) => !value.includes('\u0000') && !UNPAIRED_SURROGATE.test(value),
+    'must not contain NUL characters or unpaired surrogates',
+  );
+
 export const emailSchema = z.email().max(254);
-export const passwordSchema = z.string().min(10).max(1024);
-export const deviceNameSchema = z.string().trim().min(1).max(100);
+export const passwordSchema = textSchema.min(10).max(1024);
+export const deviceNameSchema = textSchema.trim().min(1).max(100);
 
 /**
  * The account's data key wrapped by a key derived from the user's passphrase: an opaque
  * envelope to the server (see `@codeface/sync/crypto`), stored and returned as is.
  */
-export const wrappedDataKeySchema = z.string().min(1).max(4096);
+export const wrappedDataKeySchema = textSchema.min(1).max(4096);
 
 export const signUpInputSchema = z.strictObject({
   email: emailSchema,
@@ -96,7 +114,7 @@ export type SignUpInput = z.infer<typeof signUpInputSchema>;
 
 export const signInInputSchema = z.strictObject({
   email: emailSchema,
-  password: z.string().min(1).max(1024),
+  password: textSchema.min(1).max(1024),
   deviceName: deviceNameSchema,
 });
 export type SignInInput = z.infer<typeof signInInputSchema>;
@@ -112,18 +130,18 @@ export const sessionSchema = z.object({
 });
 export type Session = z.infer<typeof sessionSchema>;
 
-export const refreshInputSchema = z.strictObject({ refreshToken: z.string().min(1).max(512) });
+export const refreshInputSchema = z.strictObject({ refreshToken: textSchema.min(1).max(512) });
 export type RefreshInput = z.infer<typeof refreshInputSchema>;
 
 export const changePasswordInputSchema = z.strictObject({
-  currentPassword: z.string().min(1).max(1024),
+  currentPassword: textSchema.min(1).max(1024),
   newPassword: passwordSchema,
   /** A new wrapping of the same data key, when the client's passphrase changed with it. */
   wrappedDataKey: wrappedDataKeySchema.optional(),
 });
 export type ChangePasswordInput = z.infer<typeof changePasswordInputSchema>;
 
-export const deleteAccountInputSchema = z.strictObject({ password: z.string().min(1).max(1024) });
+export const deleteAccountInputSchema = z.strictObject({ password: textSchema.min(1).max(1024) });
 export type DeleteAccountInput = z.infer<typeof deleteAccountInputSchema>;
 
 export const deviceSchema = z.object({
