@@ -228,7 +228,7 @@ describe('validation and errors', () => {
     expect((await fetch(`${server.url}/nowhere`)).status).toBe(404);
     const huge = await post('/trpc/account.signIn', { email: 'x'.repeat(80 * 1024 * 1024) });
     expect(huge.status).toBe(413);
-  });
+  }, 60_000);
 
   it('refuses another protocol version with 400', async () => {
     const response = await fetch(`${server.url}/trpc/meta.info`, {
