@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
-import { type Change, changeSchema } from './schemas';
+import { type Change, type ChangeEntity, changeSchema } from './schemas';
 
 type ChangeRow = {
   seq: number;
@@ -22,7 +22,7 @@ export type ChangePage = {
 export type ChangeLogReader = ReturnType<typeof createChangeLogReader>;
 
 /** Read access to the local change log, for the sync client. */
-export function createChangeLogReader(db: Database) {
+export function createChangeLogReader(db: Database, listeners: Set<() => void>) {
   const page = db.prepare<[number, number], ChangeRow>(
     'SELECT * FROM changes WHERE seq > ? ORDER BY seq LIMIT ?',
   );
@@ -43,6 +43,24 @@ export function createChangeLogReader(db: Database) {
         }),
       );
       return { changes, cursor: changes.at(-1)?.seq ?? cursor, hasMore: rows.length > limit };
+    },
+    /** How many changes came after `cursor`, counting only these entities when given. */
+    countSince(cursor: number, entities?: readonly ChangeEntity[]): number {
+      const row = db
+        .prepare<[{ cursor: number; entities: string | null }], { count: number }>(
+          `SELECT count(*) AS count FROM changes WHERE seq > @cursor
+           AND (@entities IS NULL OR entity IN (SELECT value FROM json_each(@entities)))`,
+        )
+        .get({ cursor, entities: entities === undefined ? null : JSON.stringify(entities) });
+      return row?.count ?? 0;
+    },
+    /**
+     * Calls `listener` after each transaction that logged changes (once per burst), e.g. to push
+     * them. Returns the function that stops it. Listeners must not throw.
+     */
+    onRecorded(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     /** The cursor of the newest change (0 when the log is empty). */
     latestCursor(): number {

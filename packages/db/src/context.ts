@@ -9,7 +9,8 @@ export type StoreContext = {
   deviceId: string;
   now: () => number;
   newId: () => string;
-  recordChange: (change: RecordedChange) => void;
+  /** Logs a change and returns the HLC it was stamped with. */
+  recordChange: (change: RecordedChange) => string;
 };
 
 export type RecordedChange = {
@@ -22,12 +23,18 @@ export type RecordedChange = {
 /**
  * Builds the change log writer. Callers run it inside the same transaction as the row it
  * describes, so that a change is never logged without its row, nor a row written without its
- * change.
+ * change. `onRecorded` hears of each change once its transaction has ended.
  */
 export function changeRecorder(
   db: Database,
-  stamp: { clock: HybridLogicalClock; deviceId: string; newId: () => string },
-): (change: RecordedChange) => void {
+  stamp: {
+    clock: HybridLogicalClock;
+    deviceId: string;
+    newId: () => string;
+    onRecorded?: () => void;
+  },
+): (change: RecordedChange) => string {
+  let notifying = false;
   const insert: Statement = db.prepare(
     `INSERT INTO changes (id, entity, entity_id, op, hlc, device_id, fields)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -36,15 +43,27 @@ export function changeRecorder(
     if (!db.inTransaction) {
       throw new Error('A change must be recorded inside the transaction that writes its row.');
     }
+    const hlc = stamp.clock.send();
     insert.run(
       stamp.newId(),
       change.entity,
       change.entityId,
       change.op,
-      stamp.clock.send(),
+      hlc,
       stamp.deviceId,
       JSON.stringify(change.fields),
     );
+    // Transactions are synchronous, so a microtask runs after this one committed (or rolled
+    // back, when a listener finds nothing new). One notice per burst of changes.
+    if (stamp.onRecorded !== undefined && !notifying) {
+      notifying = true;
+      const notify = stamp.onRecorded;
+      queueMicrotask(() => {
+        notifying = false;
+        notify();
+      });
+    }
+    return hlc;
   };
 }
 

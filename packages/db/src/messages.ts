@@ -68,8 +68,10 @@ export type MessageRepository = ReturnType<typeof createMessageRepository>;
 export function createMessageRepository(ctx: StoreContext) {
   const { db } = ctx;
   const selectOne = db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE id = ?');
+  // Creation HLC, not local insertion order: replicas insert synced messages in different
+  // orders, and must still agree on which sibling is first and which reply is newest.
   const selectChat = db.prepare<[string], MessageRow>(
-    'SELECT * FROM messages WHERE chat_id = ? ORDER BY seq',
+    'SELECT * FROM messages WHERE chat_id = ? ORDER BY created_hlc, seq',
   );
   const chatExists = db.prepare<[string], { id: string }>('SELECT id FROM chats WHERE id = ?');
   const chatOfMessage = db.prepare<[string], { chat_id: string }>(
@@ -85,10 +87,10 @@ export function createMessageRepository(ctx: StoreContext) {
   const insert = db.prepare(
     `INSERT INTO messages (id, chat_id, parent_id, role, content, status, model, error,
        prompt_tokens, completion_tokens, time_to_first_token_ms, tokens_per_second,
-       created_at, updated_at)
+       created_at, updated_at, created_hlc)
      VALUES (@id, @chatId, @parentId, @role, @content, @status, @model, @error,
        @promptTokens, @completionTokens, @timeToFirstTokenMs, @tokensPerSecond,
-       @createdAt, @updatedAt)`,
+       @createdAt, @updatedAt, @createdHlc)`,
   );
   const updateStatements = new Map<string, ReturnType<typeof db.prepare>>();
 
@@ -175,11 +177,16 @@ export function createMessageRepository(ctx: StoreContext) {
       createdAt: now,
       updatedAt: now,
     };
-    insert.run(message);
-    // The new message becomes what this device looks at. The head is view state, not data, so
-    // it is not in the change log (decision 0103).
+    const createdHlc = ctx.recordChange({
+      entity: 'message',
+      entityId: message.id,
+      op: 'put',
+      fields: message,
+    });
+    insert.run({ ...message, createdHlc });
+    // The new message becomes what the chat shows. Its own change says so: every replica moves
+    // the head to a new message at the message's HLC (decision 0113).
     upsertHead.run(message.chatId, message.id);
-    ctx.recordChange({ entity: 'message', entityId: message.id, op: 'put', fields: message });
     return message;
   });
 
@@ -234,13 +241,38 @@ export function createMessageRepository(ctx: StoreContext) {
   });
 
   /**
+   * Shows the branch through this message: it becomes the chat's head, and below it the view
+   * follows the newest replies. The head syncs as the chat's `headMessageId` (decision 0113);
+   * choosing the head it already has writes nothing.
+   */
+  const switchBranch = writeTransaction(db, (messageId: string): BranchMessage[] => {
+    const message = require(messageId);
+    if (selectHead.get(message.chatId)?.message_id !== message.id) {
+      upsertHead.run(message.chatId, message.id);
+      ctx.recordChange({
+        entity: 'chat',
+        entityId: message.chatId,
+        op: 'put',
+        fields: { headMessageId: message.id },
+      });
+    }
+    return activeBranch(message.chatId);
+  });
+
+  /**
    * Marks messages left `streaming` by a process that died as `interrupted`, keeping their text.
    * Runs when the store opens, before anything else can write.
    */
   const markInterruptedOnOpen = writeTransaction(db, (): number => {
+    // Only this device's own: a message streaming on another device is still being written
+    // there, and that device marks it when it reopens. Older messages have no creation clock.
+    // The node of an HLC starts after its 30-character time and counter.
     const ids = db
-      .prepare<[], { id: string }>("SELECT id FROM messages WHERE status = 'streaming'")
-      .all();
+      .prepare<[string], { id: string }>(
+        `SELECT id FROM messages WHERE status = 'streaming'
+         AND (created_hlc IS NULL OR substr(created_hlc, 31) = ?)`,
+      )
+      .all(ctx.deviceId);
     for (const { id } of ids) update(id, { status: 'interrupted' });
     return ids.length;
   });
@@ -256,20 +288,12 @@ export function createMessageRepository(ctx: StoreContext) {
       const message = require(messageId);
       return db
         .prepare<[string, string | null], MessageRow>(
-          'SELECT * FROM messages WHERE chat_id = ? AND parent_id IS ? ORDER BY seq',
+          'SELECT * FROM messages WHERE chat_id = ? AND parent_id IS ? ORDER BY created_hlc, seq',
         )
         .all(message.chatId, message.parentId)
         .map(toMessage);
     },
-    /**
-     * Shows the branch through this message: it becomes the chat's head, and below it the view
-     * follows the newest replies. View state only, so it writes no change (decision 0103).
-     */
-    switchBranch(messageId: string): BranchMessage[] {
-      const message = require(messageId);
-      upsertHead.run(message.chatId, message.id);
-      return activeBranch(message.chatId);
-    },
+    switchBranch,
     /**
      * Creates an assistant message in `streaming` state and returns the writer that coalesces its
      * text updates; `writer.finish()` or `writer.fail()` ends it.

@@ -238,6 +238,73 @@ const largerIndexMerges: Migration = {
   },
 };
 
+const syncState: Migration = {
+  version: 8,
+  name: 'user presets, sync merge state, creation clock of messages, synced branch heads',
+  up: (db) => {
+    db.exec(`
+      CREATE TABLE presets (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        system_prompt TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- The HLC of the change that created a message. Siblings are ordered by it, so every
+      -- replica shows the same "2 of 3" and follows the same newest reply (decision 0113);
+      -- its node says which device created the message. NULL for messages older than the log.
+      ALTER TABLE messages ADD COLUMN created_hlc TEXT;
+      UPDATE messages SET created_hlc = first.hlc
+      FROM (SELECT entity_id, hlc, min(seq) FROM changes WHERE entity = 'message' GROUP BY entity_id)
+        AS first
+      WHERE first.entity_id = messages.id;
+      DROP INDEX messages_chat;
+      CREATE INDEX messages_chat ON messages (chat_id, created_hlc);
+
+      -- A synced head may name a message that has not arrived yet, so no foreign key on it;
+      -- activeBranch falls back to the newest root until it does (decision 0113).
+      CREATE TABLE branch_heads_v8 (
+        chat_id TEXT PRIMARY KEY REFERENCES chats (id) ON DELETE CASCADE,
+        message_id TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO branch_heads_v8 (chat_id, message_id) SELECT chat_id, message_id FROM branch_heads;
+      DROP TABLE branch_heads;
+      ALTER TABLE branch_heads_v8 RENAME TO branch_heads;
+
+      -- Per synced entity: the HLC of each field's last write (grouped by HLC), whether it was
+      -- deleted, its chat (messages), and the fields of one that cannot be shown yet (decision 0112).
+      CREATE TABLE sync_entities (
+        entity TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        chat_id TEXT,
+        clocks TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+        pending TEXT,
+        PRIMARY KEY (entity, entity_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX sync_entities_pending ON sync_entities (entity, chat_id) WHERE pending IS NOT NULL;
+
+      -- Cursors and the account they belong to.
+      CREATE TABLE sync_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+
+      -- Remote changes that could not be opened or validated: kept, never applied half-way.
+      CREATE TABLE sync_quarantine (
+        change_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        device_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        ciphertext TEXT NOT NULL,
+        quarantined_at INTEGER NOT NULL
+      ) STRICT;
+    `);
+  },
+};
+
 export const migrations: readonly Migration[] = [
   baseSchema,
   fullTextSearch,
@@ -246,6 +313,7 @@ export const migrations: readonly Migration[] = [
   embeddings,
   chatInSearchIndex,
   largerIndexMerges,
+  syncState,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

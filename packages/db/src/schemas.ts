@@ -149,7 +149,30 @@ export const upsertModelInputSchema = z.object({
 });
 export type UpsertModelInput = z.input<typeof upsertModelInputSchema>;
 
-export const changeEntitySchema = z.enum(['chat', 'message', 'setting', 'model']);
+/** A preset the person made: a name and a system prompt (built-in presets live in code). */
+export const presetSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  systemPrompt: z.string(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type Preset = z.infer<typeof presetSchema>;
+
+export const createPresetInputSchema = z.object({
+  id: z.string().min(1).optional(),
+  name: z.string(),
+  systemPrompt: z.string(),
+});
+export type CreatePresetInput = z.input<typeof createPresetInputSchema>;
+
+export const presetEditSchema = presetSchema
+  .pick({ name: true, systemPrompt: true })
+  .partial()
+  .strict();
+export type PresetEdit = z.input<typeof presetEditSchema>;
+
+export const changeEntitySchema = z.enum(['chat', 'message', 'setting', 'model', 'preset']);
 export type ChangeEntity = z.infer<typeof changeEntitySchema>;
 
 /** One entry of the local change log, as DESIGN.md defines it, plus its local sequence. */

@@ -16,8 +16,10 @@ import { type HybridHit, type HybridSearchOptions, createHybridSearch } from './
 import { type MessageRepository, createMessageRepository } from './messages';
 import { type ModelRepository, createModelRepository } from './models';
 import { openDatabase } from './open-database';
+import { type PresetRepository, createPresetRepository } from './presets';
 import { type Search, createSearch } from './search';
 import { type SettingsRepository, createSettingsRepository } from './settings';
+import { type SyncRepository, createSyncRepository } from './sync-state';
 
 export type OpenStoreOptions = {
   /** The database file; created with its folder when missing. */
@@ -43,8 +45,11 @@ export type Store = {
   readonly chats: ChatRepository;
   readonly messages: MessageRepository;
   readonly settings: SettingsRepository;
+  readonly presets: PresetRepository;
   readonly models: ModelRepository;
   readonly changes: ChangeLogReader;
+  /** The sync engine's cursors, merge of remote changes, and quarantine. */
+  readonly sync: SyncRepository;
   readonly search: Search;
   /** Message embeddings and nearest-neighbour search (sqlite-vec when it loads). */
   readonly embeddings: EmbeddingRepository;
@@ -99,14 +104,23 @@ export function openStore(options: OpenStoreOptions): Store {
       .prepare<[], { hlc: string }>('SELECT hlc FROM changes ORDER BY seq DESC LIMIT 1')
       .get()?.hlc;
     const clock = new HybridLogicalClock({ node: deviceId, now, last });
+    const changeListeners = new Set<() => void>();
     const ctx: StoreContext = {
       db,
       clock,
       deviceId,
       now,
       newId,
-      recordChange: changeRecorder(db, { clock, deviceId, newId }),
+      recordChange: changeRecorder(db, {
+        clock,
+        deviceId,
+        newId,
+        onRecorded: () => {
+          for (const listener of changeListeners) listener();
+        },
+      }),
     };
+    const changes = createChangeLogReader(db, changeListeners);
     const messages = createMessageRepository(ctx);
     const vectorBackend = loadVectorExtension(db);
     const embeddings = createEmbeddingRepository(db, { backend: vectorBackend, now });
@@ -130,8 +144,10 @@ export function openStore(options: OpenStoreOptions): Store {
       chats: createChatRepository(ctx),
       messages,
       settings: createSettingsRepository(ctx),
+      presets: createPresetRepository(ctx),
       models: createModelRepository(ctx),
-      changes: createChangeLogReader(db),
+      changes,
+      sync: createSyncRepository(ctx, changes),
       search,
       embeddings,
       vectorBackend,

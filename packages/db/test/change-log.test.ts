@@ -69,6 +69,26 @@ const cases: Case[] = [
     expected: ({ streamingId }) => ({ entity: 'message', entityId: streamingId, op: 'put' }),
   },
   {
+    name: 'messages.switchBranch',
+    run: (store, { messageId }) => store.messages.switchBranch(messageId),
+    expected: ({ chatId }) => ({ entity: 'chat', entityId: chatId, op: 'put' }),
+  },
+  {
+    name: 'presets.create',
+    run: (store) => store.presets.create({ id: 'new-preset', name: 'Mine', systemPrompt: 'Terse' }),
+    expected: () => ({ entity: 'preset', entityId: 'new-preset', op: 'put' }),
+  },
+  {
+    name: 'presets.update',
+    run: (store) => store.presets.update('preset-a', { name: 'Renamed' }),
+    expected: () => ({ entity: 'preset', entityId: 'preset-a', op: 'put' }),
+  },
+  {
+    name: 'presets.delete',
+    run: (store) => store.presets.delete('preset-a'),
+    expected: () => ({ entity: 'preset', entityId: 'preset-a', op: 'delete' }),
+  },
+  {
     name: 'settings.set',
     run: (store) => store.settings.set('temperature', 0.7),
     expected: () => ({ entity: 'setting', entityId: 'temperature', op: 'put' }),
@@ -96,6 +116,7 @@ function setUp(): { store: Store; fixture: Fixture } {
   const message = store.messages.append({ chatId: chat.id, role: 'user', content: 'question' });
   const streaming = store.messages.startStreaming({ chatId: chat.id, content: 'so far' });
   store.models.put({ id: 'model-a', name: 'A', filePath: '/a.gguf' });
+  store.presets.create({ id: 'preset-a', name: 'A', systemPrompt: 'prompt' });
   return {
     store,
     fixture: { chatId: chat.id, messageId: message.id, streamingId: streaming.messageId },
@@ -104,8 +125,8 @@ function setUp(): { store: Store; fixture: Fixture } {
 
 /** Everything a mutation could touch, to prove a failed one left no trace. */
 function dump(store: Store): unknown {
-  return ['chats', 'messages', 'settings', 'models', 'changes', 'branch_heads'].map((table) =>
-    store.db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all(),
+  return ['chats', 'messages', 'settings', 'models', 'presets', 'changes', 'branch_heads'].map(
+    (table) => store.db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all(),
   );
 }
 
@@ -165,11 +186,40 @@ describe('change log', () => {
     store.close();
   });
 
-  it('treats switching branch as view state: no change is written', () => {
+  it('logs a branch switch as the chat head, and nothing when the head stays', () => {
     const { store, fixture } = setUp();
     const before = store.changes.latestCursor();
     store.messages.switchBranch(fixture.messageId);
-    expect(store.changes.latestCursor()).toBe(before);
+    expect(store.changes.since(before).changes.map((change) => change.fields)).toEqual([
+      { headMessageId: fixture.messageId },
+    ]);
+    const after = store.changes.latestCursor();
+    store.messages.switchBranch(fixture.messageId);
+    expect(store.changes.latestCursor()).toBe(after);
+    store.close();
+  });
+
+  it('counts the changes after a cursor, by entity when asked', () => {
+    const { store } = setUp();
+    expect(store.changes.countSince(0)).toBe(5);
+    expect(store.changes.countSince(0, ['message', 'preset'])).toBe(3);
+    expect(store.changes.countSince(store.changes.latestCursor())).toBe(0);
+    store.close();
+  });
+
+  it('tells listeners once per transaction, after it committed', async () => {
+    const { store, fixture } = setUp();
+    const seen: number[] = [];
+    const stop = store.changes.onRecorded(() => seen.push(store.changes.latestCursor()));
+    store.chats.rename(fixture.chatId, 'one');
+    store.chats.rename(fixture.chatId, 'two');
+    expect(seen).toEqual([]);
+    await Promise.resolve();
+    expect(seen).toEqual([store.changes.latestCursor()]);
+    stop();
+    store.chats.rename(fixture.chatId, 'three');
+    await Promise.resolve();
+    expect(seen).toHaveLength(1);
     store.close();
   });
 
