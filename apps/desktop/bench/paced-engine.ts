@@ -39,6 +39,7 @@ export class PacedEngine implements Engine {
       tokensPerSecond: this.sentAt.length / seconds,
       promptTokens: 1,
       reusedTokens: 0,
+      restoredTokens: 0,
       stopReason: signal?.aborted ? 'aborted' : 'max-tokens',
     };
   }
@@ -60,7 +61,12 @@ export class PacedEngine implements Engine {
       contextSize: this.loaded === null ? null : 4096,
       cpus: null,
       weightMemory: null,
+      savedStates: null,
     });
+  }
+  /** Keeps no model state. */
+  manageSavedStates(): Promise<null> {
+    return Promise.resolve(null);
   }
   dispose(): Promise<void> {
     return Promise.resolve();

@@ -29,7 +29,7 @@ describe('the model process', () => {
     child.send({
       type: 'init',
       protocolVersion: MODEL_PROCESS_PROTOCOL_VERSION,
-      settings: { gpu: false },
+      settings: { gpu: false, savedStates: null },
     });
     child.send({ type: 'chat', requestId: 7, messages: 'not a list', params: {} });
     expect(await reply(7)).toMatchObject({

@@ -93,6 +93,11 @@ export const doneEventSchema = z.object({
   promptTokens: z.number().int().nonnegative(),
   /** Prompt tokens served from the chat's KV cache instead of being evaluated again. */
   reusedTokens: z.number().int().nonnegative(),
+  /**
+   * Of `reusedTokens`, those read back from the chat's state saved on disk since its last answer
+   * (the chat was reopened after its cache had been given up): 0 when none were (0208).
+   */
+  restoredTokens: z.number().int().nonnegative(),
   stopReason: stopReasonSchema,
 });
 
@@ -113,6 +118,55 @@ export type DoneEvent = z.infer<typeof doneEventSchema>;
 export type ErrorEvent = z.infer<typeof errorEventSchema>;
 export type EngineEvent = z.infer<typeof engineEventSchema>;
 
+/** The chat KV states an engine keeps on disk (0208). */
+export const savedStatesInfoSchema = z.object({
+  /** Bytes the saved states take, and how many chats they belong to. */
+  bytes: z.number().int().nonnegative(),
+  chats: z.number().int().nonnegative(),
+  /** The most they may take; the least recently used are deleted past it. */
+  budgetBytes: z.number().int().nonnegative(),
+  /** The latest save: `ms` is how long the model was held for it (the rest runs in the background). */
+  lastSave: z
+    .object({
+      chatId: z.string(),
+      tokens: z.number().int().nonnegative(),
+      bytes: z.number().int().nonnegative(),
+      ms: z.number().nonnegative(),
+    })
+    .nullable(),
+  /** The latest restore: the prompt tokens it spared evaluating, and how long checking and loading took. */
+  lastRestore: z
+    .object({
+      chatId: z.string(),
+      tokens: z.number().int().nonnegative(),
+      ms: z.number().nonnegative(),
+    })
+    .nullable(),
+});
+export type SavedStatesInfo = z.infer<typeof savedStatesInfoSchema>;
+
+/** The largest disk budget for saved states we accept (1 TiB); larger is a mistake. */
+const MAX_SAVED_STATES_BUDGET = 2 ** 40;
+
+/** What the app may ask of the saved states: forget deleted chats, clear them all, resize. */
+export const savedStatesCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('forget'), chatIds: z.array(z.string().min(1)).max(100_000) }),
+  z.object({ type: z.literal('keep-only'), chatIds: z.array(z.string().min(1)).max(100_000) }),
+  z.object({ type: z.literal('clear') }),
+  z.object({
+    type: z.literal('set-budget'),
+    budgetBytes: z.number().int().nonnegative().max(MAX_SAVED_STATES_BUDGET),
+  }),
+]);
+export type SavedStatesCommand = z.infer<typeof savedStatesCommandSchema>;
+
+/** Where the model process saves chat states, and how much disk they may take. */
+export const savedStatesSettingsSchema = z.object({
+  dir: z.string().min(1),
+  budgetBytes: z.number().int().nonnegative().max(MAX_SAVED_STATES_BUDGET),
+});
+export type SavedStatesSettings = z.infer<typeof savedStatesSettingsSchema>;
+
 export const engineInfoSchema = z.object({
   engine: z.enum(['llama.cpp', 'openai-compatible']),
   /** Compute backend actually in use: `remote` for an OpenAI-compatible endpoint. */
@@ -129,6 +183,8 @@ export const engineInfoSchema = z.object({
    * paged out while idle; null with no model loaded, or a remote one.
    */
   weightMemory: z.enum(['copied', 'mapped']).nullable(),
+  /** The chat states saved to disk; null for an engine that saves none. */
+  savedStates: savedStatesInfoSchema.nullable(),
 });
 export type EngineInfo = z.infer<typeof engineInfoSchema>;
 
@@ -154,6 +210,12 @@ export interface Engine {
   prefill(messages: ChatMessage[], params: ChatParams & { chatId: string }): Promise<number>;
   embed(texts: string[]): Promise<number[][]>;
   info(): Promise<EngineInfo>;
+  /**
+   * Acts on the chat states the engine saved to disk (0208): forgets deleted chats, clears them
+   * all, or changes their disk budget. Resolves to what is saved afterwards, or null for an
+   * engine that saves none.
+   */
+  manageSavedStates(command: SavedStatesCommand): Promise<SavedStatesInfo | null>;
   /** Releases everything (the model process included); the engine is unusable after. */
   dispose(): Promise<void>;
 }

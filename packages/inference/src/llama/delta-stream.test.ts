@@ -9,6 +9,7 @@ const done: EngineEvent = {
   tokensPerSecond: 1,
   promptTokens: 1,
   reusedTokens: 0,
+  restoredTokens: 0,
   stopReason: 'eos',
 };
 

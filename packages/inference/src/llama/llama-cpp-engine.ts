@@ -5,6 +5,8 @@ import {
   chatParamsSchema,
   loadOptionsSchema,
   modelRefSchema,
+  savedStatesCommandSchema,
+  savedStatesSettingsSchema,
 } from '../engine/types';
 import type {
   ChatMessage,
@@ -16,6 +18,9 @@ import type {
   ModelRef,
   ResolvedChatParams,
   ResolvedLoadOptions,
+  SavedStatesCommand,
+  SavedStatesInfo,
+  SavedStatesSettings,
 } from '../engine/types';
 import { ProcessConnection } from './process-connection';
 import type { ProcessSettings } from './protocol';
@@ -40,6 +45,14 @@ export type LlamaCppEngineOptions = {
   abortGraceMs?: number;
   startTimeoutMs?: number;
   loadTimeoutMs?: number;
+  /**
+   * Where the model process saves chats' KV states when their sequence is given up, the model
+   * unloaded or the engine disposed, and how much disk they may take (0208). Without it, none
+   * are saved.
+   */
+  savedStates?: SavedStatesSettings;
+  /** How long `dispose` waits for the chats' states to be saved before it stops the process. */
+  saveOnDisposeMs?: number;
 };
 
 /**
@@ -53,10 +66,15 @@ export class LlamaCppEngine implements Engine {
   private disposed = false;
   private readonly spawn: SpawnModelProcess;
   private readonly now: () => number;
+  /** The saved states' settings, the budget as last set: a restarted process gets them too. */
+  private savedStates: SavedStatesSettings | null;
 
   constructor(private readonly options: LlamaCppEngineOptions = {}) {
     this.spawn = options.spawn ?? spawnNodeModelProcess;
     this.now = options.now ?? (() => performance.now());
+    this.savedStates = options.savedStates
+      ? savedStatesSettingsSchema.parse(options.savedStates)
+      : null;
   }
 
   async load(model: ModelRef, options: LoadOptions = {}): Promise<void> {
@@ -192,6 +210,23 @@ export class LlamaCppEngine implements Engine {
     return reply.info;
   }
 
+  async manageSavedStates(command: SavedStatesCommand): Promise<SavedStatesInfo | null> {
+    const parsed = savedStatesCommandSchema.safeParse(command);
+    if (!parsed.success) {
+      throw new EngineError(
+        'invalid-params',
+        `Invalid saved-states command: ${describeZodError(parsed.error)}`,
+      );
+    }
+    if (!this.savedStates) return null;
+    if (parsed.data.type === 'set-budget') {
+      this.savedStates = { ...this.savedStates, budgetBytes: parsed.data.budgetBytes };
+    }
+    const reply = await (await this.connect()).call({ type: 'savedStates', command: parsed.data });
+    if (reply.type !== 'savedStates') throw unexpected(reply.type);
+    return reply.info;
+  }
+
   /** The model process's id, or undefined when none runs (for diagnostics and tests). */
   async processId(): Promise<number | undefined> {
     return (await this.liveConnection())?.pid;
@@ -200,7 +235,15 @@ export class LlamaCppEngine implements Engine {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.wanted = undefined;
-    (await this.liveConnection())?.kill();
+    const connection = await this.liveConnection();
+    // Unloading saves the open chats' states, so they answer at once after a restart (0208);
+    // a process that takes too long is stopped anyway: the app is closing.
+    if (connection && this.savedStates) {
+      await connection
+        .call({ type: 'unload' }, this.options.saveOnDisposeMs ?? 15_000)
+        .catch(() => undefined);
+    }
+    connection?.kill();
     this.connection = undefined;
   }
 
@@ -240,7 +283,7 @@ export class LlamaCppEngine implements Engine {
     const connection = await ProcessConnection.start({
       spawn: this.spawn,
       modulePath: this.options.modulePath ?? MODEL_PROCESS_ENTRY,
-      settings: { gpu: this.options.gpu ?? 'auto' },
+      settings: { gpu: this.options.gpu ?? 'auto', savedStates: this.savedStates },
       timeoutMs: this.options.startTimeoutMs ?? 60_000,
     });
     if (this.wanted) {
@@ -316,6 +359,7 @@ function abortedDone(tokens: number): EngineEvent {
     tokensPerSecond: 0,
     promptTokens: 0,
     reusedTokens: 0,
+    restoredTokens: 0,
     stopReason: 'aborted',
   };
 }

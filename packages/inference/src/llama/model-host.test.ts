@@ -23,7 +23,7 @@ function startHost() {
   host.handle({
     type: 'init',
     protocolVersion: MODEL_PROCESS_PROTOCOL_VERSION,
-    settings: { gpu: false },
+    settings: { gpu: false, savedStates: null },
   });
   return { host, replies, reply };
 }

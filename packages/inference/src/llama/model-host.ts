@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { freemem } from 'node:os';
 import {
   getLlama,
@@ -19,6 +20,9 @@ import type {
   ModelRef,
   ResolvedChatParams,
   ResolvedLoadOptions,
+  SavedStatesCommand,
+  SavedStatesInfo,
+  SavedStatesSettings,
   StopReason,
 } from '../engine/types';
 import { chooseModelCpus, pinThisProcess, readCpuLayout } from './cpu-affinity';
@@ -29,8 +33,12 @@ import type { WeightMemory } from './weight-memory';
 import type { FromProcessMessage, ToProcessMessage } from './protocol';
 import { DeltaStream } from './delta-stream';
 import { promptTokens, rememberingRenders, toChatHistory } from './chat-history';
-import { prepareNextTurn, withAnswer } from './next-turn';
+import { nextTurnPrefix, prepareNextTurn, withAnswer } from './next-turn';
 import { SequencePool } from './sequence-pool';
+import type { Slot } from './sequence-pool';
+import { SavedStateStore } from './saved-states/saved-state-store';
+import { readModelIdentity, stateKeyDigest, stateKeyParts } from './saved-states/state-key';
+import type { ModelIdentity } from './saved-states/state-key';
 
 /**
  * How long the engine must stay idle after an answer before it prepares the chat's
@@ -50,6 +58,8 @@ type Loaded = {
   threads: number;
   /** Where the weights live (keepInMemory, 0207). */
   weightMemory: WeightMemory;
+  /** The key a chat state saved from this context carries, and must carry to be loaded (0208). */
+  stateKey: string;
   embedding?: LlamaEmbeddingContext;
 };
 
@@ -79,6 +89,10 @@ export class ModelHost {
   private cpuLayout: Promise<CpuLayout | null> | undefined;
   /** The CPUs the model's threads are pinned to, or null when the OS places them. */
   private pinnedCpus: number[] | null = null;
+  /** Chats' KV states saved on disk, when the app gave a folder for them (0208). */
+  private savedStates: Promise<SavedStateStore | null> = Promise.resolve(null);
+  /** Model file identities, by path, size and mtime: each file is read for it once. */
+  private readonly modelIdentities = new Map<string, ModelIdentity>();
 
   constructor(
     private readonly send: SendToApp,
@@ -104,6 +118,7 @@ export class ModelHost {
         // A failure here (no usable binary) is reported by the first request that
         // needs llama.cpp; until then it must not count as an unhandled rejection.
         this.llama.catch(() => undefined);
+        this.savedStates = this.openSavedStates(message.settings.savedStates);
         return;
       case 'abort':
         this.aborts.get(message.requestId)?.abort();
@@ -144,6 +159,21 @@ export class ModelHost {
           this.send({ type: 'embeddings', requestId: message.requestId, vectors });
         });
         return;
+      case 'savedStates': {
+        const reply = (info: SavedStatesInfo | null) =>
+          this.send({ type: 'savedStates', requestId: message.requestId, info });
+        const { command } = message;
+        // Forgetting chats waits its turn: a chat being answered keeps its sequence until then.
+        // Clearing and resizing act on the files alone, at once.
+        if (command.type === 'forget' || command.type === 'keep-only') {
+          this.enqueue(message.requestId, async () => reply(await this.manageSavedStates(command)));
+        } else {
+          void this.manageSavedStates(command).then(reply, (error: unknown) =>
+            this.fail(message.requestId, toEngineError(error, 'generation-failed')),
+          );
+        }
+        return;
+      }
       case 'info':
         // Info does not wait behind a generation: the UI polls it.
         void this.info().then(
@@ -175,7 +205,7 @@ export class ModelHost {
       throw new EngineError('invalid-options', 'A local model needs a file path.', { id: ref.id });
     }
     const llama = await this.getLlama();
-    const { insights } = await checkModelFile(ref.path, llama);
+    const { info, insights } = await checkModelFile(ref.path, llama);
     const weightMemory = chooseWeightMemory(options.keepInMemory, {
       modelBytes: insights.modelSize,
       freeBytes: freemem(),
@@ -198,8 +228,22 @@ export class ModelHost {
         sequences: options.sequences,
         threads,
       });
-      const pool = new SequencePool(context, rememberingRenders(resolveChatWrapper(model)));
-      this.loaded = { ref, model, context, pool, threads, weightMemory };
+      const store = await this.savedStates;
+      const stateKey = store
+        ? stateKeyDigest(
+            await stateKeyParts({
+              llama,
+              context,
+              model: await this.modelIdentity(ref.path, info.tensorInfo ?? []),
+            }),
+          )
+        : '';
+      const pool = new SequencePool(
+        context,
+        rememberingRenders(resolveChatWrapper(model)),
+        store ? (chatId, sequence) => store.save({ chatId, sequence, key: stateKey }) : undefined,
+      );
+      this.loaded = { ref, model, context, pool, threads, weightMemory, stateKey };
       await this.placeThreads(threads, options.cpuAffinity);
       return context.contextSize;
     } catch (error) {
@@ -223,10 +267,92 @@ export class ModelHost {
     if (await pinThisProcess(wanted ?? layout.allowed)) this.pinnedCpus = wanted;
   }
 
+  /**
+   * The model file's identity for saved states' keys, read once per file (its path, size and
+   * modification time name it) for the life of the process.
+   */
+  private async modelIdentity(
+    path: string,
+    tensors: readonly { fileOffset: number | bigint }[],
+  ): Promise<ModelIdentity> {
+    const stats = await stat(path);
+    const name = `${path}\u0000${stats.size}\u0000${stats.mtimeMs}`;
+    const known = this.modelIdentities.get(name);
+    if (known) return known;
+    const dataStart = tensors.reduce(
+      (start, t) => Math.min(start, Number(t.fileOffset)),
+      stats.size,
+    );
+    const identity = await readModelIdentity({ path, bytes: stats.size, headerBytes: dataStart });
+    this.modelIdentities.set(name, identity);
+    return identity;
+  }
+
+  private async openSavedStates(
+    settings: SavedStatesSettings | null,
+  ): Promise<SavedStateStore | null> {
+    if (!settings) return null;
+    // A folder that cannot be used costs the saving, never the model: chats evaluate as before.
+    return SavedStateStore.open({ ...settings, now: this.now }).catch((error: unknown) => {
+      console.error(`model process: saved chat states are off (${String(error)})`);
+      return null;
+    });
+  }
+
+  private async manageSavedStates(command: SavedStatesCommand): Promise<SavedStatesInfo | null> {
+    const store = await this.savedStates;
+    switch (command.type) {
+      case 'forget':
+        this.loaded?.pool.drop(command.chatIds);
+        await store?.forget(command.chatIds);
+        break;
+      case 'keep-only': {
+        const kept = new Set(command.chatIds);
+        this.loaded?.pool.drop(
+          this.loaded.pool.cachedChatIds().filter((chatId) => !kept.has(chatId)),
+        );
+        await store?.keepOnly(command.chatIds);
+        break;
+      }
+      case 'clear':
+        await store?.clear();
+        break;
+      case 'set-budget':
+        await store?.setBudget(command.budgetBytes);
+        break;
+    }
+    return store?.info() ?? null;
+  }
+
+  /**
+   * Fills a chat's fresh sequence from its state saved on disk, when there is a valid one that
+   * shares a prefix with `prompt`; the caller's evaluation then drops whatever follows that
+   * prefix and evaluates the rest (0208).
+   */
+  private async restoreSavedState(
+    slot: Slot,
+    chatId: string | undefined,
+    prompt: readonly number[],
+  ): Promise<void> {
+    const store = await this.savedStates;
+    const loaded = this.loaded;
+    if (!slot.fresh || !chatId || !store || !loaded) return;
+    const restored = await store.restore({
+      chatId,
+      sequence: slot.sequence,
+      key: loaded.stateKey,
+      prompt,
+    });
+    slot.restoredTokens = restored?.tokens ?? 0;
+  }
+
   private async unload(): Promise<void> {
     const loaded = this.loaded;
     this.loaded = undefined;
     if (!loaded) return;
+    // The chats' states outlive the model: a chat reopened later reads them back (0208).
+    await loaded.pool.saveAll();
+    await (await this.savedStates)?.settled();
     loaded.pool.dispose();
     await loaded.embedding?.dispose();
     await loaded.context.dispose();
@@ -246,7 +372,7 @@ export class ModelHost {
     const stream = new DeltaStream((event, onSent) =>
       this.send({ type: 'event', requestId, event }, onSent),
     );
-    const slot = loaded.pool.acquire(params.chatId, params.speculative);
+    const slot = await loaded.pool.acquire(params.chatId, params.speculative);
     const history = toChatHistory(request.messages);
     const prompt = promptTokens(slot.chat.chatWrapper, loaded.model.tokenizer, request.messages);
     const contextSize = loaded.context.contextSize;
@@ -260,6 +386,7 @@ export class ModelHost {
       );
     }
     const room = contextSize - prompt.length;
+    await this.restoreSavedState(slot, params.chatId, prompt);
     const reusedTokens = Math.min(
       slot.sequence.compareContextTokens(prompt).firstDifferentIndex,
       prompt.length,
@@ -306,8 +433,10 @@ export class ModelHost {
         generationMs > 0 && generated > 1 ? ((generated - 1) * 1000) / generationMs : 0,
       promptTokens: prompt.length,
       reusedTokens,
+      restoredTokens: Math.min(slot.restoredTokens, reusedTokens),
       stopReason,
     });
+    slot.restoredTokens = 0;
     // Until the user sends the next message the engine is idle: evaluating what that
     // message's prompt certainly starts with takes that time off its time to first
     // token. A request that arrives within the idle window (a script, not a person)
@@ -333,7 +462,9 @@ export class ModelHost {
   /**
    * Brings the chat's KV cache to the prompt of `messages` but its last token, which the chat
    * evaluates itself to sample the answer's first token. A draft that changed since the last
-   * prefill keeps the cache up to where they differ; the rest is evaluated again.
+   * prefill keeps the cache up to where they differ; the rest is evaluated again. Messages that
+   * end with an answer (a chat being opened) bring it to what the next turn certainly starts
+   * with instead. A chat with no sequence is first filled from its saved state (0208).
    */
   private async prefill(request: {
     messages: ChatMessage[];
@@ -341,11 +472,19 @@ export class ModelHost {
   }): Promise<number> {
     const loaded = this.loaded;
     if (!loaded) throw new EngineError('no-model-loaded', 'Load a model before prefilling.');
-    const slot = loaded.pool.acquire(request.params.chatId, request.params.speculative);
-    const prompt = promptTokens(slot.chat.chatWrapper, loaded.model.tokenizer, request.messages);
+    const slot = await loaded.pool.acquire(request.params.chatId, request.params.speculative);
+    const options = {
+      chatWrapper: slot.chat.chatWrapper,
+      tokenizer: loaded.model.tokenizer,
+      messages: request.messages,
+    };
+    const target =
+      request.messages.at(-1)?.role === 'assistant'
+        ? nextTurnPrefix(options)
+        : promptTokens(options.chatWrapper, options.tokenizer, options.messages).slice(0, -1);
     // A prompt with no room for an answer is for the chat to report, with its error.
-    if (prompt.length >= loaded.context.contextSize) return 0;
-    const target = prompt.slice(0, -1);
+    if (target.length + 1 >= loaded.context.contextSize) return 0;
+    await this.restoreSavedState(slot, request.params.chatId, target);
     await slot.sequence.adaptStateToTokens(target, false);
     const missing = target.slice(slot.sequence.nextTokenIndex);
     if (missing.length > 0) await slot.sequence.evaluateWithoutGeneratingNewTokens(missing);
@@ -380,6 +519,7 @@ export class ModelHost {
       contextSize: this.loaded?.context.contextSize ?? null,
       cpus: this.pinnedCpus,
       weightMemory: this.loaded?.weightMemory ?? null,
+      savedStates: (await this.savedStates)?.info() ?? null,
     };
   }
 }

@@ -7,19 +7,24 @@ import {
   engineInfoSchema,
   loadOptionsSchema,
   modelRefSchema,
+  savedStatesCommandSchema,
+  savedStatesInfoSchema,
+  savedStatesSettingsSchema,
 } from '../engine/types';
 
 /**
  * The message protocol between LlamaCppEngine (the app) and its model process.
  * Both sides validate every message they receive. See SPEC.md.
  */
-export const MODEL_PROCESS_PROTOCOL_VERSION = 4;
+export const MODEL_PROCESS_PROTOCOL_VERSION = 5;
 
 const requestId = z.number().int().nonnegative();
 
 export const processSettingsSchema = z.object({
   /** `auto` picks CUDA, Vulkan or Metal when present, else the CPU; `false` forces the CPU. */
   gpu: z.union([z.literal('auto'), z.literal(false)]),
+  /** Where chats' KV states are saved, and their disk budget; null saves none (0208). */
+  savedStates: savedStatesSettingsSchema.nullable(),
 });
 export type ProcessSettings = z.infer<typeof processSettingsSchema>;
 
@@ -57,6 +62,8 @@ export const toProcessMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('abort'), requestId }),
   z.object({ type: z.literal('embed'), requestId, texts: z.array(z.string()) }),
   z.object({ type: z.literal('info'), requestId }),
+  /** Acts on the saved chat states (forget, keep only, clear, set the budget). */
+  z.object({ type: z.literal('savedStates'), requestId, command: savedStatesCommandSchema }),
 ]);
 export type ToProcessMessage = z.infer<typeof toProcessMessageSchema>;
 
@@ -69,6 +76,11 @@ export const fromProcessMessageSchema = z.discriminatedUnion('type', [
   /** Prompt tokens the prefill evaluated (0 when the cache held them or it was skipped). */
   z.object({ type: z.literal('prefilled'), requestId, tokens: z.number().int().nonnegative() }),
   z.object({ type: z.literal('info'), requestId, info: engineInfoSchema }),
+  z.object({
+    type: z.literal('savedStates'),
+    requestId,
+    info: savedStatesInfoSchema.nullable(),
+  }),
   z.object({
     type: z.literal('failed'),
     requestId,

@@ -161,6 +161,7 @@ export class OpenAICompatibleEngine implements Engine {
       tokensPerSecond: generationMs > 0 ? ((tokens - 1) * 1000) / generationMs : 0,
       promptTokens,
       reusedTokens: 0,
+      restoredTokens: 0,
       stopReason: stopReason ?? 'eos',
     };
   }
@@ -200,7 +201,13 @@ export class OpenAICompatibleEngine implements Engine {
       contextSize: null,
       cpus: null,
       weightMemory: null,
+      savedStates: null,
     });
+  }
+
+  /** The server's prompt cache is its own: nothing is saved on this machine. */
+  manageSavedStates(): Promise<null> {
+    return Promise.resolve(null);
   }
 
   dispose(): Promise<void> {

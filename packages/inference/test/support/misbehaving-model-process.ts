@@ -47,6 +47,7 @@ process.on('message', (raw) => {
             tokensPerSecond: 1,
             promptTokens: 1,
             reusedTokens: 0,
+            restoredTokens: 0,
             stopReason: 'eos',
           },
         });
