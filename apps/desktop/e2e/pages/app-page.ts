@@ -18,12 +18,13 @@ export class AppPage {
   /** Opens the link `codeface serve` prints and waits for the app to draw. */
   async open(url: string): Promise<void> {
     await this.page.goto(url);
-    await this.page.getByTestId('sidebar').waitFor();
+    // Attached, not visible: in a narrow window the sidebar is a closed drawer.
+    await this.page.getByTestId('sidebar').waitFor({ state: 'attached' });
   }
 
   async reload(): Promise<void> {
     await this.page.reload();
-    await this.page.getByTestId('sidebar').waitFor();
+    await this.page.getByTestId('sidebar').waitFor({ state: 'attached' });
   }
 
   firstRun() {

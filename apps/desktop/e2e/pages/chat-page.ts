@@ -94,4 +94,33 @@ export class ChatPage {
   composerProblem() {
     return this.page.locator('#cf-composer-problem');
   }
+
+  title() {
+    return this.page.getByTestId('chat-title');
+  }
+
+  jumpToLatest() {
+    return this.page.getByTestId('jump-to-latest');
+  }
+
+  presets() {
+    return this.page.getByRole('group', { name: 'Presets' }).getByRole('button');
+  }
+
+  systemPromptToggle() {
+    return this.page.getByTestId('system-prompt-toggle');
+  }
+
+  systemPromptEditor() {
+    return this.page.getByTestId('system-prompt-editor');
+  }
+
+  /** The element that has focus, by its test id or, failing that, its accessible name. */
+  focused(): Promise<string | null> {
+    return this.page.evaluate(() => {
+      const el = document.activeElement;
+      if (!(el instanceof HTMLElement) || el === document.body) return null;
+      return el.dataset.testid ?? el.getAttribute('aria-label') ?? el.textContent?.trim() ?? null;
+    });
+  }
 }

@@ -41,11 +41,15 @@ export function App() {
   const [drawerOpen, setDrawerOpen] = useState(false);
   const composerRef = useRef<HTMLTextAreaElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
+  const drawerButtonRef = useRef<HTMLButtonElement>(null);
 
   const chats = useSlice(stores.chats, (s) => s.chats);
   const chatsLoaded = useSlice(stores.chats, (s) => s.loaded);
   const pendingDelete = useSlice(stores.chats, (s) => s.pendingDelete);
   const activeChatId = useSlice(stores.chats, (s) => s.activeChatId);
+  const draft = useSlice(stores.chats, (s) => s.draft);
+  const draftOpen = useSlice(stores.chats, (s) => s.draftOpen);
+  const viewKey = useSlice(stores.chats, (s) => s.viewKey);
   const engine = useSlice(stores.models, (s) => s.engine);
   const modelsLoaded = useSlice(stores.models, (s) => s.loaded);
   const localModels = useSlice(stores.models, (s) => s.models);
@@ -88,11 +92,18 @@ export function App() {
   );
   const chat = visibleChats.find((c) => c.id === activeChatId) ?? null;
 
-  const newChat = async (): Promise<void> => {
+  // Focus for the composer of a view that is about to be drawn.
+  const [composerFocusRequests, setComposerFocusRequests] = useState(0);
+  useEffect(() => {
+    if (composerFocusRequests > 0) composerRef.current?.focus();
+  }, [composerFocusRequests]);
+
+  /** A new chat is a draft until its first message is sent (0470). */
+  const newChat = (): void => {
     setScreen('chat');
     setDrawerOpen(false);
-    await stores.chats.getState().create();
-    composerRef.current?.focus();
+    stores.chats.getState().openDraft();
+    setComposerFocusRequests((count) => count + 1);
   };
 
   const openChat = (chatId: string): void => {
@@ -113,8 +124,13 @@ export function App() {
       const action = shortcutFor(event, isMac);
       if (!action || event.defaultPrevented) return;
       if (action === 'stopAnswer') {
-        // Esc belongs to whatever has it first (a dialog, a menu); it stops an answer otherwise.
-        if (stores.conversation.getState().stream) {
+        // Esc belongs to whatever has it first (a dialog, a menu), then the drawer; it stops an
+        // answer otherwise.
+        if (drawerOpen) {
+          event.preventDefault();
+          setDrawerOpen(false);
+          drawerButtonRef.current?.focus();
+        } else if (stores.conversation.getState().stream) {
           event.preventDefault();
           stores.conversation.getState().stop();
         }
@@ -123,7 +139,7 @@ export function App() {
       event.preventDefault();
       switch (action) {
         case 'newChat':
-          void newChat();
+          newChat();
           return;
         case 'commandPalette':
           setPaletteOpen((open) => !open);
@@ -180,7 +196,7 @@ export function App() {
       id: 'new',
       label: 'New chat',
       hint: isMac ? '⌘⇧O' : 'Ctrl+Shift+O',
-      run: () => void newChat(),
+      run: newChat,
     },
     { id: 'models', label: 'Open models', run: () => setScreen('models') },
     { id: 'settings', label: 'Open settings', run: () => setScreen('settings') },
@@ -199,13 +215,15 @@ export function App() {
     if (screen === 'models') return <ModelsPane />;
     if (screen === 'settings')
       return <SettingsPane onExport={files.exportChats} onImport={files.importChats} />;
+    if (draftOpen && draft)
+      return <ChatPane key={viewKey} draft={draft} composerRef={composerRef} />;
     if (firstRun && !chat) {
       return (
         <FirstRun onOpenCatalog={() => setScreen('models')} onImport={() => setScreen('models')} />
       );
     }
-    if (!chat) return chatsLoaded ? <NoChat onNewChat={() => void newChat()} /> : null;
-    return <ChatPane chat={chat} composerRef={composerRef} />;
+    if (!chat) return chatsLoaded ? <NoChat onNewChat={newChat} /> : null;
+    return <ChatPane key={viewKey} chat={chat} composerRef={composerRef} />;
   })();
 
   return (
@@ -224,7 +242,7 @@ export function App() {
               screen={screen}
               query={search.query}
               onQueryChange={search.setQuery}
-              onNewChat={() => void newChat()}
+              onNewChat={newChat}
               onNavigate={(next) => {
                 setScreen(next);
                 setDrawerOpen(false);
@@ -258,6 +276,7 @@ export function App() {
               aria-label="Show chats"
               aria-expanded={drawerOpen}
               data-testid="open-drawer"
+              ref={drawerButtonRef}
               onClick={() => setDrawerOpen(true)}
             >
               ☰

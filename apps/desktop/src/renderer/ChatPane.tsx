@@ -5,6 +5,7 @@ import {
   type MessageActions,
 } from '@codeface/ui';
 import { useMemo, type Ref } from 'react';
+import type { ChatDraft } from './stores/chats';
 import { useSlice, useStores } from './stores/context';
 import { showError } from './stores/toasts';
 
@@ -12,15 +13,29 @@ import { showError } from './stores/toasts';
 const REPLY_RESERVE_TOKENS = 1024;
 const DEFAULT_CONTEXT_TOKENS = 4096;
 
-type ChatPaneProps = { chat: ChatSummary; composerRef: Ref<HTMLTextAreaElement> };
+type ChatPaneProps = { composerRef: Ref<HTMLTextAreaElement> } & (
+  { chat: ChatSummary; draft?: undefined } | { draft: ChatDraft; chat?: undefined }
+);
+
+/** How a draft shows until it is saved with its first message and titled from it. */
+const draftSummary = (draft: ChatDraft): ChatSummary => ({
+  id: '',
+  title: 'New chat',
+  pinned: false,
+  archived: false,
+  updatedAt: 0,
+  presetId: draft.presetId,
+  systemPrompt: draft.systemPrompt,
+});
 
 /**
  * The open chat, wired to the conversation store. A streaming answer's text reaches only the
  * component that shows it (`live`), so this pane re-renders when the turn starts and ends, not on
  * every frame of the answer.
  */
-export function ChatPane({ chat, composerRef }: ChatPaneProps) {
+export function ChatPane({ composerRef, ...props }: ChatPaneProps) {
   const stores = useStores();
+  const chat = props.chat ?? draftSummary(props.draft);
   const messages = useSlice(stores.conversation, (s) => s.messages);
   const live = useSlice(stores.conversation, (s) => s.live);
   const stream = useSlice(stores.conversation, (s) => s.stream);
@@ -60,6 +75,18 @@ export function ChatPane({ chat, composerRef }: ChatPaneProps) {
   // The estimate warns before sending; the engine's own count of the last turn wins after.
   const budget = { ...estimate, droppedTurns: Math.max(estimate.droppedTurns, omittedMessages) };
 
+  /** Sends in this chat; a draft is saved as a chat first, with its first message. */
+  const send = async (content: string): Promise<void> => {
+    let chatId = chat.id;
+    if (props.draft) {
+      const created = await stores.chats.getState().createFromDraft();
+      if (created === null) return;
+      chatId = created;
+      stores.conversation.getState().openNew(chatId);
+    }
+    stores.conversation.getState().generate({ kind: 'send', chatId, content });
+  };
+
   const noModel = modelsLoaded && engine?.loadedModel == null;
   return (
     <ChatView
@@ -80,19 +107,24 @@ export function ChatPane({ chat, composerRef }: ChatPaneProps) {
       }
       focusMessageId={focusMessageId}
       composerRef={composerRef}
-      onSend={(content) =>
-        stores.conversation.getState().generate({ kind: 'send', chatId: chat.id, content })
+      onSend={(content) => void send(content)}
+      onDraftChange={(content) =>
+        props.draft
+          ? stores.chats.getState().updateDraft({ text: content })
+          : stores.conversation.getState().draftChanged(chat.id, content)
       }
-      onDraftChange={(content) => stores.conversation.getState().draftChanged(chat.id, content)}
       onStop={() => stores.conversation.getState().stop()}
       onPresetChange={(presetId) =>
-        void stores.chats.getState().update({ chatId: chat.id, presetId })
+        props.draft
+          ? stores.chats.getState().updateDraft({ presetId })
+          : void stores.chats.getState().update({ chatId: chat.id, presetId })
       }
-      onSaveSystemPrompt={(prompt) =>
-        void stores.chats
-          .getState()
-          .update({ chatId: chat.id, systemPrompt: prompt === '' ? null : prompt })
-      }
+      onSaveSystemPrompt={(prompt) => {
+        const systemPrompt = prompt === '' ? null : prompt;
+        if (props.draft) stores.chats.getState().updateDraft({ systemPrompt });
+        else void stores.chats.getState().update({ chatId: chat.id, systemPrompt });
+      }}
+      draftText={props.draft?.text}
     />
   );
 }

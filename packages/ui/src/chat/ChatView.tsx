@@ -27,6 +27,8 @@ type ChatViewProps = {
   onPresetChange: (presetId: string | null) => void;
   onStop: () => void;
   onSaveSystemPrompt: (prompt: string) => void;
+  /** The composer's starting text (a new chat's draft). */
+  draftText?: string;
 };
 
 export function ChatView(props: ChatViewProps) {
@@ -80,6 +82,7 @@ export function ChatView(props: ChatViewProps) {
         onDraftChange={props.onDraftChange}
         onStop={props.onStop}
         textareaRef={props.composerRef}
+        initialText={props.draftText}
       />
     </section>
   );

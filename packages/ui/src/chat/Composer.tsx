@@ -18,6 +18,8 @@ type ComposerProps = {
   onStop: () => void;
   textareaRef?: Ref<HTMLTextAreaElement>;
   maxChars?: number;
+  /** Text to start with: a new chat's draft, kept while the person was elsewhere. */
+  initialText?: string;
 };
 
 /** Enter sends, Shift+Enter adds a line, Esc stops a streaming answer. */
@@ -32,8 +34,9 @@ export function Composer({
   onStop,
   textareaRef,
   maxChars = MAX_MESSAGE_CHARS,
+  initialText = '',
 }: ComposerProps) {
-  const [text, setText] = useState('');
+  const [text, setText] = useState(initialText);
   const [problem, setProblem] = useState<string | null>(null);
 
   const send = (): void => {

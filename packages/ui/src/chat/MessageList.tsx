@@ -34,8 +34,13 @@ export function MessageList({
 }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
-  // Mirrors `following` for rendering the "latest" button; changes only when crossing the edge.
-  const [awayFromBottom, setAwayFromBottom] = useState(false);
+  // Whether the newest message is out of view, for the "latest" button; changes only when the
+  // message crosses the edge of the view.
+  const [newestHidden, setNewestHidden] = useState(false);
+  // A revealed message (a search hit) is held in view instead of following the bottom, until the
+  // person goes down to the newest message themselves.
+  const [releasedFocusId, setReleasedFocusId] = useState<string | null>(null);
+  const holding = focusMessageId !== null && focusMessageId !== releasedFocusId;
   const virtualizer = useVirtualizer({
     count: messages.length,
     getScrollElement: () => scroller.current,
@@ -49,23 +54,33 @@ export function MessageList({
   const lastId = last?.id;
   const streamingId = last?.status === 'streaming' ? last.id : null;
 
+  /** Reads where the newest message is against the view, from the virtualizer's measurements. */
+  const checkNewestInView = (): void => {
+    const el = scroller.current;
+    const newest = virtualizer.measurementsCache[messages.length - 1];
+    const hidden =
+      el !== null && newest !== undefined && newest.start >= el.scrollTop + el.clientHeight;
+    if (hidden !== newestHidden) setNewestHidden(hidden);
+  };
+
   // A new turn, or rows measured to a new total height, move the bottom: jump to it.
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && following.current && !focusMessageId) el.scrollTop = el.scrollHeight;
-  }, [messages.length, totalSize, focusMessageId]);
+    if (el && following.current && !holding) el.scrollTop = el.scrollHeight;
+    checkNewestInView();
+  }, [messages.length, totalSize, holding]);
 
   // A streaming answer grows its row a line at a time. The row's ResizeObserver runs after
   // layout, in the frame that laid the new line out, so the bottom is followed in that same
   // frame without reading layout on every frame of the answer (a forced layout each time).
-  const focusRef = useRef(focusMessageId);
-  focusRef.current = focusMessageId;
+  const holdingRef = useRef(holding);
+  holdingRef.current = holding;
   const [lastRowObserver] = useState(() =>
     typeof ResizeObserver === 'undefined'
       ? null
       : new ResizeObserver(() => {
           const el = scroller.current;
-          if (el && following.current && !focusRef.current) el.scrollTop = el.scrollHeight;
+          if (el && following.current && !holdingRef.current) el.scrollTop = el.scrollHeight;
         }),
   );
   useEffect(() => () => lastRowObserver?.disconnect(), [lastRowObserver]);
@@ -94,27 +109,31 @@ export function MessageList({
   );
 
   useEffect(() => {
-    if (!focusMessageId) return;
+    if (!focusMessageId || !holding) return;
     const index = messages.findIndex((message) => message.id === focusMessageId);
     if (index !== -1) {
+      // The hit is what the person asked to see: stay there as rows are measured. Whether the
+      // newest message is then out of view is read when the list scrolls (a chat that fits
+      // does not scroll, and needs no way down).
       following.current = false;
-      setAwayFromBottom(true);
       virtualizer.scrollToIndex(index, { align: 'center' });
     }
-  }, [focusMessageId, messages, virtualizer]);
+  }, [focusMessageId, holding, messages, virtualizer]);
 
   const onScroll = (): void => {
     const el = scroller.current;
     if (!el) return;
     following.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
-    if (awayFromBottom === following.current) setAwayFromBottom(!following.current);
+    if (following.current && holding) setReleasedFocusId(focusMessageId);
+    checkNewestInView();
   };
 
   const jumpToLatest = (): void => {
     const el = scroller.current;
     if (!el) return;
     following.current = true;
-    setAwayFromBottom(false);
+    setReleasedFocusId(focusMessageId);
+    setNewestHidden(false);
     el.scrollTop = el.scrollHeight;
   };
 
@@ -158,7 +177,7 @@ export function MessageList({
           })}
         </div>
       </div>
-      {awayFromBottom && messages.length > 0 && (
+      {newestHidden && (
         <button
           type="button"
           className="cf-button cf-jump-latest"

@@ -1,4 +1,6 @@
-import { memo, useState } from 'react';
+import { memo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
+import { closeOnEscape } from '../layout/panelKeys';
 import type { ChatMessage } from '../types';
 import { AnswerText } from './AnswerText';
 import { BranchSwitcher } from './BranchSwitcher';
@@ -45,9 +47,7 @@ function EditBox(props: { initial: string; onSave: (text: string) => void; onCan
         autoFocus
         rows={Math.min(12, text.split('\n').length + 1)}
         onChange={(event) => setText(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') props.onCancel();
-        }}
+        onKeyDown={closeOnEscape(props.onCancel)}
       />
       <div className="cf-row">
         <button type="submit" className="cf-button cf-button-primary" disabled={text.trim() === ''}>
@@ -73,7 +73,13 @@ export const MessageView = memo(function MessageView({
 }: MessageViewProps) {
   const stats = statsOf(message);
   const [editing, setEditing] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
   const streaming = message.status === 'streaming';
+  // The Edit button is not shown while editing: it is drawn again, then given focus back.
+  const stopEditing = (): void => {
+    flushSync(() => setEditing(false));
+    editButton.current?.focus();
+  };
   return (
     <article
       className={`cf-message cf-message-${message.role}${highlighted ? ' cf-message-highlighted' : ''}`}
@@ -94,7 +100,7 @@ export const MessageView = memo(function MessageView({
       {editing ? (
         <EditBox
           initial={message.content}
-          onCancel={() => setEditing(false)}
+          onCancel={stopEditing}
           onSave={(text) => {
             setEditing(false);
             actions.editAndResend(message.id, text);
@@ -133,6 +139,7 @@ export const MessageView = memo(function MessageView({
               type="button"
               className="cf-button cf-button-ghost cf-button-small"
               data-testid="edit-message"
+              ref={editButton}
               disabled={busy}
               onClick={() => setEditing(true)}
             >

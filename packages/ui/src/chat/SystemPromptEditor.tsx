@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { closeOnEscape, useReturnFocus } from '../layout/panelKeys';
 import { formatCount } from '../models/format';
 
 type SystemPromptEditorProps = {
@@ -12,10 +13,12 @@ export const MAX_SYSTEM_PROMPT_CHARS = 8_000;
 export function SystemPromptEditor({ value, onSave, onClose }: SystemPromptEditorProps) {
   const [draft, setDraft] = useState(value);
   const tooLong = draft.length > MAX_SYSTEM_PROMPT_CHARS;
+  useReturnFocus();
   return (
     <form
       className="cf-system-prompt"
       data-testid="system-prompt-editor"
+      onKeyDown={closeOnEscape(onClose)}
       onSubmit={(event) => {
         event.preventDefault();
         if (tooLong) return;
@@ -33,6 +36,7 @@ export function SystemPromptEditor({ value, onSave, onClose }: SystemPromptEdito
         value={draft}
         placeholder="For example: You are reviewing a TypeScript monorepo. Answer briefly."
         aria-invalid={tooLong}
+        autoFocus
         onChange={(event) => setDraft(event.target.value)}
       />
       {tooLong && (

@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { closeOnEscape, useReturnFocus } from './panelKeys';
 
 type DialogProps = {
   title: string;
@@ -11,10 +12,9 @@ type DialogProps = {
 /** A modal: Esc and a click outside close it, focus returns where it came from. */
 export function Dialog({ title, onClose, children, testId, className }: DialogProps) {
   const panel = useRef<HTMLDivElement>(null);
+  useReturnFocus();
   useEffect(() => {
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!panel.current?.contains(document.activeElement)) panel.current?.focus();
-    return () => previous?.focus();
   }, []);
   return (
     <div
@@ -31,12 +31,7 @@ export function Dialog({ title, onClose, children, testId, className }: DialogPr
         aria-label={title}
         data-testid={testId}
         tabIndex={-1}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') {
-            event.stopPropagation();
-            onClose();
-          }
-        }}
+        onKeyDown={closeOnEscape(onClose)}
       >
         {children}
       </div>

@@ -36,6 +36,13 @@ describe('MarkdownBlock', () => {
     expect(screen.getByText('bad').getAttribute('href') ?? '').not.toContain('javascript');
   });
 
+  it('shows an image as a link to it and never fetches it', () => {
+    const { host, container } = renderWithHost('see ![the diagram](https://example.com/d.png)');
+    expect(container.querySelector('img')).toBeNull();
+    fireEvent.click(screen.getByRole('link', { name: 'Image: the diagram' }));
+    expect(host.openLink).toHaveBeenCalledWith('https://example.com/d.png');
+  });
+
   it('shows code with its language, copies it and toggles wrapping', async () => {
     const { host, container } = renderWithHost('```ts\nconst a: number = 1;\n```');
     expect(screen.getByTestId('code-language').textContent).toBe('ts');

@@ -33,9 +33,26 @@ function SafeLink({ href, children }: { href?: string; children?: ReactNode }) {
   );
 }
 
+/**
+ * An image is shown as a link to it, never fetched: a question or an answer could otherwise make
+ * the app request any address (a tracking pixel, or data leaked in a URL). The page's CSP would
+ * block the request too; this is the first wall, the CSP the second.
+ */
+function ImageLink({ src, alt }: { src?: string; alt?: string }) {
+  if (!src) return <>{alt}</>;
+  return (
+    <SafeLink href={src}>
+      <span className="cf-image-link" data-testid="image-link">
+        Image: {alt || src}
+      </span>
+    </SafeLink>
+  );
+}
+
 function componentsFor(streaming: boolean): Components {
   return {
     a: ({ href, children }) => <SafeLink href={href}>{children}</SafeLink>,
+    img: ({ src, alt }) => <ImageLink src={typeof src === 'string' ? src : undefined} alt={alt} />,
     pre: ({ children }) => {
       const code = isValidElement(children) ? (children as ReactElement<CodeElementProps>) : null;
       const language = /language-([\w+#.-]+)/.exec(code?.props.className ?? '')?.[1] ?? '';

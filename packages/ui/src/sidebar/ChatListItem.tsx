@@ -1,4 +1,6 @@
-import { memo, useState } from 'react';
+import { memo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
+import { closeOnEscape } from '../layout/panelKeys';
 import type { ChatSummary } from '../types';
 
 export type ChatItemActions = {
@@ -19,6 +21,17 @@ export const ChatListItem = memo(function ChatListItem({
   const [renaming, setRenaming] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
   const [title, setTitle] = useState(chat.title);
+  const openButton = useRef<HTMLButtonElement>(null);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  // The menu and the rename box replace what opened them; focus goes back once it is drawn.
+  const closeMenu = (): void => {
+    flushSync(() => setMenuOpen(false));
+    menuButton.current?.focus();
+  };
+  const stopRenaming = (): void => {
+    flushSync(() => setRenaming(false));
+    openButton.current?.focus();
+  };
 
   if (renaming) {
     return (
@@ -29,7 +42,7 @@ export const ChatListItem = memo(function ChatListItem({
             event.preventDefault();
             const next = title.trim();
             if (next !== '' && next !== chat.title) actions.rename(chat.id, next);
-            setRenaming(false);
+            stopRenaming();
           }}
         >
           <input
@@ -41,9 +54,7 @@ export const ChatListItem = memo(function ChatListItem({
             autoFocus
             onChange={(event) => setTitle(event.target.value)}
             onBlur={() => setRenaming(false)}
-            onKeyDown={(event) => {
-              if (event.key === 'Escape') setRenaming(false);
-            }}
+            onKeyDown={closeOnEscape(stopRenaming)}
           />
         </form>
       </li>
@@ -64,6 +75,7 @@ export const ChatListItem = memo(function ChatListItem({
       <button
         type="button"
         className="cf-chat-open"
+        ref={openButton}
         aria-current={active ? 'page' : undefined}
         onClick={() => actions.open(chat.id)}
       >
@@ -81,18 +93,13 @@ export const ChatListItem = memo(function ChatListItem({
         aria-haspopup="menu"
         aria-expanded={menuOpen}
         data-testid="chat-menu"
+        ref={menuButton}
         onClick={() => setMenuOpen((open) => !open)}
       >
         ⋯
       </button>
       {menuOpen && (
-        <div
-          className="cf-menu"
-          role="menu"
-          onKeyDown={(event) => {
-            if (event.key === 'Escape') setMenuOpen(false);
-          }}
-        >
+        <div className="cf-menu" role="menu" onKeyDown={closeOnEscape(closeMenu)}>
           <button
             type="button"
             role="menuitem"

@@ -3,15 +3,37 @@ import { createStore } from 'zustand/vanilla';
 import { messageOf, type Api } from '../client/api';
 import { showError, useToasts } from './toasts';
 
+/**
+ * A new chat before its first message: nothing is saved until it is sent (0470). Its text is
+ * kept while the person looks elsewhere; an empty draft is dropped when they leave it.
+ */
+export type ChatDraft = { text: string; presetId: string | null; systemPrompt: string | null };
+
 export type ChatsState = {
   chats: ChatSummary[];
   loaded: boolean;
   activeChatId: string | null;
+  draft: ChatDraft | null;
+  /** Whether the draft is the chat on screen (`activeChatId` is then null). */
+  draftOpen: boolean;
+  /**
+   * Names the chat view on screen, so each chat gets a composer of its own. A chat saved from
+   * the draft keeps the draft's, so the person's focus stays in the box they typed in.
+   */
+  viewKey: string;
   /** Chats deleted in this window whose undo window is still open; hidden from the list. */
   pendingDelete: ReadonlySet<string>;
   refresh: () => Promise<void>;
   open: (chatId: string | null) => void;
-  create: () => Promise<string | null>;
+  /** Shows the draft, starting an empty one if there is none. */
+  openDraft: () => void;
+  updateDraft: (patch: Partial<ChatDraft>) => void;
+  /** Saves the draft as a chat with its preset and system prompt, and opens it. */
+  createFromDraft: () => Promise<string | null>;
+  create: (input?: {
+    presetId?: string | null;
+    systemPrompt?: string | null;
+  }) => Promise<string | null>;
   update: (patch: {
     chatId: string;
     title?: string;
@@ -27,15 +49,23 @@ export type ChatsState = {
 
 export const UNDO_DELETE_MS = 6000;
 
+/** A draft the person left: kept if they typed something, dropped if it is still empty. */
+const keptDraft = (draft: ChatDraft | null): ChatDraft | null =>
+  draft && draft.text.trim() !== '' ? draft : null;
+
 const byPinThenRecent = (a: ChatSummary, b: ChatSummary): number =>
   Number(b.pinned) - Number(a.pinned) || b.updatedAt - a.updatedAt;
 
 export function createChatsStore(api: Api, options: { undoDeleteMs?: number } = {}) {
   const undoDeleteMs = options.undoDeleteMs ?? UNDO_DELETE_MS;
+  let drafts = 0;
   const store = createStore<ChatsState>()((set, get) => ({
     chats: [],
     loaded: false,
     activeChatId: null,
+    draft: null,
+    draftOpen: false,
+    viewKey: 'none',
     pendingDelete: new Set(),
 
     async refresh() {
@@ -48,12 +78,41 @@ export function createChatsStore(api: Api, options: { undoDeleteMs?: number } = 
     },
 
     open(chatId) {
-      set({ activeChatId: chatId });
+      set({
+        activeChatId: chatId,
+        draftOpen: false,
+        draft: keptDraft(get().draft),
+        viewKey: chatId ?? 'none',
+      });
     },
 
-    async create() {
+    openDraft() {
+      set({
+        activeChatId: null,
+        draftOpen: true,
+        draft: get().draft ?? { text: '', presetId: null, systemPrompt: null },
+        viewKey: `draft:${++drafts}`,
+      });
+    },
+
+    updateDraft(patch) {
+      const draft = get().draft;
+      if (draft) set({ draft: { ...draft, ...patch } });
+    },
+
+    async createFromDraft() {
+      const draft = get().draft;
+      const chatId = await get().create({
+        presetId: draft?.presetId ?? null,
+        systemPrompt: draft?.systemPrompt ?? null,
+      });
+      if (chatId !== null) set({ draft: null, draftOpen: false });
+      return chatId;
+    },
+
+    async create(input = {}) {
       try {
-        const chat = await api.chats.create.mutate({});
+        const chat = await api.chats.create.mutate(input);
         set({ chats: [chat, ...get().chats].sort(byPinThenRecent), activeChatId: chat.id });
         return chat.id;
       } catch (error) {
@@ -86,9 +145,11 @@ export function createChatsStore(api: Api, options: { undoDeleteMs?: number } = 
       const visible = chats.filter((c) => !pendingDelete.has(c.id) && !c.archived);
       const index = visible.findIndex((c) => c.id === chatId);
       const next = visible[index + 1] ?? visible[index - 1] ?? null;
+      const nextActive = activeChatId === chatId ? (next?.id ?? null) : activeChatId;
       set({
         pendingDelete: new Set([...pendingDelete, chatId]),
-        activeChatId: activeChatId === chatId ? (next?.id ?? null) : activeChatId,
+        activeChatId: nextActive,
+        viewKey: activeChatId === chatId ? (nextActive ?? 'none') : get().viewKey,
       });
       // The row is deleted only when the undo window closes, so Undo needs no restore.
       const timer = setTimeout(() => {
@@ -111,7 +172,13 @@ export function createChatsStore(api: Api, options: { undoDeleteMs?: number } = 
             clearTimeout(timer);
             const rest = new Set(get().pendingDelete);
             rest.delete(chatId);
-            set({ pendingDelete: rest, activeChatId: chatId });
+            set({
+              pendingDelete: rest,
+              activeChatId: chatId,
+              draftOpen: false,
+              draft: keptDraft(get().draft),
+              viewKey: chatId,
+            });
           },
         },
       });
@@ -124,7 +191,12 @@ export function createChatsStore(api: Api, options: { undoDeleteMs?: number } = 
       const index = visible.findIndex((c) => c.id === activeChatId);
       const target =
         index === -1 ? 0 : Math.min(visible.length - 1, Math.max(0, index + direction));
-      set({ activeChatId: visible[target]?.id ?? null });
+      set({
+        activeChatId: visible[target]?.id ?? null,
+        draftOpen: false,
+        draft: keptDraft(get().draft),
+        viewKey: visible[target]?.id ?? 'none',
+      });
     },
   }));
   return store;

@@ -16,7 +16,7 @@ export function createStores(api: Api) {
     api,
     chats,
     conversation: createConversationStore(api, {
-      onTurnStarted: () => void chats.getState().refresh(),
+      onChatChanged: () => void chats.getState().refresh(),
     }),
     models: createModelsStore(api),
     settings: createSettingsStore(api),

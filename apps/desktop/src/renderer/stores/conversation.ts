@@ -39,6 +39,8 @@ export type ConversationState = {
   /** Older messages the last turn left out to fit the model's context window. */
   omittedMessages: number;
   load: (chatId: string | null) => Promise<void>;
+  /** Opens a chat just created: it has no messages yet, so there is nothing to read. */
+  openNew: (chatId: string) => void;
   generate: (input: GenerateInput) => void;
   /**
    * Told the composer's text after each edit: once typing pauses, the engine evaluates the
@@ -72,8 +74,11 @@ export function createConversationStore(
   api: Api,
   options: {
     scheduler?: FrameScheduler;
-    /** Told when a turn starts: the server may have titled the chat from its first question. */
-    onTurnStarted?: (chatId: string) => void;
+    /**
+     * Told when a chat's first turn starts, and when any turn ends: the server titles a chat from
+     * its first question (even one the model then refuses) and moves it up the list.
+     */
+    onChatChanged?: (chatId: string) => void;
     draftPauseMs?: number;
   } = {},
 ) {
@@ -136,7 +141,7 @@ export function createConversationStore(
             focusMessageId: null,
             omittedMessages,
           });
-          if (userMessage?.parentId === null) options.onTurnStarted?.(chatId);
+          if (userMessage?.parentId === null) options.onChatChanged?.(chatId);
           return;
         }
         case 'delta':
@@ -171,6 +176,7 @@ export function createConversationStore(
      * always shows what was saved.
      */
     const finish = (chatId: string): void => {
+      options.onChatChanged?.(chatId);
       if (get().chatId === chatId) settleLive();
       else live.end();
       batcher?.dispose();
@@ -212,12 +218,25 @@ export function createConversationStore(
         set({ loading: true });
         try {
           const messages = await api.messages.branch.query({ chatId });
-          if (get().chatId === chatId) set({ messages });
+          // A turn started meanwhile (a chat just saved from its draft) holds the newer branch.
+          if (get().chatId === chatId && !get().stream) set({ messages });
         } catch (error) {
           showError(messageOf(error));
         } finally {
           if (get().chatId === chatId) set({ loading: false });
         }
+      },
+
+      openNew(chatId) {
+        set({
+          chatId,
+          messages: [],
+          errors: {},
+          focusMessageId: null,
+          lastPromptTokens: null,
+          omittedMessages: 0,
+          loading: false,
+        });
       },
 
       generate(input) {
