@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // that `npm run coverage` prints one report and enforces each package's threshold.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*', 'tools'],
+    projects: ['packages/*', 'apps/*', 'tools', 'infra'],
     coverage: {
       provider: 'v8',
       reporter: ['text-summary', 'json-summary'],
