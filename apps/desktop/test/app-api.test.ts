@@ -202,7 +202,7 @@ describe('app API over the web host, with SQLite and the tiny model', () => {
     const notGguf = await rejection(
       client.api.models.import.mutate({ path: '/etc/hostname.gguf' }),
     );
-    expect(notGguf.message).toMatch(/no file|not a GGUF/);
+    expect(notGguf.message).toMatch(/no model file|not a GGUF/);
   }, 60_000);
 
   it('keeps settings and user presets next to the built-in ones', async () => {

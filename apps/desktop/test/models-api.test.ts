@@ -117,7 +117,7 @@ describe('models procedures', () => {
     const notModel = client.api.models.import.mutate({
       path: join(host.rendererDir, 'index.gguf'),
     });
-    await expect(notModel).rejects.toThrow(/There is no file/);
+    await expect(notModel).rejects.toThrow('There is no model file at that path.');
     const unknown = client.api.models.startDownload.mutate({
       modelId: 'nope',
       quantizationId: 'Q4_K_M',

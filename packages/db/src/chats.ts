@@ -83,7 +83,7 @@ export function createChatRepository(ctx: StoreContext) {
 
   function require(id: string): Chat {
     const chat = get(id);
-    if (chat === null) throw new StoreError('not-found', { entity: 'chat', id });
+    if (chat === null) throw new StoreError('not-found', `No chat ${id}.`, { entity: 'chat', id });
     return chat;
   }
 

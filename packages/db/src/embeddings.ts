@@ -168,7 +168,10 @@ export function createEmbeddingRepository(
     put(input: PutEmbeddingInput): void {
       const parsed = putEmbeddingInputSchema.parse(input);
       if (messageExists.get(parsed.messageId) === undefined) {
-        throw new StoreError('not-found', { entity: 'message', id: parsed.messageId });
+        throw new StoreError('not-found', `No message ${parsed.messageId}.`, {
+          entity: 'message',
+          id: parsed.messageId,
+        });
       }
       upsert.run(
         parsed.messageId,

@@ -14,13 +14,12 @@ export type StoreErrorCode =
   | 'closed';
 
 export class StoreError extends Error {
-  readonly code: StoreErrorCode;
-  readonly data: Record<string, unknown>;
-
-  constructor(code: StoreErrorCode, data: Record<string, unknown> = {}, message?: string) {
-    super(message ?? `${code}: ${JSON.stringify(data)}`);
-    this.name = 'StoreError';
-    this.code = code;
-    this.data = data;
+  override readonly name = 'StoreError';
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    readonly data: Record<string, unknown> = {},
+  ) {
+    super(message);
   }
 }

@@ -20,14 +20,13 @@ export type HlcTimestamp = {
 export type ClockErrorCode = 'clock-drift' | 'counter-overflow' | 'invalid-timestamp';
 
 export class ClockError extends Error {
-  readonly code: ClockErrorCode;
-  readonly data: Record<string, unknown>;
-
-  constructor(code: ClockErrorCode, data: Record<string, unknown>) {
-    super(`${code}: ${JSON.stringify(data)}`);
-    this.name = 'ClockError';
-    this.code = code;
-    this.data = data;
+  override readonly name = 'ClockError';
+  constructor(
+    readonly code: ClockErrorCode,
+    message: string,
+    readonly data: Record<string, unknown> = {},
+  ) {
+    super(message);
   }
 }
 
@@ -41,7 +40,7 @@ export function parseHlc(text: string): HlcTimestamp {
   const match = TIMESTAMP_PATTERN.exec(text);
   const [, iso, counter, node] = match ?? [];
   if (iso === undefined || counter === undefined || node === undefined) {
-    throw new ClockError('invalid-timestamp', { text });
+    throw new ClockError('invalid-timestamp', `Not a clock timestamp: "${text}".`, { text });
   }
   return { millis: Date.parse(iso), counter: parseInt(counter, 16), node };
 }
@@ -63,7 +62,11 @@ export class HybridLogicalClock {
 
   constructor(options: HlcOptions) {
     if (options.node.length === 0 || options.node.includes('\n')) {
-      throw new ClockError('invalid-timestamp', { node: options.node });
+      throw new ClockError(
+        'invalid-timestamp',
+        'A clock node id must be non-empty and on one line.',
+        { node: options.node },
+      );
     }
     this.node = options.node;
     this.now = options.now;
@@ -96,11 +99,11 @@ export class HybridLogicalClock {
     const remote = parseHlc(remoteText);
     const wall = this.now();
     if (remote.millis - wall > this.maxDriftMs) {
-      throw new ClockError('clock-drift', {
-        remote: remoteText,
-        wallMillis: wall,
-        maxDriftMs: this.maxDriftMs,
-      });
+      throw new ClockError(
+        'clock-drift',
+        `A timestamp from another device is more than ${this.maxDriftMs} ms ahead of this clock.`,
+        { remote: remoteText, wallMillis: wall, maxDriftMs: this.maxDriftMs },
+      );
     }
     const millis = Math.max(wall, this.millis, remote.millis);
     let counter: number;
@@ -120,7 +123,11 @@ export class HybridLogicalClock {
 
   private nextCounter(counter: number): number {
     if (counter >= HLC_MAX_COUNTER) {
-      throw new ClockError('counter-overflow', { millis: this.millis, node: this.node });
+      throw new ClockError(
+        'counter-overflow',
+        `More than ${HLC_MAX_COUNTER} clock events in one millisecond.`,
+        { millis: this.millis, node: this.node },
+      );
     }
     return counter + 1;
   }

@@ -101,7 +101,8 @@ export function createMessageRepository(ctx: StoreContext) {
 
   function require(id: string): Message {
     const message = get(id);
-    if (message === null) throw new StoreError('not-found', { entity: 'message', id });
+    if (message === null)
+      throw new StoreError('not-found', `No message ${id}.`, { entity: 'message', id });
     return message;
   }
 
@@ -145,7 +146,10 @@ export function createMessageRepository(ctx: StoreContext) {
   const append = writeTransaction(db, (input: AppendMessageInput): Message => {
     const parsed = appendMessageInputSchema.parse(input);
     if (chatExists.get(parsed.chatId) === undefined) {
-      throw new StoreError('not-found', { entity: 'chat', id: parsed.chatId });
+      throw new StoreError('not-found', `No chat ${parsed.chatId}.`, {
+        entity: 'chat',
+        id: parsed.chatId,
+      });
     }
     const parentId =
       parsed.parentId === undefined
@@ -154,10 +158,17 @@ export function createMessageRepository(ctx: StoreContext) {
     if (parentId !== null) {
       const parentChat = chatOfMessage.get(parentId)?.chat_id;
       if (parentChat === undefined) {
-        throw new StoreError('not-found', { entity: 'message', id: parentId });
+        throw new StoreError('not-found', `No message ${parentId}.`, {
+          entity: 'message',
+          id: parentId,
+        });
       }
       if (parentChat !== parsed.chatId) {
-        throw new StoreError('invalid-input', { reason: 'parent in another chat', parentId });
+        throw new StoreError(
+          'invalid-input',
+          `Message ${parentId} belongs to another chat than ${parsed.chatId}.`,
+          { parentId },
+        );
       }
     }
     const now = ctx.now();
@@ -211,7 +222,10 @@ export function createMessageRepository(ctx: StoreContext) {
   function requireStreaming(id: string): Message {
     const message = require(id);
     if (message.status !== 'streaming') {
-      throw new StoreError('not-streaming', { id, status: message.status });
+      throw new StoreError('not-streaming', `Message ${id} is ${message.status}, not streaming.`, {
+        id,
+        status: message.status,
+      });
     }
     return message;
   }

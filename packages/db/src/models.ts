@@ -61,7 +61,8 @@ export function createModelRepository(ctx: StoreContext) {
 
   function require(id: string): ModelRecord {
     const model = get(id);
-    if (model === null) throw new StoreError('not-found', { entity: 'model', id });
+    if (model === null)
+      throw new StoreError('not-found', `No model ${id}.`, { entity: 'model', id });
     return model;
   }
 

@@ -113,8 +113,8 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     const movedTo = moveAside(file, options.now());
     recovered = new StoreError(
       'corrupt-file-moved',
-      { path: file, movedTo, reason },
       `The database at ${file} could not be read (${reason}). It was moved to ${movedTo} and a new, empty store was started.`,
+      { path: file, movedTo, reason },
     );
   };
 
@@ -122,8 +122,8 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
   if (kind === 'maybe-encrypted' && options.key === undefined) {
     throw new StoreError(
       'key-required',
-      { path: file },
       `The database at ${file} is encrypted or unreadable; open it with its key.`,
+      { path: file },
     );
   }
 
@@ -140,10 +140,10 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
       // With a key, "not a database" is what a wrong key looks like; the file is left alone.
       throw new StoreError(
         'wrong-key',
-        { path: file },
         kind === 'sqlite'
           ? `The database at ${file} is not encrypted, but a key was given.`
           : `The database at ${file} could not be decrypted: wrong key.`,
+        { path: file },
       );
     }
     recover(code === 'SQLITE_CORRUPT' ? 'the file is corrupt' : 'not a SQLite database');
@@ -161,8 +161,8 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     db.close();
     throw new StoreError(
       'newer-version',
-      { path: file, fileVersion: previousVersion, supportedVersion: SCHEMA_VERSION },
       `The database at ${file} was written by a newer CodeFace (schema ${previousVersion}; this version supports up to ${SCHEMA_VERSION}). Update CodeFace to open it; the file was not changed.`,
+      { path: file, fileVersion: previousVersion, supportedVersion: SCHEMA_VERSION },
     );
   }
 
@@ -179,6 +179,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     db.close();
     throw new StoreError(
       'migration-failed',
+      `Upgrading the database at ${file} from schema ${previousVersion} failed: ${String(error)}. The file was left at schema ${reachedVersion}${snapshotPath === null ? '' : `, and a copy from before the upgrade is at ${snapshotPath}`}.`,
       {
         path: file,
         fromVersion: previousVersion,
@@ -186,7 +187,6 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
         snapshotPath,
         cause: String(error),
       },
-      `Upgrading the database at ${file} from schema ${previousVersion} failed: ${String(error)}. The file was left at schema ${reachedVersion}${snapshotPath === null ? '' : `, and a copy from before the upgrade is at ${snapshotPath}`}.`,
     );
   }
   return { db, recovered, previousVersion, snapshotPath };

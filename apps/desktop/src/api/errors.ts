@@ -1,8 +1,8 @@
-import { TRPCError } from '@trpc/server';
+import type { TRPCError } from '@trpc/server';
 
 /**
- * Reasons the app API can refuse a request. Each maps to one tRPC code at the edge, so the
- * renderer can branch on `data.reason` and show `message` to a person as is.
+ * Reasons the app API can refuse a request or end a stream. Each maps to one tRPC code at the
+ * edge; the renderer can branch on `data.reason` and shows `message` to a person as is.
  */
 export const appErrorReasons = {
   'chat-not-found': 'NOT_FOUND',
@@ -11,12 +11,18 @@ export const appErrorReasons = {
   'preset-not-found': 'NOT_FOUND',
   'download-not-found': 'NOT_FOUND',
   'no-model-loaded': 'PRECONDITION_FAILED',
+  'model-too-big': 'PRECONDITION_FAILED',
   'generation-busy': 'CONFLICT',
+  'answer-finished': 'CONFLICT',
+  'download-busy': 'CONFLICT',
+  'invalid-input': 'BAD_REQUEST',
   'invalid-branch': 'BAD_REQUEST',
   'invalid-import': 'BAD_REQUEST',
+  'invalid-model': 'BAD_REQUEST',
   'invalid-settings': 'BAD_REQUEST',
-  'builtin-preset': 'FORBIDDEN',
   'prompt-too-long': 'BAD_REQUEST',
+  'wrong-passphrase': 'UNAUTHORIZED',
+  'builtin-preset': 'FORBIDDEN',
   'unsupported-on-platform': 'METHOD_NOT_SUPPORTED',
   'hotkey-unavailable': 'CONFLICT',
   'invalid-path': 'BAD_REQUEST',
@@ -24,60 +30,31 @@ export const appErrorReasons = {
   'file-changed': 'CONFLICT',
   'undo-expired': 'NOT_FOUND',
   'empty-code': 'BAD_REQUEST',
+  'model-server-error': 'BAD_GATEWAY',
+  'download-failed': 'BAD_GATEWAY',
+  'storage-busy': 'SERVICE_UNAVAILABLE',
+  'disk-full': 'INTERNAL_SERVER_ERROR',
   'model-error': 'INTERNAL_SERVER_ERROR',
   'storage-error': 'INTERNAL_SERVER_ERROR',
+  'embedding-error': 'INTERNAL_SERVER_ERROR',
+  'sync-error': 'INTERNAL_SERVER_ERROR',
+  'internal-error': 'INTERNAL_SERVER_ERROR',
 } as const satisfies Record<string, TRPCError['code']>;
 
 export type AppErrorReason = keyof typeof appErrorReasons;
 
+/**
+ * The one error shape of the app and of every package below it (decision 0406): a reason code,
+ * a message, and data. An AppError's message is written for the person who sees it and its
+ * data holds nothing of the host (no paths, no stack); `toAppError` makes every other error one.
+ */
 export class AppError extends Error {
   override readonly name = 'AppError';
   constructor(
-    readonly reason: AppErrorReason,
+    readonly code: AppErrorReason,
     message: string,
     readonly data: Record<string, unknown> = {},
   ) {
     super(message);
   }
-}
-
-/** Errors of the packages below the API carry a `code`; this reads it without trusting its type. */
-function reasonCodeOf(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = (error as { code: unknown }).code;
-    return typeof code === 'string' ? code : undefined;
-  }
-  return undefined;
-}
-
-/**
- * Turns any thrown value into a TRPCError whose message a person can act on. Domain errors of
- * our packages keep their reason code; anything else becomes a generic message so that no
- * stack trace or file path of the host leaks to a client.
- */
-export function toTRPCError(error: unknown): TRPCError {
-  if (error instanceof TRPCError) return error;
-  if (error instanceof AppError) {
-    return new TRPCError({
-      code: appErrorReasons[error.reason],
-      message: error.message,
-      cause: error,
-    });
-  }
-  const code = reasonCodeOf(error);
-  if (code !== undefined && error instanceof Error) {
-    return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
-  }
-  return new TRPCError({
-    code: 'INTERNAL_SERVER_ERROR',
-    message: 'Something went wrong inside CodeFace. The details are in its log.',
-    cause: error instanceof Error ? error : undefined,
-  });
-}
-
-/** The reason code sent to clients in `error.data.reason`. */
-export function reasonOf(error: TRPCError): string | undefined {
-  const cause = error.cause;
-  if (cause instanceof AppError) return cause.reason;
-  return reasonCodeOf(cause);
 }

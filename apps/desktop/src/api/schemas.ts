@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AppErrorReason } from './errors';
 
 /**
  * The shapes that cross the app API. Inputs are validated here; outputs are typed from the
@@ -126,7 +127,7 @@ export type GenerationEvent =
       reusedTokens: number;
       stopped: boolean;
     }
-  | { type: 'error'; messageId: string | null; code: string; message: string };
+  | { type: 'error'; messageId: string | null; reason: AppErrorReason; message: string };
 
 export const searchInput = z.object({
   query: z.string().max(10_000, 'A search can be at most 10,000 characters.'),

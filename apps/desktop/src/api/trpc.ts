@@ -1,31 +1,47 @@
-import { initTRPC } from '@trpc/server';
+import { initTRPC, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { z } from 'zod';
-import { reasonOf, toTRPCError } from './errors';
+import { appErrorReasons } from './errors';
+import { toAppError } from './to-app-error';
 import type { ApiContext } from './context';
 
+/**
+ * What a client is told about a failed call: tRPC's own errors (bad input, unknown procedure)
+ * as they are, anything a procedure threw as an AppError. Mapped here rather than in a
+ * middleware so that errors thrown while a subscription streams get the same treatment.
+ */
+function publicError(error: TRPCError): {
+  error: TRPCError;
+  reason: string | undefined;
+  zod?: z.ZodError;
+} {
+  if (error.cause instanceof z.ZodError && error.code === 'BAD_REQUEST') {
+    return { error, reason: 'invalid-input', zod: error.cause };
+  }
+  if (error.code !== 'INTERNAL_SERVER_ERROR') return { error, reason: undefined };
+  const cause = toAppError(error.cause ?? error);
+  return {
+    error: new TRPCError({ code: appErrorReasons[cause.code], message: cause.message, cause }),
+    reason: cause.code,
+  };
+}
+
 const t = initTRPC.context<ApiContext>().create({
-  // Clients get a readable message, a reason code and, for bad input, the field issues;
-  // never a stack trace (the host logs those).
-  // Domain errors are mapped here rather than in a middleware so that errors thrown while a
-  // subscription streams get the same treatment as those of queries and mutations.
+  // Clients get a readable message, a reason code and, for bad input, the field issues; never
+  // a stack trace, a path or a SQLite message (the host logs those).
   errorFormatter({ shape, error: raw }) {
-    const error =
-      raw.code === 'INTERNAL_SERVER_ERROR' && raw.cause !== undefined
-        ? toTRPCError(raw.cause)
-        : raw;
-    const zodError = error.cause instanceof z.ZodError ? error.cause : undefined;
+    const { error, reason, zod } = publicError(raw);
     return {
       ...shape,
       code: TRPC_ERROR_CODES_BY_KEY[error.code],
-      message: zodError ? `Invalid input: ${z.prettifyError(zodError)}` : error.message,
+      message: zod ? `Invalid input: ${z.prettifyError(zod)}` : error.message,
       data: {
         code: error.code,
         httpStatus: getHTTPStatusCodeFromError(error),
         path: shape.data.path,
-        reason: zodError ? 'invalid-input' : reasonOf(error),
-        issues: zodError?.issues.map((issue) => ({
+        reason,
+        issues: zod?.issues.map((issue) => ({
           path: issue.path.map(String).join('.'),
           message: issue.message,
         })),

@@ -2,12 +2,11 @@ export type EmbeddingErrorCode = 'model-not-found' | 'invalid-input' | 'embeddin
 
 export class EmbeddingError extends Error {
   override readonly name = 'EmbeddingError';
-
   constructor(
     readonly code: EmbeddingErrorCode,
+    message: string,
     readonly data: Record<string, unknown> = {},
-    message?: string,
   ) {
-    super(message ?? `${code}: ${JSON.stringify(data)}`);
+    super(message);
   }
 }

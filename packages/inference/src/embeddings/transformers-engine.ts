@@ -54,8 +54,8 @@ export class TransformersEngine {
     if (!existsSync(join(modelDir, 'config.json'))) {
       throw new EmbeddingError(
         'model-not-found',
-        { modelDir },
         `No embedding model in ${modelDir} (config.json missing).`,
+        { modelDir },
       );
     }
     // Loaded on first use: onnxruntime's native module is large, and most users of this
@@ -69,8 +69,8 @@ export class TransformersEngine {
     } catch (error) {
       throw new EmbeddingError(
         'model-not-found',
-        { modelDir, cause: error instanceof Error ? error.message : String(error) },
         `The embedding model in ${modelDir} could not be loaded.`,
+        { modelDir, cause: error instanceof Error ? error.message : String(error) },
       );
     }
   }
@@ -82,7 +82,7 @@ export class TransformersEngine {
   async embed(texts: string[]): Promise<number[][]> {
     const parsed = textsSchema.safeParse(texts);
     if (!parsed.success) {
-      throw new EmbeddingError('invalid-input', {}, 'embed() takes an array of strings.');
+      throw new EmbeddingError('invalid-input', 'embed() takes an array of strings.', {});
     }
     if (parsed.data.length === 0) return [];
     const extractor = await this.load();
@@ -93,9 +93,8 @@ export class TransformersEngine {
         const output = await extractor(batch, { pooling: 'mean', normalize: true });
         vectors.push(...(output.tolist() as number[][]));
       } catch (error) {
-        throw new EmbeddingError('embedding-failed', {
-          cause: error instanceof Error ? error.message : String(error),
-        });
+        const cause = error instanceof Error ? error.message : String(error);
+        throw new EmbeddingError('embedding-failed', `Embedding failed: ${cause}`, { cause });
       }
     }
     this.dims = vectors[0]?.length ?? this.dims;

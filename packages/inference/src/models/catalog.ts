@@ -13,8 +13,8 @@ export function parseCatalog(json: unknown): Catalog {
   if (!result.success) {
     throw new ModelError(
       'catalog-invalid',
-      { issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
       `The model catalog is invalid:\n${z.prettifyError(result.error)}`,
+      { issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
     );
   }
   return result.data;
@@ -35,7 +35,7 @@ export function findCatalogEntry(
   const model = catalog.models.find((m) => m.id === ref.modelId);
   const quantisation = model?.quantisations.find((q) => q.quant === ref.quant);
   if (!model || !quantisation) {
-    throw new ModelError('not-found', ref, `No catalog entry ${ref.modelId} ${ref.quant}`);
+    throw new ModelError('not-found', `No catalog entry ${ref.modelId} ${ref.quant}`, ref);
   }
   return { model, quantisation };
 }

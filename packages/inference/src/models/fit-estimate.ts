@@ -44,8 +44,8 @@ function assertContextSize(contextSize: number, limit: number): void {
   if (!Number.isInteger(contextSize) || contextSize < 1 || contextSize > limit) {
     throw new ModelError(
       'invalid-context-size',
-      { contextSize, limit },
       `Context size must be a whole number from 1 to ${limit}; got ${contextSize}.`,
+      { contextSize, limit },
     );
   }
 }
@@ -130,8 +130,8 @@ export async function estimateFitFromFile(options: FileFitOptions): Promise<FitE
     const architecture = info.metadata.general.architecture;
     throw new ModelError(
       'unsupported-architecture',
-      { path, architecture },
       `This version of llama.cpp cannot run ${architecture} models.`,
+      { path, architecture },
     );
   }
   const free = available(memory, overhead);
@@ -194,7 +194,7 @@ export async function estimateFit(options: FitOptions): Promise<FitEstimate> {
     });
   }
   if (!options.catalog) {
-    throw new ModelError('not-found', {}, 'A fit estimate needs a local file or a catalog entry.');
+    throw new ModelError('not-found', 'A fit estimate needs a local file or a catalog entry.', {});
   }
   return estimateFitFromCatalog({ ...options.catalog, contextSize, memory, appOverhead });
 }

@@ -112,10 +112,10 @@ export async function readGgufInfo(
     if (!stats.isFile()) throw new Error('not a file');
     sizeBytes = stats.size;
   } catch {
-    throw new ModelError('not-found', { path }, `No model file at ${path}.`);
+    throw new ModelError('not-found', `No model file at ${path}.`, { path });
   }
   if (!(await isGgufFile(path))) {
-    throw new ModelError('not-gguf', { path }, `${path} is not a GGUF model file.`);
+    throw new ModelError('not-gguf', `${path} is not a GGUF model file.`, { path });
   }
   let info: GgufFileInfo;
   try {
@@ -128,16 +128,16 @@ export async function readGgufInfo(
   } catch (error) {
     throw new ModelError(
       'unreadable-gguf',
-      { path, cause: error instanceof Error ? error.message : String(error) },
       `${path} looks like GGUF but its header cannot be read (truncated or damaged).`,
+      { path, cause: error instanceof Error ? error.message : String(error) },
     );
   }
   const dataEnd = tensorDataEnd(info) ?? info.infoEndOffset ?? 0;
   if (dataEnd > sizeBytes) {
     throw new ModelError(
       'unreadable-gguf',
-      { path, expectedBytes: dataEnd, sizeBytes },
       `${path} is truncated: its tensors need ${dataEnd} bytes but the file has ${sizeBytes}.`,
+      { path, expectedBytes: dataEnd, sizeBytes },
     );
   }
   return { info, sizeBytes };

@@ -19,14 +19,14 @@ export type ModelErrorCode =
   | 'invalid-context-size'
   | 'prompt-too-long';
 
+/** The message is for the host's log; the app writes its own for people from `code` and `data`. */
 export class ModelError extends Error {
   override readonly name = 'ModelError';
-
   constructor(
     readonly code: ModelErrorCode,
+    message: string,
     readonly data: Record<string, unknown> = {},
-    message?: string,
   ) {
-    super(message ?? `${code}: ${JSON.stringify(data)}`);
+    super(message);
   }
 }

@@ -89,20 +89,16 @@ export const BUILT_IN_PRESETS: readonly Preset[] = [
 export function parseUserPresets(json: unknown): UserPreset[] {
   const result = z.array(userPresetSchema).safeParse(json);
   if (!result.success) {
-    throw new PromptError(
-      'invalid-preset',
-      { issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-      `Invalid presets:\n${z.prettifyError(result.error)}`,
-    );
+    throw new PromptError('invalid-preset', `Invalid presets:\n${z.prettifyError(result.error)}`, {
+      issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
   }
   const ids = result.data.map((p) => p.id);
   const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
   if (duplicate) {
-    throw new PromptError(
-      'invalid-preset',
-      { id: duplicate },
-      `Two presets share the id "${duplicate}".`,
-    );
+    throw new PromptError('invalid-preset', `Two presets share the id "${duplicate}".`, {
+      id: duplicate,
+    });
   }
   return result.data;
 }
@@ -130,8 +126,8 @@ export function mergePresets(userPresets: readonly UserPreset[]): Preset[] {
       if (!custom.name || !custom.systemPrompt) {
         throw new PromptError(
           'invalid-preset',
-          { id: custom.id },
           `Preset "${custom.id}" needs a name and a system prompt.`,
+          { id: custom.id },
         );
       }
       return presetSchema.parse({

@@ -3,12 +3,11 @@ export type PromptErrorCode = 'prompt-too-long' | 'invalid-budget' | 'invalid-pr
 /** A prompt problem the app reports before anything is sent to the model. */
 export class PromptError extends Error {
   override readonly name = 'PromptError';
-
   constructor(
     readonly code: PromptErrorCode,
+    message: string,
     readonly data: Record<string, unknown> = {},
-    message?: string,
   ) {
-    super(message ?? `${code}: ${JSON.stringify(data)}`);
+    super(message);
   }
 }

@@ -30,8 +30,8 @@ function assertCount(name: string, value: number, minimum: number): void {
   if (!Number.isInteger(value) || value < minimum) {
     throw new PromptError(
       'invalid-budget',
-      { [name]: value },
       `${name} must be a whole number ≥ ${minimum}; got ${value}.`,
+      { [name]: value },
     );
   }
 }
@@ -55,8 +55,8 @@ export function assertPromptFits(input: PromptFitInput): void {
   if (!check.fits) {
     throw new PromptError(
       'prompt-too-long',
-      { ...check },
       `The prompt needs ${check.promptTokens} tokens and the answer ${check.answerTokens}, but the context holds ${check.contextSize}: remove ${check.overflowTokens} tokens or use a larger context.`,
+      { ...check },
     );
   }
 }

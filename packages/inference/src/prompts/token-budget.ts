@@ -28,8 +28,8 @@ function assertWhole(name: string, value: number, minimum: number): void {
   if (!Number.isInteger(value) || value < minimum) {
     throw new PromptError(
       'invalid-budget',
-      { [name]: value },
       `${name} must be a whole number ≥ ${minimum}; got ${value}.`,
+      { [name]: value },
     );
   }
 }
@@ -57,8 +57,8 @@ export function fitTurnsToBudget(input: TokenBudgetInput): TokenBudget {
     if (needed > limit) {
       throw new PromptError(
         'prompt-too-long',
-        { neededTokens: needed, availableTokens: limit, contextSize, answerTokens },
         `The message and system prompt need ${needed} tokens but only ${limit} are free after keeping ${answerTokens} for the answer: shorten the message or use a larger context.`,
+        { neededTokens: needed, availableTokens: limit, contextSize, answerTokens },
       );
     }
   }

@@ -33,24 +33,28 @@ describe('sealChange / openChange', () => {
     const dataKey = generateDataKey();
     const ciphertext = sealChange({ dataKey, changeId: 'c1', plaintext });
     expect(() => openChange({ dataKey: generateDataKey(), changeId: 'c1', ciphertext })).toThrow(
-      /decrypt-failure/,
+      expect.objectContaining({ code: 'decrypt-failure' }),
     );
     const bytes = base64UrlToBytes(ciphertext);
     bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 1;
     expect(() =>
       openChange({ dataKey, changeId: 'c1', ciphertext: bytesToBase64Url(bytes) }),
-    ).toThrow(/decrypt-failure/);
+    ).toThrow(expect.objectContaining({ code: 'decrypt-failure' }));
   });
 
   it('names a malformed or unknown-format ciphertext', () => {
     const dataKey = generateDataKey();
-    expect(() => openChange({ dataKey, changeId: 'c1', ciphertext: 'AAAA' })).toThrow(/malformed/);
-    expect(() => openChange({ dataKey, changeId: 'c1', ciphertext: '***' })).toThrow(/malformed/);
+    expect(() => openChange({ dataKey, changeId: 'c1', ciphertext: 'AAAA' })).toThrow(
+      expect.objectContaining({ code: 'malformed' }),
+    );
+    expect(() => openChange({ dataKey, changeId: 'c1', ciphertext: '***' })).toThrow(
+      expect.objectContaining({ code: 'malformed' }),
+    );
     const bytes = base64UrlToBytes(sealChange({ dataKey, changeId: 'c1', plaintext }));
     bytes[0] = 9;
     expect(() =>
       openChange({ dataKey, changeId: 'c1', ciphertext: bytesToBase64Url(bytes) }),
-    ).toThrow(/unsupported-version/);
+    ).toThrow(expect.objectContaining({ code: 'unsupported-version' }));
   });
 
   it('refuses a data key of the wrong length', () => {

@@ -44,13 +44,21 @@ export function openChange(options: OpenChangeOptions): Uint8Array {
   try {
     bytes = base64UrlToBytes(options.ciphertext);
   } catch {
-    throw new CryptoError('malformed', { changeId: options.changeId });
+    throw new CryptoError('malformed', `Change ${options.changeId} is not a sealed change.`, {
+      changeId: options.changeId,
+    });
   }
   if (bytes.length < 1 + NONCE_BYTES + TAG_BYTES) {
-    throw new CryptoError('malformed', { changeId: options.changeId });
+    throw new CryptoError('malformed', `Change ${options.changeId} is not a sealed change.`, {
+      changeId: options.changeId,
+    });
   }
   if (bytes[0] !== SEALED_CHANGE_FORMAT) {
-    throw new CryptoError('unsupported-version', { changeId: options.changeId, format: bytes[0] });
+    throw new CryptoError(
+      'unsupported-version',
+      `Change ${options.changeId} is sealed in format ${bytes[0]}, which this version cannot open.`,
+      { changeId: options.changeId, format: bytes[0] },
+    );
   }
   const nonce = bytes.subarray(1, 1 + NONCE_BYTES);
   try {
@@ -58,7 +66,11 @@ export function openChange(options: OpenChangeOptions): Uint8Array {
       bytes.subarray(1 + NONCE_BYTES),
     );
   } catch {
-    throw new CryptoError('decrypt-failure', { changeId: options.changeId });
+    throw new CryptoError(
+      'decrypt-failure',
+      `Change ${options.changeId} does not open with this data key.`,
+      { changeId: options.changeId },
+    );
   }
 }
 

@@ -26,7 +26,7 @@ describe('wrapDataKey / unwrapDataKey', () => {
       kdf: fastKdf,
     });
     await expect(unwrapDataKey({ wrappedDataKey: wrapped, passphrase: 'wrong' })).rejects.toThrow(
-      /decrypt-failure/,
+      expect.objectContaining({ code: 'decrypt-failure' }),
     );
   });
 
@@ -37,15 +37,15 @@ describe('wrapDataKey / unwrapDataKey', () => {
     wrapped.kdf.m = 32;
     await expect(
       unwrapDataKey({ wrappedDataKey: JSON.stringify(wrapped), passphrase: 'pw' }),
-    ).rejects.toThrow(/decrypt-failure/);
+    ).rejects.toThrow(expect.objectContaining({ code: 'decrypt-failure' }));
   });
 
   it('names malformed and unknown envelopes', async () => {
     await expect(unwrapDataKey({ wrappedDataKey: 'nope', passphrase: 'pw' })).rejects.toThrow(
-      /malformed/,
+      expect.objectContaining({ code: 'malformed' }),
     );
     await expect(unwrapDataKey({ wrappedDataKey: '{"v":7}', passphrase: 'pw' })).rejects.toThrow(
-      /unsupported-version/,
+      expect.objectContaining({ code: 'unsupported-version' }),
     );
   });
 

@@ -92,7 +92,9 @@ export async function unwrapDataKey(options: UnwrapDataKeyOptions): Promise<Uint
       associatedData(envelope.kdf),
     ).decrypt(base64UrlToBytes(envelope.ct));
   } catch {
-    throw new CryptoError('decrypt-failure', { what: 'wrapped-data-key' });
+    throw new CryptoError('decrypt-failure', 'The data key does not open with this passphrase.', {
+      what: 'wrapped-data-key',
+    });
   }
 }
 
@@ -101,14 +103,24 @@ function parseEnvelope(text: string): z.infer<typeof envelopeSchema> {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new CryptoError('malformed', { what: 'wrapped-data-key' });
+    throw new CryptoError('malformed', 'The wrapped data key is not JSON.', {
+      what: 'wrapped-data-key',
+    });
   }
   const version = (json as { v?: unknown } | null)?.v;
   if (version !== WRAPPED_KEY_VERSION) {
-    throw new CryptoError('unsupported-version', { what: 'wrapped-data-key', version });
+    throw new CryptoError(
+      'unsupported-version',
+      `The wrapped data key has version ${String(version)}, which this version cannot open.`,
+      { what: 'wrapped-data-key', version },
+    );
   }
   const parsed = envelopeSchema.safeParse(json);
-  if (!parsed.success) throw new CryptoError('malformed', { what: 'wrapped-data-key' });
+  if (!parsed.success) {
+    throw new CryptoError('malformed', 'The wrapped data key is missing fields.', {
+      what: 'wrapped-data-key',
+    });
+  }
   return parsed.data;
 }
 

@@ -9,7 +9,7 @@ export {
 } from './data-key';
 export type { PassphraseKdf, WrapDataKeyOptions, UnwrapDataKeyOptions } from './data-key';
 export { CryptoError } from './crypto-error';
-export type { CryptoErrorReason } from './crypto-error';
+export type { CryptoErrorCode } from './crypto-error';
 export {
   bytesToBase64Url,
   base64UrlToBytes,

@@ -1,3 +1,4 @@
+import { EngineError } from '@codeface/inference';
 import type { Engine } from '@codeface/inference';
 import type { ChatEngine, EngineInfo } from '../services/ports';
 
@@ -11,8 +12,8 @@ export function createEngineChatEngine(
 ): ChatEngine {
   let loaded: string | null = null;
   return {
-    chat: (request) =>
-      engine.chat(
+    async *chat(request) {
+      const events = engine.chat(
         request.messages,
         {
           chatId: request.chatId,
@@ -20,7 +21,13 @@ export function createEngineChatEngine(
           maxTokens: request.params.maxTokens,
         },
         request.signal,
-      ),
+      );
+      // A failure is thrown, so that the API has one path for every error of a generation.
+      for await (const event of events) {
+        if (event.type === 'error') throw new EngineError(event.code, event.message);
+        yield event;
+      }
+    },
     prefill: (request) => engine.prefill(request.messages, { chatId: request.chatId }),
     async load(model) {
       loaded = null;

@@ -11,14 +11,13 @@ import {
   importGgufFile,
   loadCatalog,
   ModelDownloader,
-  ModelError,
 } from '@codeface/inference';
 import type {
   DiscoveryRoots,
   LocalModel as InferenceLocalModel,
   MachineMemory,
 } from '@codeface/inference';
-import { AppError } from '../errors';
+import { toAppError } from '../to-app-error';
 import type {
   CatalogModel,
   DownloadProgress,
@@ -59,21 +58,6 @@ const sourceOf: Record<InferenceLocalModel['source'], LocalModelSource> = {
 };
 
 const knownSources = new Set<string>(Object.values(sourceOf));
-
-function readableModelError(error: unknown): never {
-  if (error instanceof ModelError) {
-    const messages: Partial<Record<ModelError['code'], string>> = {
-      'not-gguf': 'This file is not a GGUF model.',
-      'unreadable-gguf': 'This GGUF file is damaged or incomplete.',
-      'unsupported-architecture': 'This model’s architecture is not supported by llama.cpp.',
-      'not-found': 'That model is not in the catalog.',
-    };
-    throw new AppError('invalid-import', messages[error.code] ?? error.message, {
-      code: error.code,
-    });
-  }
-  throw error;
-}
 
 /**
  * The app's model library over @codeface/inference's model code: the catalog with fit badges,
@@ -196,32 +180,16 @@ export function createInferenceModelLibrary(options: InferenceModelLibraryOption
       });
     },
     localModels: () => Promise.resolve(localModels()),
-    async importFile(path) {
-      try {
-        return register(await importGgufFile(path));
-      } catch (error) {
-        const code =
-          error instanceof ModelError ? error.code : (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'not-found') {
-          throw new AppError('model-not-found', `There is no file at ${path}.`, { path });
-        }
-        return readableModelError(error);
-      }
-    },
+    importFile: async (path) => register(await importGgufFile(path)),
     async discover() {
       const { models } = await discoverLocalModels(options.discoveryRoots);
       return models.map(register);
     },
     startDownload(request) {
-      let entry;
-      try {
-        entry = findCatalogEntry(catalog, {
-          modelId: request.modelId,
-          quant: request.quantizationId,
-        });
-      } catch (error) {
-        return readableModelError(error);
-      }
+      const entry = findCatalogEntry(catalog, {
+        modelId: request.modelId,
+        quant: request.quantizationId,
+      });
       const busy = [...downloads.values()].find(
         (download) =>
           download.progress.fileName === entry.quantisation.file &&
@@ -282,11 +250,7 @@ export function createInferenceModelLibrary(options: InferenceModelLibraryOption
         })
         .catch((error: unknown) => {
           if (controller.signal.aborted) publish(id, { state: 'cancelled' });
-          else
-            publish(id, {
-              state: 'failed',
-              error: error instanceof Error ? error.message : 'The download failed.',
-            });
+          else publish(id, { state: 'failed', error: toAppError(error).message });
         });
       return progress;
     },

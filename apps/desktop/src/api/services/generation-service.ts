@@ -1,4 +1,5 @@
 import { AppError } from '../errors';
+import { toAppError } from '../to-app-error';
 import type { GenerateInput, GenerationEvent, Message } from '../schemas';
 import { coalesceDeltas } from './coalesce-deltas';
 import type { ChatService } from './chat-service';
@@ -165,28 +166,23 @@ export class GenerationService {
             };
             return;
           }
-          case 'error':
-            // An engine that fails because it was stopped was stopped: keep what it wrote.
-            if (signal.aborted) return;
-            writer.fail(event.message);
-            settled = true;
-            yield {
-              type: 'error',
-              messageId: writer.message.id,
-              code: event.code,
-              message: event.message,
-            };
-            return;
           default:
             event satisfies never;
         }
       }
     } catch (error) {
+      // An engine that fails because it was stopped was stopped: keep what it wrote.
       if (signal.aborted) return;
-      const message = error instanceof Error ? error.message : 'The model stopped unexpectedly.';
-      writer.fail(message);
+      // The saved answer keeps the same sentence the person sees, never the engine's own text.
+      const failure = toAppError(error);
+      writer.fail(failure.message);
       settled = true;
-      yield { type: 'error', messageId: writer.message.id, code: 'model-error', message };
+      yield {
+        type: 'error',
+        messageId: writer.message.id,
+        reason: failure.code,
+        message: failure.message,
+      };
     } finally {
       this.setBusy(-1);
       // Reached when the client unsubscribed (the signal already stopped the engine) or the

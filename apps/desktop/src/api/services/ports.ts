@@ -83,8 +83,7 @@ export type EngineEvent =
       tokensPerSecond: number;
       promptTokens: number;
       reusedTokens: number;
-    }
-  | { type: 'error'; code: string; message: string };
+    };
 
 export type EngineInfo = {
   backend: string;
@@ -99,6 +98,7 @@ export type EngineInfo = {
 
 /** The chat model the API talks to: one engine, one loaded model, kept warm. */
 export interface ChatEngine {
+  /** Ends in `done`; a failure is thrown (and mapped to an AppError at the API edge). */
   chat(request: {
     chatId: string;
     messages: EngineMessage[];

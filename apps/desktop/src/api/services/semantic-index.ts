@@ -1,3 +1,4 @@
+import { toAppError } from '../to-app-error';
 import type { SearchHit } from '../schemas';
 
 /** Turns text into vectors (the inference package's TransformersEngine in the app). */
@@ -77,7 +78,7 @@ export class SemanticIndex {
     if (this.deps.embedder === null || this.paused || this.closed || this.running) return;
     this.running = this.drain()
       .catch((error: unknown) => {
-        this.lastError = error instanceof Error ? error.message : 'Indexing failed.';
+        this.lastError = toAppError(error).message;
       })
       .finally(() => {
         this.running = null;
@@ -115,7 +116,7 @@ export class SemanticIndex {
         vectors = await embedder.embed(batch.map((message) => message.content));
       } catch (error) {
         // The next poke tries again; a broken model must not spin.
-        this.lastError = error instanceof Error ? error.message : 'Embedding failed.';
+        this.lastError = toAppError(error).message;
         return;
       }
       if (this.closed) return;

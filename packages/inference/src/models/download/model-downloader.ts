@@ -177,8 +177,8 @@ export class ModelDownloader {
     if (this.active.has(request.fileName)) {
       throw new ModelError(
         'download-in-progress',
-        { fileName: request.fileName },
         `${request.fileName} is already being downloaded.`,
+        { fileName: request.fileName },
       );
     }
     this.active.add(request.fileName);
@@ -201,8 +201,8 @@ export class ModelDownloader {
       if (request.sha256 && request.sha256 !== sha256) {
         throw new ModelError(
           'download-checksum-mismatch',
-          { expected: request.sha256, actual: sha256, path: finalPath },
           `${finalPath} exists but is not the expected file (SHA-256 ${sha256}).`,
+          { expected: request.sha256, actual: sha256, path: finalPath },
         );
       }
       return {
@@ -245,8 +245,8 @@ export class ModelDownloader {
       if (attemptsWithoutProgress >= this.maxAttemptsWithoutProgress) {
         throw new ModelError(
           outcome.reason === 'stalled' ? 'download-stalled' : 'download-http',
-          { url: request.url, reason: outcome.reason, attempts: attempt },
           `Download of ${request.fileName} failed ${attemptsWithoutProgress} times in a row (${outcome.reason}); the partial file is kept for a later resume.`,
+          { url: request.url, reason: outcome.reason, attempts: attempt },
         );
       }
       const fromByte = await partialSize(paths);
@@ -260,7 +260,7 @@ export class ModelDownloader {
 
   private throwIfCancelled(signal: AbortSignal | undefined): void {
     if (signal?.aborted) {
-      throw new ModelError('download-cancelled', {}, 'The download was cancelled.');
+      throw new ModelError('download-cancelled', 'The download was cancelled.', {});
     }
   }
 
@@ -296,7 +296,10 @@ export class ModelDownloader {
       }
       return response;
     }
-    throw new ModelError('download-http', { url: job.request.url, reason: 'too-many-redirects' });
+    throw new ModelError('download-http', `Too many redirects for ${job.request.url}.`, {
+      url: job.request.url,
+      reason: 'too-many-redirects',
+    });
   }
 
   private async runAttempt(job: Job): Promise<AttemptOutcome> {
@@ -334,8 +337,8 @@ export class ModelDownloader {
         await response.body?.cancel();
         throw new ModelError(
           'download-http',
-          { url: job.request.url, status },
           `The server answered ${status} for ${job.request.url}.`,
+          { url: job.request.url, status },
         );
       }
       const resumed =
@@ -378,7 +381,11 @@ export class ModelDownloader {
       }
       if (total !== null && onDisk > total) {
         await removePartial(paths);
-        throw new ModelError('download-size-mismatch', { expected: total, received: onDisk });
+        throw new ModelError(
+          'download-size-mismatch',
+          `The server sent ${onDisk} bytes where ${total} were announced.`,
+          { expected: total, received: onDisk },
+        );
       }
       return { kind: 'complete', total: onDisk };
     } catch (error) {
@@ -387,8 +394,8 @@ export class ModelDownloader {
       if (isDiskError(error)) {
         throw new ModelError(
           'download-write-failed',
-          { path: paths.part, cause: error.code },
           `Cannot write ${paths.part}: ${error.code}. The partial file is kept.`,
+          { path: paths.part, cause: error.code },
         );
       }
       const reason: RetryReason =
@@ -424,8 +431,8 @@ export class ModelDownloader {
     if (free < needed) {
       throw new ModelError(
         'download-insufficient-disk',
-        { neededBytes: needed, freeBytes: free, dir: this.modelsDir },
         `Not enough disk space in ${this.modelsDir}: ${needed} bytes needed, ${free} free.`,
+        { neededBytes: needed, freeBytes: free, dir: this.modelsDir },
       );
     }
   }
@@ -440,10 +447,11 @@ export class ModelDownloader {
     job.options.onEvent?.({ type: 'verifying', bytes });
     if (job.request.expectedBytes !== undefined && bytes !== job.request.expectedBytes) {
       await removePartial(job.paths);
-      throw new ModelError('download-size-mismatch', {
-        expected: job.request.expectedBytes,
-        received: bytes,
-      });
+      throw new ModelError(
+        'download-size-mismatch',
+        `The download has ${bytes} bytes where ${job.request.expectedBytes} were expected; it was removed.`,
+        { expected: job.request.expectedBytes, received: bytes },
+      );
     }
     // Hashing a large model takes a while, and a cancel then still means cancel: the complete
     // partial stays, so the next start only verifies it.
@@ -459,8 +467,8 @@ export class ModelDownloader {
       await removePartial(job.paths);
       throw new ModelError(
         'download-checksum-mismatch',
-        { expected, actual: sha256, url: job.request.url },
         `The downloaded ${job.request.fileName} is corrupt (SHA-256 ${sha256}, expected ${expected}); it was removed.`,
+        { expected, actual: sha256, url: job.request.url },
       );
     }
     await rename(job.paths.part, finalPath);
