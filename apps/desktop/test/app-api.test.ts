@@ -1,7 +1,5 @@
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppRouter } from '../src/api';
-import { generate, textOf, waitFor } from './support/collect';
+import { generate, rejection, textOf, waitFor } from './support/collect';
 import {
   connectClient,
   removeTestHost,
@@ -10,16 +8,6 @@ import {
   stopLoadedHost,
 } from './support/test-host';
 import type { TestClient, TestHost } from './support/test-host';
-
-async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return error as TRPCClientError<AppRouter>;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('app API over the web host, with SQLite and the tiny model', () => {
   let host: TestHost;

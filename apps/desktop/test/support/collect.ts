@@ -1,3 +1,4 @@
+import { TRPCClientError } from '@trpc/client';
 import type { TRPCClient } from '@trpc/client';
 import type { AppRouter, GenerateInput, GenerationEvent } from '../../src/api';
 
@@ -50,4 +51,15 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`Timed out; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The error a call failed with, as the client sees it; throws if the call succeeded. */
+export async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCClientError) return error as TRPCClientError<AppRouter>;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
 }
