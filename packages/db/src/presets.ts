@@ -46,7 +46,8 @@ export function createPresetRepository(ctx: StoreContext) {
 
   function require(id: string): Preset {
     const preset = get(id);
-    if (preset === null) throw new StoreError('not-found', { entity: 'preset', id });
+    if (preset === null)
+      throw new StoreError('not-found', `No preset ${id}.`, { entity: 'preset', id });
     return preset;
   }
 

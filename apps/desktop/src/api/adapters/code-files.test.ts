@@ -12,7 +12,7 @@ function refusal(run: () => unknown): string {
   try {
     run();
   } catch (error) {
-    if (error instanceof AppError && error.reason === 'invalid-path') return error.message;
+    if (error instanceof AppError && error.code === 'invalid-path') return error.message;
     throw error;
   }
   throw new Error('expected a refusal');
