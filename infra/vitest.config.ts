@@ -1,13 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
-// Checks of what infra/ holds with the real tools (Kustomize, the linters):
+// Checks of what infra/ holds with the real tools (Kustomize, promtool, the linters):
 // docs/decisions/0310-infra-checked-by-real-tools.md.
 export default defineConfig({
   test: {
     name: 'infra',
     include: ['test/**/*.test.ts'],
     environment: 'node',
-    // Each check starts a tool (a linter, Kustomize) as a process: seconds on a busy machine.
+    // Each check starts a tool (a linter, Kustomize, promtool) as a process: seconds on a busy machine.
     testTimeout: 60_000,
   },
 });
