@@ -39,7 +39,14 @@ const server = await createSyncServer({
     redisUrl: options.redisUrl,
     // Sign-up of hundreds of devices is setup, not the figure measured: cheap hashing.
     passwordHashing: { memoryCost: 256, timeCost: 1, parallelism: 1 },
-    rateLimits: { perIp: 10_000_000, perAccount: 10_000_000, windowMs: 60_000 },
+    rateLimits: {
+      perIp: 10_000_000,
+      perAccount: 10_000_000,
+      windowMs: 60_000,
+      passwordPerAccountAndIp: { max: 10_000_000, windowMs: 60_000 },
+      passwordPerAccount: [{ max: 10_000_000, windowMs: 60_000 }],
+      signUpPerIp: { max: 10_000_000, windowMs: 60_000 },
+    },
   },
   db,
   bus,

@@ -20,12 +20,34 @@ export const syncLimitsSchema = z.object({
 });
 export type SyncLimits = z.infer<typeof syncLimitsSchema>;
 
+/** At most `max` in `windowMs`. */
+export const windowLimitSchema = z.object({
+  max: z.number().int().min(1),
+  windowMs: z.number().int().min(1),
+});
+export type WindowLimit = z.infer<typeof windowLimitSchema>;
+
+const MINUTE = 60_000;
+
 export const rateLimitsSchema = z.object({
   /** Requests per IP address per window. */
   perIp: z.number().int().min(1).default(600),
-  /** Requests per account (or per email on sign-in) per window. */
+  /** Requests per signed-in account per window. */
   perAccount: z.number().int().min(1).default(300),
-  windowMs: z.number().int().min(1).default(60_000),
+  windowMs: z.number().int().min(1).default(MINUTE),
+  /** Password attempts on one account from one address (see auth/attempt-limits.ts). */
+  passwordPerAccountAndIp: windowLimitSchema.default({ max: 5, windowMs: 15 * MINUTE }),
+  /** Password attempts on one account from anywhere: tiers of growing windows. */
+  passwordPerAccount: z
+    .array(windowLimitSchema)
+    .min(1)
+    .default([
+      { max: 10, windowMs: MINUTE },
+      { max: 50, windowMs: 60 * MINUTE },
+      { max: 200, windowMs: 24 * 60 * MINUTE },
+    ]),
+  /** Sign-ups from one address. */
+  signUpPerIp: windowLimitSchema.default({ max: 5, windowMs: 60 * MINUTE }),
 });
 export type RateLimits = z.infer<typeof rateLimitsSchema>;
 

@@ -13,6 +13,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { createAccessTokens } from './auth/access-token';
 import { createAccountService } from './auth/account-service';
+import { createAttemptCounter } from './auth/attempt-counter';
+import { createAttemptLimits } from './auth/attempt-limits';
 import { createPasswordHasher } from './auth/password-hasher';
 import type { EventBus } from './bus/event-bus';
 import { createInProcessEventBus } from './bus/in-process-event-bus';
@@ -133,11 +135,22 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     secret: config.tokenSecret,
     ttlMs: config.accessTokenTtlMs,
   });
+  const rateLimitNamespace = options.rateLimitNamespace ?? 'codeface-sync-rl:';
   const services: AppServices = {
     accounts: createAccountService({
       db,
       bus,
       hasher: await createPasswordHasher(config.passwordHashing),
+      attempts: createAttemptLimits({
+        counter: createAttemptCounter({
+          redis: rateLimitRedis,
+          namespace: rateLimitNamespace,
+          now,
+          onRedisError: logWarn,
+        }),
+        limits: config.rateLimits,
+        onRefused: (limit) => metrics.rateLimited.inc({ limit }),
+      }),
       accessTokens,
       refreshTokenTtlMs: config.refreshTokenTtlMs,
       now,
@@ -194,7 +207,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
   await registerRateLimits(app, {
     limits: config.rateLimits,
     redis: rateLimitRedis,
-    namespace: options.rateLimitNamespace ?? 'codeface-sync-rl:',
+    namespace: rateLimitNamespace,
     accessTokens,
     now,
     metrics,
@@ -244,6 +257,8 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
         return {
           services,
           accessToken: params?.token ?? bearerToken(header('authorization')),
+          // Over WebSocket only subscriptions are served, which check no password.
+          clientIp: 'raw' in ctx.req ? ctx.req.ip : 'websocket',
           protocolVersion: params?.protocol ?? header(SYNC_PROTOCOL_HEADER),
           // Over HTTP `req` is a FastifyRequest (it has `raw`); over WebSocket, the upgrade request.
           transport: 'raw' in ctx.req ? 'http' : 'websocket',
@@ -261,6 +276,15 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
           const reason = cause instanceof SyncServerError ? cause.reason : error.code;
           app.log.info({ path, reason }, 'subscription ended');
         }
+      },
+      // A limit that says how long to wait says it in `retry-after` too, as HTTP clients expect.
+      responseMeta: ({ errors }) => {
+        const retryAfter = errors
+          .map((error) =>
+            error.cause instanceof SyncServerError ? error.cause.data.retryAfter : undefined,
+          )
+          .find((value) => value !== undefined);
+        return retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } };
       },
       keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
     },

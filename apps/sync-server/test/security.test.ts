@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverConfigSchema, type ServerConfigInput } from '../src/config';
 import type { SyncServer } from '../src/server';
 import type { AppRouter } from '../src/trpc/app-router';
 import { openTestBackend, type TestBackend } from './support/backend';
-import { httpClient, signUp, startServer, statusOf } from './support/harness';
+import { httpClient, signUp, signUpInput, startServer, statusOf } from './support/harness';
 
 let backend: TestBackend;
 let server: SyncServer;
@@ -52,29 +52,129 @@ describe('rate limits', () => {
       await limited.close();
     }
   });
+});
 
-  it('limits sign-in attempts per account whatever the address', async () => {
-    const limited = await startServer(backend, {
-      config: { rateLimits: { perIp: 1000, perAccount: 3, windowMs: 60_000 } },
+describe('password guessing and sign-ups', () => {
+  /** A server behind a trusted proxy, so that a test can speak from any address. */
+  const behindProxy = (rateLimits: ServerConfigInput['rateLimits']) =>
+    startServer(backend, { config: { trustProxy: true, rateLimits } });
+  const from = (ip: string) => ({ 'x-forwarded-for': ip });
+  const signInFrom = (
+    target: SyncServer,
+    ip: string,
+    input: { email: string; password: string; accessToken?: string },
+  ) =>
+    fetch(`${target.url}/trpc/account.signIn`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...from(ip),
+        ...(input.accessToken ? { authorization: `Bearer ${input.accessToken}` } : {}),
+      },
+      body: JSON.stringify({ email: input.email, password: input.password, deviceName: 'x' }),
+    });
+  const limitOf = async (response: Response) =>
+    ((await response.json()) as { error?: { data?: { limit?: string } } }).error?.data?.limit;
+
+  it('keys the sign-in limit on the account guessed, whatever access token comes with it', async () => {
+    const limited = await behindProxy({ passwordPerAccountAndIp: { max: 3, windowMs: 60_000 } });
+    try {
+      const attacker = await signUp(limited);
+      const victim = await signUp(limited);
+      const guess = (i: number) =>
+        signInFrom(limited, '203.0.113.7', {
+          email: victim.email,
+          password: `guess-${i}`,
+          accessToken: attacker.session.accessToken,
+        });
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await guess(i)).status);
+      expect(statuses).toEqual([401, 401, 401]);
+      const refused = await guess(3);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+      expect(await limitOf(refused)).toBe('passwordPerAccountAndIp');
+      // Even the right password waits there, so that a guess cannot be confirmed...
+      const right = { email: victim.email, password: victim.password };
+      expect((await signInFrom(limited, '203.0.113.7', right)).status).toBe(429);
+      // ...while the owner, from anywhere else, signs in.
+      expect((await signInFrom(limited, '198.51.100.1', right)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('slows guesses from many addresses in growing steps, never locking the owner out', async () => {
+    const limited = await behindProxy({
+      passwordPerAccountAndIp: { max: 100, windowMs: 60_000 },
+      passwordPerAccount: [
+        { max: 3, windowMs: 60_000 },
+        { max: 4, windowMs: 3_600_000 },
+      ],
     });
     try {
-      const email = `victim-${randomUUID()}@example.test`;
-      const attempt = () =>
+      const owner = await signUp(limited);
+      const right = { email: owner.email, password: owner.password };
+      // The owner's usual address: the password was given right there (an attempt, counted).
+      expect((await signInFrom(limited, '198.51.100.1', right)).status).toBe(200);
+      const statuses = [];
+      const waits = [];
+      const limits = [];
+      for (let i = 0; i < 4; i++) {
+        const answer = await signInFrom(limited, `203.0.113.${i + 1}`, {
+          email: owner.email,
+          password: `g${i}`,
+        });
+        statuses.push(answer.status);
+        waits.push(Number(answer.headers.get('retry-after')));
+        limits.push(await limitOf(answer));
+      }
+      expect(statuses).toEqual([401, 401, 429, 429]);
+      expect(limits.slice(2)).toEqual(['passwordPerAccount', 'passwordPerAccount']);
+      // The first tier says wait at most a minute; once the second is exceeded too, an hour.
+      expect(waits[2]).toBeLessThanOrEqual(60);
+      expect(waits[3]).toBeGreaterThan(60);
+      // A new address waits too; the owner's known one does not.
+      expect((await signInFrom(limited, '192.0.2.1', right)).status).toBe(429);
+      expect((await signInFrom(limited, '198.51.100.1', right)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('counts the password of change-password and delete-account as guesses too', async () => {
+    const limited = await behindProxy({ passwordPerAccountAndIp: { max: 2, windowMs: 60_000 } });
+    try {
+      const { session, password } = await signUp(limited);
+      const client = httpClient(limited, session.accessToken, from('203.0.113.9'));
+      const change = (currentPassword: string) =>
         statusOf(
-          httpClient(limited).account.signIn.mutate({ email, password: 'guess', deviceName: 'x' }),
+          client.account.changePassword.mutate({ currentPassword, newPassword: 'n'.repeat(12) }),
         );
-      expect([await attempt(), await attempt(), await attempt()]).toEqual([401, 401, 401]);
-      expect(await attempt()).toBe(429);
-      // Another account is not affected.
-      expect(
-        await statusOf(
-          httpClient(limited).account.signIn.mutate({
-            email: `other-${randomUUID()}@example.test`,
-            password: 'guess',
-            deviceName: 'x',
-          }),
-        ),
-      ).toBe(401);
+      expect([await change('wrong-1'), await change('wrong-2')]).toEqual([401, 401]);
+      expect(await change('wrong-3')).toBe(429);
+      expect(await statusOf(client.account.deleteAccount.mutate({ password }))).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('limits sign-ups per address, more tightly than sign-ins by default', async () => {
+    const defaults = serverConfigSchema.parse({ tokenSecret: 'x'.repeat(32) }).rateLimits;
+    const perHour = (l: { max: number; windowMs: number }) => (l.max * 3_600_000) / l.windowMs;
+    expect(perHour(defaults.signUpPerIp)).toBeLessThan(perHour(defaults.passwordPerAccountAndIp));
+    const limited = await behindProxy({ signUpPerIp: { max: 2, windowMs: 3_600_000 } });
+    try {
+      const signUpFrom = async (ip: string) =>
+        statusOf(
+          httpClient(limited, undefined, from(ip)).account.signUp.mutate(
+            (await signUpInput()).input,
+          ),
+        );
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push(await signUpFrom('203.0.113.20'));
+      expect(statuses).toEqual([200, 200, 429]);
+      expect(await signUpFrom('203.0.113.21')).toBe(200);
     } finally {
       await limited.close();
     }

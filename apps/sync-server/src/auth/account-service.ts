@@ -11,6 +11,7 @@ import { SyncServerError } from '../errors';
 import type { SqlDatabase, SqlExecutor } from '../storage/sql-database';
 import { toBytes, toSafeNumber } from '../storage/sql-database';
 import type { AccessTokens } from './access-token';
+import type { AttemptLimits } from './attempt-limits';
 import type { PasswordHasher } from './password-hasher';
 import {
   formatRefreshToken,
@@ -23,6 +24,7 @@ export type AccountServiceDeps = {
   db: SqlDatabase;
   bus: EventBus;
   hasher: PasswordHasher;
+  attempts: AttemptLimits;
   accessTokens: AccessTokens;
   refreshTokenTtlMs: number;
   now: () => number;
@@ -30,6 +32,9 @@ export type AccountServiceDeps = {
   randomBytes: (length: number) => Uint8Array;
   onAuthFailure: (reason: string) => void;
 };
+
+/** The address a request came from, as the rate limits see it. */
+export type ClientIp = string;
 
 /** Who made an authenticated request. */
 export type Caller = { userId: string; deviceId: string };
@@ -112,19 +117,24 @@ export function createAccountService(deps: AccountServiceDeps) {
     }
   }
 
-  async function checkPassword(userId: string, password: string): Promise<void> {
-    const user = await db.query<{ password_hash: string }>(
-      'SELECT password_hash FROM users WHERE id = $1',
+  /** A password re-check (change password, delete account) counts as a guess like a sign-in. */
+  async function checkPassword(userId: string, password: string, ip: ClientIp): Promise<void> {
+    const user = await db.query<{ email: string; password_hash: string }>(
+      'SELECT email, password_hash FROM users WHERE id = $1',
       [userId],
     );
     const row = user.rows[0];
-    if (!row || !(await deps.hasher.verify(row.password_hash, password))) {
+    if (!row) fail('invalid-credentials', 'The password is wrong.');
+    await deps.attempts.passwordAttempt(row.email, ip);
+    if (!(await deps.hasher.verify(row.password_hash, password))) {
       fail('invalid-credentials', 'The password is wrong.');
     }
+    await deps.attempts.passwordAccepted(row.email, ip);
   }
 
   return {
-    async signUp(input: SignUpInput): Promise<Session> {
+    async signUp(input: SignUpInput, ip: ClientIp): Promise<Session> {
+      await deps.attempts.signUpAttempt(ip);
       const email = normalizeEmail(input.email);
       const passwordHash = await deps.hasher.hash(input.password);
       const userId = deps.randomUUID();
@@ -146,14 +156,15 @@ export function createAccountService(deps: AccountServiceDeps) {
       }
     },
 
-    async signIn(input: SignInInput): Promise<Session> {
+    async signIn(input: SignInInput, ip: ClientIp): Promise<Session> {
+      const email = normalizeEmail(input.email);
+      // Keyed on the account being guessed, before any work on the password.
+      await deps.attempts.passwordAttempt(email, ip);
       const result = await db.query<{
         id: string;
         password_hash: string;
         wrapped_data_key: string;
-      }>('SELECT id, password_hash, wrapped_data_key FROM users WHERE email = $1', [
-        normalizeEmail(input.email),
-      ]);
+      }>('SELECT id, password_hash, wrapped_data_key FROM users WHERE email = $1', [email]);
       const user = result.rows[0];
       if (!user) {
         await deps.hasher.verifyNothing(input.password);
@@ -162,6 +173,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       if (!(await deps.hasher.verify(user.password_hash, input.password))) {
         fail('invalid-credentials', 'The email or the password is wrong.');
       }
+      await deps.attempts.passwordAccepted(email, ip);
       return db.transaction(async (tx) => {
         const deviceId = await createDevice(tx, { userId: user.id, name: input.deviceName });
         return issueSession(tx, {
@@ -261,8 +273,8 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     /** Changes the password and signs out every other device. */
-    async changePassword(caller: Caller, input: ChangePasswordInput): Promise<void> {
-      await checkPassword(caller.userId, input.currentPassword);
+    async changePassword(caller: Caller, input: ChangePasswordInput, ip: ClientIp): Promise<void> {
+      await checkPassword(caller.userId, input.currentPassword, ip);
       const passwordHash = await deps.hasher.hash(input.newPassword);
       await db.query(
         'UPDATE users SET password_hash = $2, wrapped_data_key = COALESCE($3, wrapped_data_key) WHERE id = $1',
@@ -276,8 +288,8 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     /** Deletes the account and, through ON DELETE CASCADE, every row that belongs to it. */
-    async deleteAccount(caller: Caller, input: DeleteAccountInput): Promise<void> {
-      await checkPassword(caller.userId, input.password);
+    async deleteAccount(caller: Caller, input: DeleteAccountInput, ip: ClientIp): Promise<void> {
+      await checkPassword(caller.userId, input.password, ip);
       const devices = await db.query<{ id: string }>('SELECT id FROM devices WHERE user_id = $1', [
         caller.userId,
       ]);

@@ -16,10 +16,11 @@ export type RateLimitOptions = {
 };
 
 /**
- * Two limits: per IP address on every request (before the body is read), and per account on
- * requests that name one: the access token's user, or the email of a sign-in or sign-up, which is
- * what slows password guessing spread over many addresses. Counters live in Redis when there is
- * one, so all instances share them; if Redis is down, requests pass rather than fail.
+ * Two limits on request volume: per IP address on every request (before the body is read), and
+ * per account on requests with a valid access token. Counters live in Redis when there is one,
+ * so all instances share them; if Redis is down, requests pass rather than fail. Password
+ * guessing and sign-ups have their own limits where the password is checked
+ * (auth/attempt-limits.ts): a token in a header says nothing about the account being guessed.
  */
 export async function registerRateLimits(app: FastifyInstance, options: RateLimitOptions) {
   await app.register(rateLimit, {
@@ -81,39 +82,12 @@ function isProbe(url: string): boolean {
 
 function accountKeyOf(req: FastifyRequest, options: RateLimitOptions): string | undefined {
   const token = bearerToken(req.headers.authorization);
-  if (token) {
-    const claims = options.accessTokens.verify(token, options.now());
-    if (typeof claims === 'object') return `account:${claims.sub}`;
-  }
-  const email = emailIn(req.body);
-  return email ? `email:${email.trim().toLowerCase()}` : undefined;
-}
-
-/**
- * The email of a tRPC call's input, batched (`{"0": {...}}`) or not. tRPC's Fastify adapter may
- * leave a JSON body as a string; a sign-in body is small, so only small ones are parsed here.
- */
-function emailIn(raw: unknown): string | undefined {
-  const body = typeof raw === 'string' && raw.length < 16 * 1024 ? parseJson(raw) : raw;
-  if (typeof body !== 'object' || body === null) return undefined;
-  const direct = (body as { email?: unknown }).email;
-  if (typeof direct === 'string') return direct;
-  for (const value of Object.values(body)) {
-    const nested = (value as { email?: unknown } | null)?.email;
-    if (typeof nested === 'string') return nested;
-  }
-  return undefined;
+  if (!token) return undefined;
+  const claims = options.accessTokens.verify(token, options.now());
+  return typeof claims === 'object' ? `account:${claims.sub}` : undefined;
 }
 
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer (\S+)$/i.exec(header ?? '');
   return match?.[1];
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -12,10 +12,10 @@ import { authedProcedure, publicProcedure } from './trpc';
 export const accountRouter = {
   signUp: publicProcedure
     .input(signUpInputSchema)
-    .mutation(({ ctx, input }) => ctx.services.accounts.signUp(input)),
+    .mutation(({ ctx, input }) => ctx.services.accounts.signUp(input, ctx.clientIp)),
   signIn: publicProcedure
     .input(signInInputSchema)
-    .mutation(({ ctx, input }) => ctx.services.accounts.signIn(input)),
+    .mutation(({ ctx, input }) => ctx.services.accounts.signIn(input, ctx.clientIp)),
   refresh: publicProcedure
     .input(refreshInputSchema)
     .mutation(({ ctx, input }) => ctx.services.accounts.refresh(input.refreshToken)),
@@ -26,13 +26,13 @@ export const accountRouter = {
   changePassword: authedProcedure
     .input(changePasswordInputSchema)
     .mutation(async ({ ctx, input }) => {
-      await ctx.services.accounts.changePassword(ctx.caller, input);
+      await ctx.services.accounts.changePassword(ctx.caller, input, ctx.clientIp);
       return { ok: true as const };
     }),
   deleteAccount: authedProcedure
     .input(deleteAccountInputSchema)
     .mutation(async ({ ctx, input }) => {
-      await ctx.services.accounts.deleteAccount(ctx.caller, input);
+      await ctx.services.accounts.deleteAccount(ctx.caller, input, ctx.clientIp);
       return { ok: true as const };
     }),
   wrappedDataKey: authedProcedure.input(z.strictObject({}).optional()).query(async ({ ctx }) => ({

@@ -25,6 +25,8 @@ export type AppServices = {
 export type Context = {
   services: AppServices;
   accessToken: string | undefined;
+  /** The client's address (behind a trusted proxy, the one it forwarded). */
+  clientIp: string;
   protocolVersion: string | undefined;
   /** Queries and mutations come over HTTP, where rate limits apply; WebSocket carries subscriptions. */
   transport: 'http' | 'websocket';

@@ -11,6 +11,15 @@ import type { TestBackend } from './backend';
 
 export const TEST_TOKEN_SECRET = 'test-secret-test-secret-test-secret-0123';
 
+const UNLIMITED = {
+  perIp: 100_000,
+  perAccount: 100_000,
+  windowMs: 60_000,
+  passwordPerAccountAndIp: { max: 100_000, windowMs: 60_000 },
+  passwordPerAccount: [{ max: 100_000, windowMs: 60_000 }],
+  signUpPerIp: { max: 100_000, windowMs: 60_000 },
+};
+
 export type StartOptions = {
   config?: Partial<ServerConfigInput>;
   redisUrl?: string;
@@ -36,8 +45,9 @@ export async function startServer(
       redisUrl,
       // Cheap hashing keeps the suite fast; production defaults are in config.ts.
       passwordHashing: { memoryCost: 256, timeCost: 1, parallelism: 1 },
-      rateLimits: { perIp: 100_000, perAccount: 100_000, windowMs: 60_000 },
       ...options.config,
+      // A test names the limits it tests; the others are out of its way.
+      rateLimits: { ...UNLIMITED, ...options.config?.rateLimits },
     },
     db: options.db ?? (await backend.openDatabase()),
     bus: backend.openBus({ redisUrl }),
@@ -55,7 +65,11 @@ export type Client = TRPCClient<AppRouter>;
 /** Anything with a base URL: a server in this process or one in a child process. */
 export type Reachable = { url: string };
 
-export function httpClient(server: Reachable, accessToken?: string): Client {
+export function httpClient(
+  server: Reachable,
+  accessToken?: string,
+  headers: Record<string, string> = {},
+): Client {
   return createTRPCClient<AppRouter>({
     links: [
       httpLink({
@@ -63,6 +77,7 @@ export function httpClient(server: Reachable, accessToken?: string): Client {
         headers: () => ({
           [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL_VERSION),
           ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
+          ...headers,
         }),
       }),
     ],
@@ -126,8 +141,8 @@ export function subscribe(server: Reachable, accessToken: string): Subscriber {
   };
 }
 
-/** Signs up a fresh account with a really wrapped data key; returns its session and key. */
-export async function signUp(server: Reachable, deviceName = 'laptop') {
+/** What a fresh account's first device sends to sign up, with a really wrapped data key. */
+export async function signUpInput(deviceName = 'laptop') {
   const dataKey = generateDataKey();
   const password = `password-${randomUUID()}`;
   const email = `user-${randomUUID()}@example.test`;
@@ -136,12 +151,14 @@ export async function signUp(server: Reachable, deviceName = 'laptop') {
     passphrase: password,
     kdf: { alg: 'argon2id', t: 1, m: 64, p: 1 },
   });
-  const session: Session = await httpClient(server).account.signUp.mutate({
-    email,
-    password,
-    deviceName,
-    wrappedDataKey,
-  });
+  return { input: { email, password, deviceName, wrappedDataKey }, dataKey };
+}
+
+/** Signs up a fresh account; returns its session and key. */
+export async function signUp(server: Reachable, deviceName = 'laptop') {
+  const { input, dataKey } = await signUpInput(deviceName);
+  const session: Session = await httpClient(server).account.signUp.mutate(input);
+  const { email, password } = input;
   return { session, dataKey, email, password, client: httpClient(server, session.accessToken) };
 }
 
