@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Checks of what infra/ holds with the real tools (Kustomize, promtool, the linters):
+// Checks of what infra/ and .github/ hold with the real tools (Kustomize, promtool, linters and validators):
 // docs/decisions/0310-infra-checked-by-real-tools.md.
 export default defineConfig({
   test: {
