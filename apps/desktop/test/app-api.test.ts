@@ -239,7 +239,7 @@ describe('streaming a long answer', () => {
     next.unsubscribe();
   }, 60_000);
 
-  it('stops through the stop mutation and answers with the saved, stopped message', async () => {
+  it('stops through the stop mutation and answers with the saved, stopped message and its figures', async () => {
     const chat = await client.api.chats.create.mutate({ title: 'Stop button' });
     const run = generate(client.api, { kind: 'send', chatId: chat.id, content: 'Go on and on' });
     await run.firstDelta;
@@ -251,8 +251,19 @@ describe('streaming a long answer', () => {
     expect(stopped.status).toBe('interrupted');
     const events = await run.finished;
     const last = events[events.length - 1];
-    expect(last?.type === 'done' && last.stopped).toBe(true);
+    if (last?.type !== 'done') throw new Error('no done event');
+    expect(last.stopped).toBe(true);
     expect(stopped.content).toBe(textOf(events));
+    // Broke (issue 13, item 11): the db adapter's interrupt dropped the figures of a stopped answer.
+    expect(last.tokens).toBeGreaterThan(0);
+    const figures = {
+      tokens: last.tokens,
+      ttftMs: last.ttftMs,
+      tokensPerSecond: last.tokensPerSecond,
+    };
+    expect(stopped).toMatchObject(figures);
+    const branch = await client.api.messages.branch.query({ chatId: chat.id });
+    expect(branch[1]).toMatchObject({ status: 'interrupted', ...figures });
   }, 60_000);
 
   it('never shows a stopped answer as still streaming to the client that stopped it', async () => {

@@ -246,12 +246,8 @@ export function createMessageRepository(ctx: StoreContext) {
 
   const failStreaming = writeTransaction(db, (id: string, input: FailStreamingInput): Message => {
     const current = requireStreaming(id);
-    const parsed = failStreamingInputSchema.parse(input);
-    return update(id, {
-      content: parsed.content ?? current.content,
-      status: parsed.status,
-      error: parsed.error,
-    });
+    const { content, ...rest } = failStreamingInputSchema.parse(input);
+    return update(id, { content: content ?? current.content, ...rest });
   });
 
   /**

@@ -105,12 +105,15 @@ export const startStreamingInputSchema = z.object({
 });
 export type StartStreamingInput = z.input<typeof startStreamingInputSchema>;
 
-export const failStreamingInputSchema = z.object({
-  error: z.string(),
-  /** 'interrupted' when the user stopped generation, 'error' when it failed. */
-  status: z.enum(['interrupted', 'error']).default('error'),
-  content: z.string().optional(),
-});
+export const failStreamingInputSchema = z
+  .object({
+    error: z.string(),
+    /** 'interrupted' when the user stopped generation, 'error' when it failed. */
+    status: z.enum(['interrupted', 'error']).default('error'),
+    content: z.string().optional(),
+  })
+  // A stopped answer keeps the figures of what was generated before the stop.
+  .extend(generationStatsSchema.shape);
 export type FailStreamingInput = z.input<typeof failStreamingInputSchema>;
 
 export const modelFormatSchema = z.enum(['gguf', 'onnx', 'other']);

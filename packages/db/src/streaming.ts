@@ -1,13 +1,10 @@
-import type { GenerationStats, Message } from './schemas';
+import type { FailStreamingInput, GenerationStats, Message } from './schemas';
 
 /** The writes a `StreamingWriter` makes; the message repository provides them. */
 export type StreamingTarget = {
   updateStreaming: (id: string, content: string) => Message;
   finishStreaming: (id: string, final?: { content?: string } & Partial<GenerationStats>) => Message;
-  failStreaming: (
-    id: string,
-    input: { error: string; status?: 'interrupted' | 'error'; content?: string },
-  ) => Message;
+  failStreaming: (id: string, input: FailStreamingInput) => Message;
 };
 
 export type Timers = {
@@ -113,8 +110,11 @@ export class StreamingWriter {
     return this.target.finishStreaming(this.messageId, { ...stats, content: this.text });
   }
 
-  /** Ends the message as `error`, or `interrupted` when the user stopped it; text is kept. */
-  fail(input: { error: string; status?: 'interrupted' | 'error' }): Message {
+  /**
+   * Ends the message as `error`, or `interrupted` when the user stopped it; the text is kept, and
+   * the figures of what was generated when they are given.
+   */
+  fail(input: Omit<FailStreamingInput, 'content'>): Message {
     this.assertOpen();
     this.close();
     return this.target.failStreaming(this.messageId, { ...input, content: this.text });

@@ -89,7 +89,12 @@ describe('streaming writes', () => {
     stopped.setContent('partial');
     stopped.flush();
     stopped.flush();
-    expect(stopped.fail({ error: 'stopped', status: 'interrupted' }).status).toBe('interrupted');
+    const figures = { completionTokens: 7, timeToFirstTokenMs: 120, tokensPerSecond: 35 };
+    expect(stopped.fail({ error: 'stopped', status: 'interrupted', ...figures })).toMatchObject({
+      status: 'interrupted',
+      content: 'partial',
+      ...figures,
+    });
     store.close();
   });
 

@@ -1,7 +1,7 @@
 import type { Chat as DbChat, Message as DbMessage, Store } from '@codeface/db';
 import type { Chat, Message, SearchHit } from '../schemas';
 import type { Settings, SettingsPatch } from '../settings-schema';
-import type { ChatStore, StreamingMessage } from '../services/ports';
+import type { ChatStore, InterruptedStats, StreamingMessage } from '../services/ports';
 import type { EmbeddingStore } from '../services/semantic-index';
 
 function toChat(chat: DbChat): Chat {
@@ -32,6 +32,14 @@ function toMessage(message: DbMessage): Message {
     ttftMs: message.timeToFirstTokenMs,
     tokensPerSecond: message.tokensPerSecond,
     createdAt: message.createdAt,
+  };
+}
+
+function toDbStats(stats: InterruptedStats) {
+  return {
+    completionTokens: stats.tokens,
+    timeToFirstTokenMs: stats.ttftMs,
+    tokensPerSecond: stats.tokensPerSecond,
   };
 }
 
@@ -96,19 +104,13 @@ export function createDbChatStore(store: Store): ChatStore {
       return {
         message: toMessage(started),
         append: (text) => writer.append(text),
-        finish: (stats) =>
-          toMessage(
-            writer.finish({
-              completionTokens: stats.tokens,
-              timeToFirstTokenMs: stats.ttftMs,
-              tokensPerSecond: stats.tokensPerSecond,
-            }),
-          ),
-        interrupt: () =>
+        finish: (stats) => toMessage(writer.finish(toDbStats(stats))),
+        interrupt: (stats) =>
           toMessage(
             writer.fail({
               error: 'Stopped before the answer was complete.',
               status: 'interrupted',
+              ...toDbStats(stats),
             }),
           ),
         fail: (reason) => toMessage(writer.fail({ error: reason, status: 'error' })),

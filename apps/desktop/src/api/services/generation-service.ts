@@ -3,7 +3,7 @@ import { toAppError } from '../to-app-error';
 import type { GenerateInput, GenerationEvent, Message } from '../schemas';
 import { coalesceDeltas } from './coalesce-deltas';
 import type { ChatService } from './chat-service';
-import type { ChatEngine, ChatStore, EngineMessage, GenerationStats } from './ports';
+import type { ChatEngine, ChatStore, EngineMessage } from './ports';
 import { fitToContext } from './context-budget';
 import type { SettingsService } from './settings-service';
 import type { PresetService } from './preset-service';
@@ -34,8 +34,6 @@ export const QUICK_ASK_CACHE_KEY = 'quick-ask:draft';
 const STOP_WAIT_LIMIT_MS = 3000;
 /** Request ids remembered, newest kept: far more than one client re-sends after a reconnect. */
 const REQUESTS_KEPT = 1000;
-
-const emptyStats: GenerationStats = { tokens: 0, ttftMs: 0, tokensPerSecond: 0 };
 
 /**
  * Runs one turn of a chat: records the question (or finds it, for a regeneration), streams
@@ -187,7 +185,7 @@ export class GenerationService {
       this.setBusy(-1);
       // Reached when the client unsubscribed (the signal already stopped the engine) or the
       // engine ended without a final event: keep what was generated.
-      if (!settled) writer.interrupt({ ...emptyStats, tokens });
+      if (!settled) writer.interrupt({ tokens, ttftMs: null, tokensPerSecond: null });
       this.active.delete(writer.message.id);
       markSettled();
     }

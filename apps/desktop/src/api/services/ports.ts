@@ -29,12 +29,20 @@ export type GenerationStats = {
   tokensPerSecond: number;
 };
 
+/**
+ * The figures of an answer stopped before the engine's final event: the tokens counted so far,
+ * and no time to first token or speed (the engine reports those only in its final event).
+ */
+export type InterruptedStats =
+  GenerationStats | { tokens: number; ttftMs: null; tokensPerSecond: null };
+
 /** The assistant message while it streams: saved as it grows so a reload shows it. */
 export interface StreamingMessage {
   readonly message: Message;
   append(text: string): void;
   finish(stats: GenerationStats): Message;
-  interrupt(stats: GenerationStats): Message;
+  /** Saves the answer as stopped, keeping its text and figures. */
+  interrupt(stats: InterruptedStats): Message;
   fail(reason: string): Message;
 }
 
