@@ -123,9 +123,76 @@ describe('the local OpenAI-compatible API and OpenAICompatibleEngine, against ea
     expect(viaApi).toEqual(direct);
   });
 
-  it('says so when the key is wrong', async () => {
+  it('says so when the key is wrong, or missing', async () => {
     const wrong = new OpenAICompatibleEngine({ baseUrl: api.url, apiKey: 'wrong-key' });
-    await expect(wrong.load({ id: 'tiny' })).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(wrong.load({ id: 'tiny' })).rejects.toMatchObject({
+      code: 'unauthorized',
+      message: expect.stringMatching(/refused the API key \(HTTP 401\): check the key\.$/),
+    });
+    await expect(
+      new OpenAICompatibleEngine({ baseUrl: api.url }).listModels(),
+    ).rejects.toMatchObject({
+      code: 'unauthorized',
+      message: expect.stringMatching(/needs an API key/),
+    });
+  });
+
+  it('passes a response format on, so the server behind it answers in JSON', async () => {
+    const format = {
+      type: 'json-schema' as const,
+      schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] },
+    };
+    const result = await collect(
+      remote.chat([{ role: 'user', content: 'json' }], {
+        maxTokens: 100,
+        temperature: 0,
+        responseFormat: format,
+      }),
+    );
+    expect(Object.keys(JSON.parse(result.text) as object)).toEqual(['ok']);
+  });
+
+  it("reports the server's context length, or the one it was told to assume", async () => {
+    const { url, server } = await startRawServer((_req, res) => {
+      res.end(
+        JSON.stringify({
+          object: 'list',
+          data: [
+            { id: 'vllm-style', object: 'model', max_model_len: 32768 },
+            { id: 'lm-studio-style', object: 'model', loaded_context_length: 8192 },
+            { id: 'silent', object: 'model', owned_by: 'x' },
+          ],
+        }),
+      );
+    });
+    rawServers.push(server);
+    const engine = new OpenAICompatibleEngine({ baseUrl: url, contextSize: 4096 });
+    expect(await engine.listModels()).toEqual([
+      { id: 'vllm-style', contextLength: 32768 },
+      { id: 'lm-studio-style', contextLength: 8192 },
+      { id: 'silent', contextLength: null },
+    ]);
+    await engine.load({ id: 'vllm-style' });
+    expect((await engine.info()).contextSize).toBe(32768);
+    await engine.load({ id: 'silent' });
+    expect((await engine.info()).contextSize).toBe(4096);
+  });
+
+  it('says in a sentence when the address is not an OpenAI-compatible API', async () => {
+    const { url, server } = await startRawServer((req, res) => {
+      if (req.url === '/v1/models') res.writeHead(200).end('<html>a web page</html>');
+      else res.writeHead(404).end('Not Found');
+    });
+    rawServers.push(server);
+    await expect(new OpenAICompatibleEngine({ baseUrl: url }).listModels()).rejects.toMatchObject({
+      code: 'malformed-stream',
+      message: expect.stringMatching(/answered, but not with an OpenAI model list/),
+    });
+    const wrongPath = new OpenAICompatibleEngine({ baseUrl: url.replace(/\/v1$/, '/api') });
+    await expect(wrongPath.listModels()).rejects.toMatchObject({
+      code: 'http-error',
+      message: expect.stringMatching(/does not exist \(HTTP 404\).*usually ends in \/v1/),
+    });
   });
 
   it('says so when the model is not served', async () => {
@@ -138,14 +205,25 @@ describe('the local OpenAI-compatible API and OpenAICompatibleEngine, against ea
     const { url, server } = await startRawServer(() => undefined);
     await new Promise((r) => server.close(r));
     const nowhere = new OpenAICompatibleEngine({ baseUrl: url });
-    await expect(nowhere.load({ id: 'x' })).rejects.toMatchObject({ code: 'connection-failed' });
+    await expect(nowhere.load({ id: 'x' })).rejects.toMatchObject({
+      code: 'connection-failed',
+      message: expect.stringMatching(/^Nothing answers at 127\.0\.0\.1:\d+: check the address/),
+    });
+    const noHost = new OpenAICompatibleEngine({ baseUrl: 'http://no-such-host.invalid/v1' });
+    await expect(noHost.listModels()).rejects.toMatchObject({
+      code: 'connection-failed',
+      message: 'There is no server called no-such-host.invalid: check the address.',
+    });
   });
 
   it('says so when the server never answers', async () => {
     const { url, server } = await startRawServer(() => undefined);
     rawServers.push(server);
     const silent = new OpenAICompatibleEngine({ baseUrl: url, timeoutMs: 300 });
-    await expect(silent.load({ id: 'raw' })).rejects.toMatchObject({ code: 'timeout' });
+    await expect(silent.load({ id: 'raw' })).rejects.toMatchObject({
+      code: 'timeout',
+      message: expect.stringMatching(/did not answer within 0\.3 seconds/),
+    });
   });
 
   it('says so when a stream stalls, breaks off or is not JSON', async () => {

@@ -148,6 +148,10 @@ const engineErrors = packageError<EngineErrorCode>(EngineError, {
     reason: 'invalid-settings',
     message: 'The temperature or answer length in Settings is not valid.',
   },
+  'invalid-response-format': {
+    reason: 'invalid-input',
+    message: 'The JSON schema asked of the answer is not one the model can follow.',
+  },
   'no-model-loaded': {
     reason: 'no-model-loaded',
     message: 'Load a model first: open Models and pick one.',

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 
 /**
- * The local API is off unless the user turns it on; it only ever listens on the
- * loopback interface, and every request needs the bearer token.
+ * The local API is off unless the person turns it on, and it only ever listens on the loopback
+ * interface. Its bearer token is a secret, so it is kept by the app's secret store, not here.
  */
 export const apiServerSettingsSchema = z.object({
   enabled: z.boolean().default(false),
-  port: z.number().int().min(0).max(65535).default(11435),
-  /**
-   * At least 16 characters, so that it cannot be guessed by a local web page; the
-   * app generates one (e.g. 32 random bytes, base64url) when the user turns the API on.
-   */
-  token: z.string().min(16).optional(),
+  port: z
+    .number('The port must be a number.')
+    .int('The port must be a whole number.')
+    .min(1024, 'Pick a port from 1024 to 65535.')
+    .max(65535, 'Pick a port from 1024 to 65535.')
+    .default(11435),
 });
-export type ApiServerSettings = z.input<typeof apiServerSettingsSchema>;
+export type ApiServerSettings = z.infer<typeof apiServerSettingsSchema>;

@@ -3,16 +3,27 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
-import { describeZodError } from '../engine/errors';
 import type { EngineErrorCode } from '../engine/errors';
-import type { ChatMessage, ChatParams, DoneEvent, Engine } from '../engine/types';
+import type {
+  ChatMessage,
+  ChatParams,
+  DoneEvent,
+  Engine,
+  ModelRef,
+  ResponseFormat,
+} from '../engine/types';
 import { formatSseData } from '../openai/sse';
 import {
   chatCompletionRequestSchema,
   embeddingsRequestSchema,
   wireContentToText,
 } from '../openai/wire';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '../openai/wire';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  ErrorBody,
+} from '../openai/wire';
 
 export type OpenAIApiServerOptions = {
   engine: Engine;
@@ -28,31 +39,60 @@ export type OpenAIApiServer = {
   close: () => Promise<void>;
 };
 
+/** The largest request body read; a larger one is answered 413 once it has been received. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/**
+ * Past this much, a body is no longer read to its end: the 413 goes out at once and the
+ * connection is closed, since what is left of the body would otherwise be read as a request.
+ */
+const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
+/** An error as OpenAI's API reports it: a status, and a body with type, param and code. */
+class ApiError extends Error {
+  readonly status: number;
+  readonly type: 'invalid_request_error' | 'server_error';
+  readonly param: string | null;
+  readonly code: string | null;
+  /** Close the connection after answering: the rest of the request was not read. */
+  readonly closeConnection: boolean;
+
+  constructor(options: {
+    status: number;
+    message: string;
+    code: string | null;
+    param?: string | null;
+    closeConnection?: boolean;
+  }) {
+    super(options.message);
+    this.status = options.status;
+    this.type = options.status >= 500 ? 'server_error' : 'invalid_request_error';
+    this.param = options.param ?? null;
+    this.code = options.code;
+    this.closeConnection = options.closeConnection ?? false;
+  }
+
+  body(): ErrorBody {
+    return {
+      error: { message: this.message, type: this.type, param: this.param, code: this.code },
+    };
   }
 }
 
 /**
  * Serves whatever Engine it is given as an OpenAI-compatible API on 127.0.0.1, so
  * IDE extensions can use CodeFace's loaded model: `/v1/chat/completions` (streamed
- * or not), `/v1/models` and `/v1/embeddings`.
+ * or not), `/v1/models`, `/v1/models/{id}` and `/v1/embeddings`.
  */
 export async function startOpenAIApiServer(
   options: OpenAIApiServerOptions,
 ): Promise<OpenAIApiServer> {
   const server = createServer((req, res) => {
     void handleRequest(options, req, res).catch((error: unknown) => {
-      const httpError =
-        error instanceof HttpError ? error : new HttpError(500, 'server_error', 'Internal error.');
-      if (!res.headersSent) sendJson(res, httpError.status, errorBody(httpError));
+      const apiError =
+        error instanceof ApiError
+          ? error
+          : new ApiError({ status: 500, message: 'Internal error.', code: null });
+      if (!res.headersSent) sendError(res, apiError);
       else res.end();
     });
   });
@@ -79,35 +119,53 @@ function listen(server: Server, port: number): Promise<void> {
   });
 }
 
+const MODEL_PATH = /^\/v1\/models\/(.+)$/;
+
 async function handleRequest(
   options: OpenAIApiServerOptions,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
   if (!isAuthorized(req.headers.authorization, options.token)) {
-    throw new HttpError(401, 'invalid_request_error', 'Missing or wrong bearer token.');
+    throw new ApiError({
+      status: 401,
+      message:
+        'Missing or wrong API key: send the token CodeFace shows under Settings → Local API.',
+      code: 'invalid_api_key',
+    });
   }
   const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+  const { engine } = options;
   if (req.method === 'GET' && path === '/v1/models') {
-    const info = await options.engine.info();
-    const data = info.model
-      ? [{ id: info.model.id, object: 'model', created: 0, owned_by: 'codeface' }]
-      : [];
-    sendJson(res, 200, { object: 'list', data });
+    const model = (await engine.info()).model;
+    sendJson(res, 200, { object: 'list', data: model ? [modelObject(model)] : [] });
+    return;
+  }
+  const modelPath = MODEL_PATH.exec(path);
+  if (req.method === 'GET' && modelPath) {
+    const model = await servedModel(engine, decodeURIComponent(modelPath[1] ?? ''));
+    sendJson(res, 200, modelObject(model));
     return;
   }
   if (req.method === 'POST' && path === '/v1/chat/completions') {
     const body = parseBody(chatCompletionRequestSchema, await readJson(req));
-    await completeChat({ engine: options.engine, now: options.now ?? Date.now }, body, {
-      req,
-      res,
-    });
+    if (body.n !== null && body.n !== undefined && body.n > 1) {
+      throw new ApiError({
+        status: 400,
+        message: 'This server generates one choice per request: leave n out or set it to 1.',
+        param: 'n',
+        code: 'unsupported_value',
+      });
+    }
+    await servedModel(engine, body.model);
+    await completeChat({ engine, now: options.now ?? Date.now }, body, res);
     return;
   }
   if (req.method === 'POST' && path === '/v1/embeddings') {
     const body = parseBody(embeddingsRequestSchema, await readJson(req));
+    await servedModel(engine, body.model);
     const texts = typeof body.input === 'string' ? [body.input] : body.input;
-    const vectors = await options.engine.embed(texts);
+    const vectors = await engine.embed(texts);
     sendJson(res, 200, {
       object: 'list',
       model: body.model,
@@ -115,15 +173,59 @@ async function handleRequest(
     });
     return;
   }
-  throw new HttpError(404, 'invalid_request_error', `No route for ${req.method ?? ''} ${path}.`);
+  throw new ApiError({
+    status: 404,
+    message: `No route for ${req.method ?? ''} ${path}.`,
+    code: 'unknown_url',
+  });
+}
+
+function modelObject(model: ModelRef) {
+  return { id: model.id, object: 'model', created: 0, owned_by: 'codeface' };
+}
+
+/** The loaded model, when it is the one asked for; a 404 naming what is served otherwise. */
+async function servedModel(engine: Engine, id: string): Promise<ModelRef> {
+  const model = (await engine.info()).model;
+  if (model === null) {
+    throw new ApiError({
+      status: 503,
+      message: 'No model is loaded in CodeFace: load one on its Models screen.',
+      code: 'model_not_loaded',
+    });
+  }
+  if (model.id !== id) {
+    throw new ApiError({
+      status: 404,
+      message: `The model "${id}" does not exist here; this server serves "${model.id}".`,
+      param: 'model',
+      code: 'model_not_found',
+    });
+  }
+  return model;
+}
+
+function responseFormatOf(
+  format: ChatCompletionRequest['response_format'],
+): ResponseFormat | undefined {
+  switch (format?.type) {
+    case undefined:
+    case 'text':
+      return undefined;
+    case 'json_object':
+      return { type: 'json' };
+    case 'json_schema':
+      return format.json_schema.schema
+        ? { type: 'json-schema', schema: format.json_schema.schema }
+        : { type: 'json' };
+  }
 }
 
 async function completeChat(
   context: { engine: Engine; now: () => number },
   body: ChatCompletionRequest,
-  http: { req: IncomingMessage; res: ServerResponse },
+  res: ServerResponse,
 ): Promise<void> {
-  const { res } = http;
   const controller = new AbortController();
   // A client that hangs up stops the generation.
   res.on('close', () => {
@@ -139,6 +241,7 @@ async function completeChat(
     topP: body.top_p ?? undefined,
     seed: body.seed === null || body.seed === undefined ? undefined : Math.abs(body.seed),
     stop: body.stop === null || body.stop === undefined ? undefined : [body.stop].flat(),
+    responseFormat: responseFormatOf(body.response_format),
   };
   const id = `chatcmpl-${randomUUID()}`;
   const created = Math.floor(context.now() / 1000);
@@ -157,10 +260,10 @@ async function completeChat(
     let started = false;
     for await (const event of stream) {
       if (event.type === 'error') {
-        if (!started) throw engineErrorToHttp(event.code, event.message);
+        if (!started) throw engineErrorToApi(event.code, event.message);
         // Headers are gone: report in-band, as OpenAI does, and end the stream.
         res.write(
-          formatSseData(JSON.stringify(errorBody(engineErrorToHttp(event.code, event.message)))),
+          formatSseData(JSON.stringify(engineErrorToApi(event.code, event.message).body())),
         );
         break;
       }
@@ -194,7 +297,7 @@ async function completeChat(
   let text = '';
   for await (const event of stream) {
     if (event.type === 'delta') text += event.text;
-    else if (event.type === 'error') throw engineErrorToHttp(event.code, event.message);
+    else if (event.type === 'error') throw engineErrorToApi(event.code, event.message);
     else {
       const completion: ChatCompletion = {
         id,
@@ -237,44 +340,100 @@ function isAuthorized(header: string | undefined, token: string): boolean {
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
+/**
+ * Reads the whole body, even one too large to keep: a reply sent before the body has been read
+ * would leave its rest on a kept-alive connection, to be read as the next request.
+ */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    let chunks: Buffer[] = [];
+    let size = 0;
+    const tooLarge = (closeConnection: boolean) =>
+      new ApiError({
+        status: 413,
+        message: `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB.`,
+        code: 'request_too_large',
+        closeConnection,
+      });
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      chunks = [];
+      if (size > MAX_DRAINED_BYTES) {
+        req.pause();
+        reject(tooLarge(true));
+      }
+    });
+    req.once('end', () => {
+      if (size > MAX_BODY_BYTES) reject(tooLarge(false));
+      else resolve(Buffer.concat(chunks));
+    });
+    req.once('error', reject);
+  });
+}
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'invalid_request_error', 'Body too large.');
-    chunks.push(buf);
-  }
+  const body = await readBody(req);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
-    throw new HttpError(400, 'invalid_request_error', 'The body is not valid JSON.');
+    throw new ApiError({
+      status: 400,
+      message: 'The body is not valid JSON.',
+      code: 'invalid_json',
+    });
   }
 }
 
 function parseBody<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new HttpError(400, 'invalid_request_error', describeZodError(parsed.error));
-  }
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  const [issue] = parsed.error.issues;
+  const param = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : null;
+  throw new ApiError({
+    status: 400,
+    message: parsed.error.issues
+      .map((each) => `${each.path.map(String).join('.') || 'body'}: ${each.message}`)
+      .join('; '),
+    param,
+    code: 'invalid_value',
+  });
 }
 
-function engineErrorToHttp(code: EngineErrorCode, message: string): HttpError {
+function engineErrorToApi(code: EngineErrorCode, message: string): ApiError {
   switch (code) {
     case 'invalid-params':
+      return new ApiError({ status: 400, message, code: 'invalid_value' });
+    case 'invalid-response-format':
+      return new ApiError({
+        status: 400,
+        message,
+        param: 'response_format',
+        code: 'invalid_value',
+      });
     case 'context-overflow':
-      return new HttpError(400, 'invalid_request_error', message);
+      return new ApiError({
+        status: 400,
+        message,
+        param: 'messages',
+        code: 'context_length_exceeded',
+      });
     case 'no-model-loaded':
-      return new HttpError(503, 'server_error', message);
+      return new ApiError({ status: 503, message, code: 'model_not_loaded' });
     default:
-      return new HttpError(500, 'server_error', message);
+      return new ApiError({ status: 500, message, code: null });
   }
 }
 
-function errorBody(error: HttpError): { error: { message: string; type: string } } {
-  return { error: { message: error.message, type: error.type } };
+function sendError(res: ServerResponse, error: ApiError): void {
+  res.writeHead(error.status, {
+    'content-type': 'application/json',
+    ...(error.closeConnection ? { connection: 'close' } : {}),
+  });
+  res.end(JSON.stringify(error.body()));
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -15,6 +15,8 @@ export const engineErrorCodeSchema = z.enum([
   // Caller input
   'invalid-options',
   'invalid-params',
+  /** A response format (JSON schema) the engine cannot turn into a grammar. */
+  'invalid-response-format',
   'no-model-loaded',
   'context-overflow',
   // The model process

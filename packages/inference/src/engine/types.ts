@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { engineErrorCodeSchema } from './errors';
+import { jsonSchemaNodeSchema } from './json-schema';
 
 export const chatMessageSchema = z.object({
   role: z.enum(['system', 'user', 'assistant']),
@@ -9,6 +10,12 @@ export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
 /** NaN and Infinity are rejected here: a NaN temperature must be an error, not garbage. */
 const finite = () => z.number().refine(Number.isFinite, 'expected a finite number');
+
+export const responseFormatSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('json') }),
+  z.object({ type: z.literal('json-schema'), schema: jsonSchemaNodeSchema }),
+]);
+export type ResponseFormat = z.infer<typeof responseFormatSchema>;
 
 export const chatParamsSchema = z.object({
   /**
@@ -27,6 +34,11 @@ export const chatParamsSchema = z.object({
    * pays off when the answer repeats the input (fix, refactor). Output is identical.
    */
   speculative: z.enum(['lookup', 'none']).default('none'),
+  /**
+   * Constrains the answer to JSON: any JSON value for `json`, or one that matches `schema` (the
+   * subset of JSON Schema node-llama-cpp turns into a grammar). Absent: free text.
+   */
+  responseFormat: responseFormatSchema.optional(),
 });
 export type ChatParams = z.input<typeof chatParamsSchema>;
 export type ResolvedChatParams = z.output<typeof chatParamsSchema>;

@@ -34,6 +34,7 @@ import type { FromProcessMessage, ToProcessMessage } from './protocol';
 import { DeltaStream } from './delta-stream';
 import { promptTokens, rememberingRenders, toChatHistory } from './chat-history';
 import { nextTurnPrefix, prepareNextTurn, withAnswer } from './next-turn';
+import { ResponseGrammars } from './response-grammar';
 import { SequencePool } from './sequence-pool';
 import type { Slot } from './sequence-pool';
 import { SavedStateStore } from './saved-states/saved-state-store';
@@ -93,6 +94,7 @@ export class ModelHost {
   private savedStates: Promise<SavedStateStore | null> = Promise.resolve(null);
   /** Model file identities, by path, size and mtime: each file is read for it once. */
   private readonly modelIdentities = new Map<string, ModelIdentity>();
+  private readonly grammars = new ResponseGrammars(() => this.getLlama());
 
   constructor(
     private readonly send: SendToApp,
@@ -372,6 +374,9 @@ export class ModelHost {
     const stream = new DeltaStream((event, onSent) =>
       this.send({ type: 'event', requestId, event }, onSent),
     );
+    const grammar = params.responseFormat
+      ? await this.grammars.grammarFor(params.responseFormat)
+      : undefined;
     const slot = await loaded.pool.acquire(params.chatId, params.speculative);
     const history = toChatHistory(request.messages);
     const prompt = promptTokens(slot.chat.chatWrapper, loaded.model.tokenizer, request.messages);
@@ -407,6 +412,7 @@ export class ModelHost {
           topK: params.topK,
           seed: params.seed,
           customStopTriggers: params.stop,
+          grammar,
           onToken: (tokens) => {
             if (tokens.length === 0) return;
             firstTokenAt ??= this.now();

@@ -16,7 +16,7 @@ import {
  * The message protocol between LlamaCppEngine (the app) and its model process.
  * Both sides validate every message they receive. See SPEC.md.
  */
-export const MODEL_PROCESS_PROTOCOL_VERSION = 5;
+export const MODEL_PROCESS_PROTOCOL_VERSION = 6;
 
 const requestId = z.number().int().nonnegative();
 

@@ -1,3 +1,2 @@
 export { OpenAICompatibleEngine } from './openai-compatible-engine';
-export type { OpenAICompatibleEngineOptions } from './openai-compatible-engine';
-export { formatSseData, readSseData } from './sse';
+export type { OpenAICompatibleEngineOptions, RemoteModel } from './openai-compatible-engine';

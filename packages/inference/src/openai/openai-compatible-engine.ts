@@ -7,6 +7,7 @@ import type {
   EngineEvent,
   EngineInfo,
   ModelRef,
+  ResolvedChatParams,
   StopReason,
 } from '../engine/types';
 import { readSseData } from './sse';
@@ -15,7 +16,9 @@ import {
   embeddingsResponseSchema,
   errorBodySchema,
   modelListSchema,
+  wireContextLength,
 } from './wire';
+import type { ChatCompletionRequest } from './wire';
 
 export type OpenAICompatibleEngineOptions = {
   /** The API root, e.g. `http://localhost:11434/v1` (Ollama) or `http://127.0.0.1:1234/v1`. */
@@ -23,16 +26,21 @@ export type OpenAICompatibleEngineOptions = {
   apiKey?: string;
   /** Longest silence allowed: before the response starts, and between stream chunks. */
   timeoutMs?: number;
+  /** The context length to assume for a model whose server does not report one. */
+  contextSize?: number;
   fetch?: typeof fetch;
   now?: () => number;
 };
+
+/** A model a server lists, with its context length where the server reports one. */
+export type RemoteModel = { id: string; contextLength: number | null };
 
 /**
  * Any OpenAI-compatible endpoint (Ollama, LM Studio, llama.cpp server, vLLM, or
  * CodeFace's own local API) behind the Engine interface.
  */
 export class OpenAICompatibleEngine implements Engine {
-  private model: ModelRef | undefined;
+  private model: (ModelRef & { contextLength: number | null }) | undefined;
   private readonly baseUrl: string;
   private readonly fetch: typeof fetch;
   private readonly now: () => number;
@@ -45,28 +53,41 @@ export class OpenAICompatibleEngine implements Engine {
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  /** Checks the endpoint answers and serves the model; the model stays on the server. */
-  async load(model: ModelRef): Promise<void> {
-    const ref = modelRefSchema.safeParse(model);
-    if (!ref.success) throw new EngineError('invalid-options', describeZodError(ref.error));
+  /**
+   * The models the server lists (`GET /models`). Every way this fails is an EngineError whose
+   * message says what to check: `connection-failed` (nothing answers, or no such host),
+   * `timeout`, `unauthorized` (401/403), `http-error` (another status; a 404 is a wrong
+   * address), `malformed-stream` (an answer that is not an OpenAI model list).
+   */
+  async listModels(): Promise<RemoteModel[]> {
     const response = await this.request('/models', { method: 'GET' });
     const list = modelListSchema.safeParse(await readJson(response));
     if (!list.success) {
       throw new EngineError(
         'malformed-stream',
-        `${this.baseUrl}/models did not answer with a model list.`,
+        `${this.baseUrl} answered, but not with an OpenAI model list: check that this is the address of an OpenAI-compatible API (it usually ends in /v1).`,
       );
     }
-    if (!list.data.data.some((m) => m.id === ref.data.id)) {
+    return list.data.data.map((model) => ({
+      id: model.id,
+      contextLength: wireContextLength(model),
+    }));
+  }
+
+  /** Checks the endpoint answers and serves the model; the model stays on the server. */
+  async load(model: ModelRef): Promise<void> {
+    const ref = modelRefSchema.safeParse(model);
+    if (!ref.success) throw new EngineError('invalid-options', describeZodError(ref.error));
+    const models = await this.listModels();
+    const listed = models.find((m) => m.id === ref.data.id);
+    if (!listed) {
       throw new EngineError(
         'model-not-found',
         `${this.baseUrl} does not serve a model "${ref.data.id}".`,
-        {
-          available: list.data.data.map((m) => m.id),
-        },
+        { available: models.map((m) => m.id) },
       );
     }
-    this.model = ref.data;
+    this.model = { ...ref.data, contextLength: listed.contextLength };
   }
 
   unload(): Promise<void> {
@@ -114,6 +135,7 @@ export class OpenAICompatibleEngine implements Engine {
           top_p: p.topP,
           seed: p.seed,
           stop: p.stop,
+          response_format: wireResponseFormat(p.responseFormat),
         },
       });
       if (!response.body) throw new EngineError('malformed-stream', 'The response has no body.');
@@ -197,8 +219,8 @@ export class OpenAICompatibleEngine implements Engine {
       gpuName: null,
       vramTotalBytes: null,
       vramFreeBytes: null,
-      model: this.model ?? null,
-      contextSize: null,
+      model: this.model ? { id: this.model.id } : null,
+      contextSize: this.model?.contextLength ?? this.options.contextSize ?? null,
       cpus: null,
       weightMemory: null,
       savedStates: null,
@@ -240,27 +262,34 @@ export class OpenAICompatibleEngine implements Engine {
       });
     } catch (error) {
       if (timeout.signal.aborted) {
-        throw new EngineError('timeout', `${url} did not answer within ${this.timeoutMs} ms.`);
+        throw new EngineError(
+          'timeout',
+          `${this.baseUrl} did not answer within ${formatSeconds(this.timeoutMs)}: check that the server is running and not busy.`,
+        );
       }
       if (init.signal?.aborted) throw error;
-      const cause =
-        error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      throw new EngineError(
-        'connection-failed',
-        `Could not reach ${url}${cause}. Check the address and that the server runs.`,
-      );
+      throw connectionError(this.baseUrl, error);
     } finally {
       clearTimeout(timer);
     }
     if (response.status === 401 || response.status === 403) {
       throw new EngineError(
         'unauthorized',
-        `${url} refused the API key (HTTP ${response.status}).`,
+        this.options.apiKey
+          ? `${this.baseUrl} refused the API key (HTTP ${response.status}): check the key.`
+          : `${this.baseUrl} needs an API key (HTTP ${response.status}): add the server's key.`,
+      );
+    }
+    if (response.status === 404 && init.method === 'GET') {
+      throw new EngineError(
+        'http-error',
+        `${url} does not exist (HTTP 404): check that this is the address of an OpenAI-compatible API (it usually ends in /v1).`,
+        { status: 404 },
       );
     }
     if (!response.ok) {
       const body = errorBodySchema.safeParse(await readJson(response).catch(() => undefined));
-      const detail = body.success ? `: ${body.data.error.message}` : '';
+      const detail = body.success ? `: ${body.data.error.message}` : '.';
       throw new EngineError('http-error', `${url} answered HTTP ${response.status}${detail}`, {
         status: response.status,
       });
@@ -300,6 +329,52 @@ export class OpenAICompatibleEngine implements Engine {
     } finally {
       signal?.removeEventListener('abort', onAbort);
       void reader.cancel().catch(() => undefined);
+    }
+  }
+}
+
+function wireResponseFormat(
+  format: ResolvedChatParams['responseFormat'],
+): ChatCompletionRequest['response_format'] {
+  switch (format?.type) {
+    case undefined:
+      return undefined;
+    case 'json':
+      return { type: 'json_object' };
+    case 'json-schema':
+      return { type: 'json_schema', json_schema: { name: 'answer', schema: format.schema } };
+  }
+}
+
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return seconds === 1 ? '1 second' : `${seconds.toLocaleString('en')} seconds`;
+}
+
+/** Says in a sentence why fetch could not reach the server (its own message says "fetch failed"). */
+function connectionError(baseUrl: string, error: unknown): EngineError {
+  const cause = error instanceof Error ? error.cause : undefined;
+  const code =
+    typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : '';
+  const host = URL.canParse(baseUrl) ? new URL(baseUrl).host : baseUrl;
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new EngineError(
+        'connection-failed',
+        `There is no server called ${new URL(baseUrl).hostname}: check the address.`,
+      );
+    case 'ECONNREFUSED':
+      return new EngineError(
+        'connection-failed',
+        `Nothing answers at ${host}: check the address and port, and that the server is running.`,
+      );
+    default: {
+      const detail = cause instanceof Error ? ` (${cause.message})` : '';
+      return new EngineError(
+        'connection-failed',
+        `Could not reach ${host}${detail}: check the address and that the server is running.`,
+      );
     }
   }
 }

@@ -17,11 +17,22 @@ describe('readSseData', () => {
       readSseData(
         bytes(
           'data: {"a"',
-          ':1}\r\n\r\n: keep-alive\n\nevent: x\ndata: one\ndata: two\n\ndata: [DONE]',
+          ':1}\r\n\r\n: keep-alive\n\nevent: x\ndata: one\ndata: two\n\ndata: [DONE]\n\n',
         ),
       ),
     );
     expect(events).toEqual(['{"a":1}', 'one\ntwo', '[DONE]']);
+  });
+
+  it('reads lines that end in a lone CR, a CR split from its LF included', async () => {
+    const events = await all(
+      readSseData(bytes('data: one\r\rdata: two\r', '\n\r\n', 'data: three\r\r')),
+    );
+    expect(events).toEqual(['one', 'two', 'three']);
+  });
+
+  it('drops an event the stream ends in the middle of', async () => {
+    expect(await all(readSseData(bytes('data: whole\n\ndata: half')))).toEqual(['whole']);
   });
 
   it('reads back what formatSseData writes, multi-byte characters included', async () => {

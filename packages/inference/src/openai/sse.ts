@@ -1,33 +1,46 @@
+import { createParser } from 'eventsource-parser';
+import { EngineError } from '../engine/errors';
+
+/** The most text one event may buffer: far above any chunk a server sends, below harm. */
+const MAX_EVENT_CHARS = 8 * 1024 * 1024;
+
 /**
- * Reads a server-sent-events body and yields each event's data. Lines may end in
- * `\n` or `\r\n`; comment lines (`:`) and other fields are skipped; an event with
- * several `data:` lines yields them joined by newlines, as the SSE spec says.
+ * Reads a server-sent-events body and yields each event's data, parsed by eventsource-parser
+ * (every line ending the spec allows, lone CR included; comments; multi-line data). An event
+ * the stream ends in the middle of is dropped, as the spec says. An event larger than
+ * `MAX_EVENT_CHARS` fails the stream with `malformed-stream`.
  */
 export async function* readSseData(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
-  let buffer = '';
-  let data: string[] = [];
-  for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let newline = buffer.indexOf('\n');
-    while (newline !== -1) {
-      const line = buffer.slice(0, newline).replace(/\r$/, '');
-      buffer = buffer.slice(newline + 1);
-      if (line === '') {
-        if (data.length > 0) yield data.join('\n');
-        data = [];
-      } else if (line.startsWith('data:')) {
-        data.push(line.slice(5).replace(/^ /, ''));
+  const ready: string[] = [];
+  let failure: EngineError | undefined;
+  const parser = createParser({
+    maxBufferSize: MAX_EVENT_CHARS,
+    onEvent: (event) => ready.push(event.data),
+    onError: (error) => {
+      if (error.type === 'max-buffer-size-exceeded') {
+        failure = new EngineError(
+          'malformed-stream',
+          'The server sent an event that is too large.',
+        );
       }
-      newline = buffer.indexOf('\n');
-    }
+    },
+  });
+  let endsInCr = false;
+  for await (const chunk of body) {
+    const text = decoder.decode(chunk, { stream: true });
+    parser.feed(text);
+    if (text.length > 0) endsInCr = text.endsWith('\r');
+    yield* ready.splice(0);
+    if (failure) throw failure;
   }
-  buffer += decoder.decode();
-  if (buffer.startsWith('data:')) data.push(buffer.slice(5).replace(/^ /, ''));
-  if (data.length > 0) yield data.join('\n');
+  // The parser holds a final CR back in case an LF follows; at the end of the stream none will,
+  // so the CR ended its line (an LF after it makes the CRLF it waited for, and nothing more).
+  parser.feed(decoder.decode() + (endsInCr ? '\n' : ''));
+  yield* ready.splice(0);
 }
 
-/** Formats one SSE event carrying `data`. */
+/** Formats one SSE event carrying `data` (the local API's side of the stream). */
 export function formatSseData(data: string): string {
   return `data: ${data}\n\n`;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonSchemaNodeSchema } from '../engine/json-schema';
 
 /**
  * The subset of the OpenAI chat-completions wire format that CodeFace speaks, both
@@ -24,6 +25,21 @@ export const chatCompletionRequestSchema = z.looseObject({
   top_p: z.number().gt(0).max(1).nullish(),
   seed: z.number().int().nullish(),
   stop: z.union([z.string(), z.array(z.string())]).nullish(),
+  /** Choices per request; the local API generates one and refuses more. */
+  n: z.number().int().min(1).nullish(),
+  response_format: z
+    .discriminatedUnion('type', [
+      z.looseObject({ type: z.literal('text') }),
+      z.looseObject({ type: z.literal('json_object') }),
+      z.looseObject({
+        type: z.literal('json_schema'),
+        json_schema: z.looseObject({
+          name: z.string(),
+          schema: jsonSchemaNodeSchema.optional(),
+        }),
+      }),
+    ])
+    .nullish(),
 });
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
 
@@ -70,10 +86,31 @@ export const chatCompletionChunkSchema = z.looseObject({
 });
 export type ChatCompletionChunk = z.infer<typeof chatCompletionChunkSchema>;
 
-export const modelListSchema = z.looseObject({
-  object: z.literal('list'),
-  data: z.array(z.looseObject({ id: z.string(), object: z.literal('model') })),
+/**
+ * A model as servers list it. The context length has no standard field: vLLM sends
+ * `max_model_len`, OpenRouter and others `context_length`, LM Studio's own API
+ * `loaded_context_length` / `max_context_length`.
+ */
+const wireModelSchema = z.looseObject({
+  id: z.string().min(1),
+  max_model_len: z.number().int().positive().optional().catch(undefined),
+  context_length: z.number().int().positive().optional().catch(undefined),
+  loaded_context_length: z.number().int().positive().optional().catch(undefined),
+  max_context_length: z.number().int().positive().optional().catch(undefined),
 });
+
+export const modelListSchema = z.looseObject({ data: z.array(wireModelSchema) });
+
+/** The context length a listed model reports, where its server reports one. */
+export function wireContextLength(model: z.infer<typeof wireModelSchema>): number | null {
+  return (
+    model.loaded_context_length ??
+    model.max_model_len ??
+    model.context_length ??
+    model.max_context_length ??
+    null
+  );
+}
 
 export const embeddingsRequestSchema = z.looseObject({
   model: z.string().min(1),
@@ -86,8 +123,14 @@ export const embeddingsResponseSchema = z.looseObject({
 });
 
 export const errorBodySchema = z.looseObject({
-  error: z.looseObject({ message: z.string(), type: z.string().optional() }),
+  error: z.looseObject({
+    message: z.string(),
+    type: z.string().optional(),
+    param: z.string().nullish(),
+    code: z.string().nullish(),
+  }),
 });
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** Joins OpenAI content (a string or text parts) into our plain text. */
 export function wireContentToText(content: WireMessage['content']): string {
