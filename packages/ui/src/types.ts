@@ -117,7 +117,37 @@ export type EngineInfo = {
   contextSize: number | null;
   /** Where the loaded model's weights live, where the API provides it. */
   weightMemory?: 'copied' | 'mapped' | null;
+  /** The host of the remote server whose model is loaded; null for a model on this computer. */
+  remoteHost?: string | null;
 };
+
+/** An OpenAI-compatible server on another machine (its API key stays in the app). */
+export type RemoteServer = {
+  id: string;
+  baseUrl: string;
+  /** `host:port`, shown beside each of its models. */
+  host: string;
+  hasApiKey: boolean;
+  contextSize: number | null;
+};
+
+/** A model a remote server lists; `id` is what loading it takes. */
+export type RemoteModel = {
+  id: string;
+  name: string;
+  host: string;
+  contextLength: number | null;
+};
+
+/** A server with its models, or the sentence that says why they could not be listed. */
+export type RemoteServerModels = {
+  server: RemoteServer;
+  models: RemoteModel[];
+  error: string | null;
+};
+
+/** What the person types to add a remote server. */
+export type RemoteServerDraft = { url: string; apiKey?: string; contextSize?: number | null };
 
 /** A preset is a system prompt for code work (explain, fix, refactor, tests, review…). */
 export type Preset = { id: string; name: string; systemPrompt: string; builtin: boolean };

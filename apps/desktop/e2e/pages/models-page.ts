@@ -44,4 +44,39 @@ export class ModelsPage {
   downloadProgress(fileName: string) {
     return this.page.getByLabel(`Download of ${fileName}`);
   }
+
+  /** Opens the form that adds a remote model server and fills it in. */
+  async fillRemoteServer(fields: { url: string; apiKey?: string }): Promise<void> {
+    if (!(await this.page.getByTestId('remote-server-form').isVisible())) {
+      await this.page.getByTestId('add-remote-server').click();
+    }
+    await this.page.getByTestId('remote-url').fill(fields.url);
+    await this.page.getByTestId('remote-api-key').fill(fields.apiKey ?? '');
+  }
+
+  /** Clicks "Test connection" and returns the sentence it shows. */
+  async testRemoteServer(): Promise<string> {
+    const result = this.page.getByTestId('remote-test-result');
+    await this.page.getByTestId('remote-test').click();
+    await result.waitFor({ timeout: 20_000 });
+    return result.innerText();
+  }
+
+  async addRemoteServer(): Promise<void> {
+    await this.page.getByTestId('remote-add').click();
+    await this.page.getByTestId('remote-server-form').waitFor({ state: 'detached' });
+  }
+
+  remoteModels() {
+    return this.page.getByTestId('remote-model');
+  }
+
+  /** Uses the remote model named `name` and waits until it is the loaded one. */
+  async useRemote(name: string): Promise<void> {
+    await this.remoteModels().filter({ hasText: name }).getByTestId('load-model').click();
+    await this.page
+      .locator('[data-testid="remote-model"][data-loaded="true"]')
+      .filter({ hasText: name })
+      .waitFor({ timeout: 60_000 });
+  }
 }

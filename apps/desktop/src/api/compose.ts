@@ -3,7 +3,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '@codeface/db';
 import type { Store } from '@codeface/db';
-import { BUILT_IN_PRESETS, defaultDiscoveryRoots } from '@codeface/inference';
+import {
+  BUILT_IN_PRESETS,
+  defaultDiscoveryRoots,
+  OpenAICompatibleEngine,
+} from '@codeface/inference';
 import type { DiscoveryRoots, Engine } from '@codeface/inference';
 import { createCodeFiles } from './adapters/code-files';
 import { createDbChatStore, createDbEmbeddingStore } from './adapters/db-chat-store';
@@ -11,10 +15,12 @@ import { createTransformersEmbedder } from './adapters/transformers-embedder';
 import { createEngineChatEngine } from './adapters/engine-chat-engine';
 import { createJsonDocuments } from './adapters/json-documents';
 import { createInferenceModelLibrary } from './adapters/inference-model-library';
+import { ModelSwitch } from './adapters/model-switch';
 import type { Platform } from './platform';
 import { createServices } from './services';
+import { DEFAULT_REMOTE_CONTEXT_SIZE } from './services/remote-server-service';
 import type { Services } from './services';
-import type { Clock } from './services/ports';
+import type { Clock, RemoteServerConnection } from './services/ports';
 
 export type AppRuntime = {
   services: Services;
@@ -47,6 +53,23 @@ export type AppRuntimeOptions = {
 /** The name of the database file inside the data folder. */
 export const DATABASE_FILE = 'codeface.db';
 
+/** How long a remote server may take to list its models before "test connection" gives up. */
+const REMOTE_LIST_TIMEOUT_MS = 10_000;
+/**
+ * How long a remote server may stay silent during an answer: before its first token it may be
+ * reading a long prompt, or loading the model, which takes a while on a busy machine.
+ */
+const REMOTE_CHAT_TIMEOUT_MS = 120_000;
+
+function remoteEngine(server: RemoteServerConnection, timeoutMs: number): OpenAICompatibleEngine {
+  return new OpenAICompatibleEngine({
+    baseUrl: server.baseUrl,
+    apiKey: server.apiKey ?? undefined,
+    contextSize: server.contextSize,
+    timeoutMs,
+  });
+}
+
 /**
  * Opens everything the app API runs on, in one data folder: the SQLite store, small JSON
  * documents, the model library and the engine. Electron's main process and the web host both
@@ -56,7 +79,11 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
   const now = options.now ?? Date.now;
   const newId = options.newId ?? randomUUID;
   const store = openStore({ path: join(options.dataDir, DATABASE_FILE), now, newId });
-  const engine = createEngineChatEngine(options.engine, { threads: options.threads });
+  const models = new ModelSwitch(options.engine);
+  const engine = createEngineChatEngine(models, {
+    threads: options.threads,
+    connectRemote: (server) => remoteEngine(server, REMOTE_CHAT_TIMEOUT_MS),
+  });
   const services = createServices({
     store: createDbChatStore(store),
     documents: createJsonDocuments(join(options.dataDir, 'documents')),
@@ -76,6 +103,13 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
     newId,
     embeddings: createDbEmbeddingStore(store),
     embedder: options.embeddingModel ? createTransformersEmbedder(options.embeddingModel) : null,
+    listRemoteModels: async (server) =>
+      (
+        await remoteEngine(
+          { ...server, contextSize: DEFAULT_REMOTE_CONTEXT_SIZE },
+          REMOTE_LIST_TIMEOUT_MS,
+        ).listModels()
+      ).map((model) => ({ name: model.id, contextLength: model.contextLength })),
     maxAnswerTokens: options.maxAnswerTokens,
   });
   await services.models.restoreLastModel();
@@ -90,7 +124,7 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
       // Answers being written are saved as stopped before the engine goes away under them.
       await services.generation.stopAll();
       await services.semantic.close();
-      await options.engine.dispose();
+      await models.dispose();
       store.close();
     },
   };

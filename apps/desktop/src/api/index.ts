@@ -13,3 +13,8 @@ export type { Settings, SettingsPatch, Preset } from './settings-schema';
 export type * from './services/ports';
 export type * from './services/model-ports';
 export type { ModelInfo } from './services/model-service';
+export type {
+  RemoteModel,
+  RemoteServer,
+  RemoteServerModels,
+} from './services/remote-server-service';

@@ -4,6 +4,7 @@ import { messagesRouter } from './routers/messages';
 import { modelsRouter } from './routers/models';
 import { platformRouter } from './routers/platform';
 import { quickAskRouter } from './routers/quick-ask';
+import { remoteServersRouter } from './routers/remote-servers';
 import { searchRouter } from './routers/search';
 import { presetsRouter, settingsRouter } from './routers/settings';
 import { createTRPCRouter } from './trpc';
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   chats: chatsRouter,
   messages: messagesRouter,
   models: modelsRouter,
+  remoteServers: remoteServersRouter,
   settings: settingsRouter,
   presets: presetsRouter,
   search: searchRouter,

@@ -219,7 +219,11 @@ export function App() {
       return <ChatPane key={viewKey} draft={draft} composerRef={composerRef} />;
     if (firstRun && !chat) {
       return (
-        <FirstRun onOpenCatalog={() => setScreen('models')} onImport={() => setScreen('models')} />
+        <FirstRun
+          onOpenCatalog={() => setScreen('models')}
+          onImport={() => setScreen('models')}
+          onAddRemote={() => setScreen('models')}
+        />
       );
     }
     if (!chat) return chatsLoaded ? <NoChat onNewChat={newChat} /> : null;

@@ -4,13 +4,15 @@ import { useSlice, useStores } from './stores/context';
 
 /** The models screen wired to its store; a chunk of its own. */
 export default function ModelsPane() {
-  const { models, settings } = useStores();
+  const { models, settings, remoteServers } = useStores();
   const state = useSlice(models, (s) => s);
+  const remote = useSlice(remoteServers, (s) => s);
   const canPickFiles = useSlice(settings, (s) => s.canPickFiles);
   useEffect(() => {
     void models.getState().loadCatalog();
     void models.getState().refresh();
-  }, [models]);
+    void remoteServers.getState().refresh();
+  }, [models, remoteServers]);
   return (
     <ModelsScreen
       engine={state.engine}
@@ -20,6 +22,14 @@ export default function ModelsPane() {
       canPickFiles={canPickFiles}
       pendingModelId={state.pendingModelId}
       actions={state}
+      remoteServers={remote.servers}
+      remoteActions={{
+        test: remote.test,
+        add: remote.add,
+        remove: (serverId) => void remote.remove(serverId),
+        load: (modelId) => void state.load(modelId),
+        unload: () => void state.unload(),
+      }}
     />
   );
 }

@@ -1,13 +1,14 @@
-type FirstRunProps = { onOpenCatalog: () => void; onImport: () => void };
+type FirstRunProps = { onOpenCatalog: () => void; onImport: () => void; onAddRemote: () => void };
 
 /** Shown until a model is installed: the two ways to get one. */
-export function FirstRun({ onOpenCatalog, onImport }: FirstRunProps) {
+export function FirstRun({ onOpenCatalog, onImport, onAddRemote }: FirstRunProps) {
   return (
     <div className="cf-empty" data-testid="first-run">
       <h1 className="cf-empty-title">Welcome to CodeFace</h1>
-      <p className="cf-muted">
-        CodeFace runs code models on your own machine. Nothing you type leaves it. Start by adding a
-        model:
+      <p className="cf-muted" data-testid="privacy-statement">
+        CodeFace runs code models on your own machine, and nothing you type leaves it, unless you
+        choose a model on another machine: then what you send in a chat goes to that server. Start
+        by adding a model:
       </p>
       <ol className="cf-steps">
         <li>
@@ -33,6 +34,20 @@ export function FirstRun({ onOpenCatalog, onImport }: FirstRunProps) {
               onClick={onImport}
             >
               Import a model file
+            </button>
+          </div>
+        </li>
+        <li>
+          <strong>Or use a model on another machine</strong> through an OpenAI-compatible server
+          (Ollama, LM Studio, llama.cpp, vLLM).
+          <div>
+            <button
+              type="button"
+              className="cf-button"
+              data-testid="first-run-remote"
+              onClick={onAddRemote}
+            >
+              Add a remote model server
             </button>
           </div>
         </li>

@@ -6,8 +6,11 @@ import type {
   Fit,
   LocalModel,
   LocalModelSource,
+  RemoteServerModels,
 } from '../types';
 import { formatBytes, formatDuration, formatEta, formatCount } from './format';
+import { RemoteServers } from './RemoteServers';
+import type { RemoteServerActions } from './RemoteServers';
 
 export type ModelActions = {
   download: (request: { modelId: string; quantizationId: string }) => void;
@@ -30,6 +33,9 @@ type ModelsScreenProps = {
   /** A model being loaded or unloaded: its buttons wait. */
   pendingModelId: string | null;
   actions: ModelActions;
+  /** Servers on other machines and their models; null while they are being asked. */
+  remoteServers: readonly RemoteServerModels[] | null;
+  remoteActions: RemoteServerActions;
 };
 
 /** What a fit verdict means here: with no GPU, a model that fits runs from RAM. */
@@ -92,6 +98,7 @@ function HardwarePanel({
             : (engine.loadedModelName ??
               models.find((m) => m.id === engine.loadedModel)?.name ??
               engine.loadedModel)}
+          {engine.remoteHost && ` (remote, on ${engine.remoteHost})`}
         </dd>
       </div>
       {engine.weightMemory && (
@@ -231,6 +238,8 @@ export function ModelsScreen({
   canPickFiles,
   pendingModelId,
   actions,
+  remoteServers,
+  remoteActions,
 }: ModelsScreenProps) {
   const active = downloads.filter((d) => d.state !== 'done');
   const running = (modelId: string, quantizationId: string): boolean =>
@@ -323,6 +332,12 @@ export function ModelsScreen({
           </ul>
         )}
       </section>
+      <RemoteServers
+        servers={remoteServers}
+        loadedModelId={engine?.loadedModel ?? null}
+        pendingModelId={pendingModelId}
+        actions={remoteActions}
+      />
       <section className="cf-card" aria-label="Catalog">
         <h2>Catalog</h2>
         <ul className="cf-catalog">

@@ -1,14 +1,20 @@
 import { EngineError } from '@codeface/inference';
 import type { Engine } from '@codeface/inference';
-import type { ChatEngine, EngineInfo } from '../services/ports';
+import type { ChatEngine, EngineInfo, RemoteServerConnection } from '../services/ports';
+import type { ModelSwitch } from './model-switch';
 
 /**
- * The app API's view of an inference `Engine`: one engine, one loaded model, kept warm across
- * chats; each chat keeps its own KV cache in the engine (keyed by chat id).
+ * The app API's view of the model switch: one loaded model, kept warm across chats, on this
+ * computer or on a remote server; each chat keeps its own KV cache in the local engine (keyed
+ * by chat id).
  */
 export function createEngineChatEngine(
-  engine: Engine,
-  options: { threads?: number } = {},
+  engine: ModelSwitch,
+  options: {
+    threads?: number;
+    /** An engine for a remote OpenAI-compatible server. */
+    connectRemote: (server: RemoteServerConnection) => Engine;
+  },
 ): ChatEngine {
   let loaded: string | null = null;
   return {
@@ -37,20 +43,32 @@ export function createEngineChatEngine(
       );
       loaded = model.id;
     },
+    async loadRemote(model) {
+      loaded = null;
+      await engine.loadRemote(options.connectRemote(model.server), {
+        id: model.name,
+        host: new URL(model.server.baseUrl).host,
+      });
+      loaded = model.id;
+    },
     async unload() {
       loaded = null;
       await engine.unload();
     },
     async info(): Promise<EngineInfo> {
-      const info = await engine.info();
+      // The hardware is this computer's whichever model is loaded; the model is the switch's.
+      const remoteHost = engine.remoteHost();
+      const hardware = await engine.hardware();
+      const model = remoteHost === null ? hardware : await engine.info();
       return {
-        backend: info.backend,
-        gpuName: info.gpuName,
-        vramTotalBytes: info.vramTotalBytes,
-        vramFreeBytes: info.vramFreeBytes,
-        loadedModel: info.model?.id ?? null,
-        contextSize: info.contextSize,
-        weightMemory: info.weightMemory,
+        backend: hardware.backend,
+        gpuName: hardware.gpuName,
+        vramTotalBytes: hardware.vramTotalBytes,
+        vramFreeBytes: hardware.vramFreeBytes,
+        loadedModel: remoteHost === null ? (model.model?.id ?? null) : loaded,
+        contextSize: model.contextSize,
+        weightMemory: model.weightMemory,
+        remoteHost,
       };
     },
     loadedModelId: () => loaded,

@@ -30,7 +30,8 @@ export const modelsRouter = {
     return path === null ? null : ctx.services.models.import(path);
   }),
   load: publicProcedure
-    .input(z.object({ modelId: id }))
+    // A remote model's id carries its name on the server, which may be long.
+    .input(z.object({ modelId: z.string().min(1).max(1024) }))
     .mutation(({ ctx, input }) => ctx.services.models.load(input.modelId)),
   unload: publicProcedure.mutation(({ ctx }) => ctx.services.models.unload()),
   info: publicProcedure.query(({ ctx }) => ctx.services.models.info()),

@@ -13,6 +13,8 @@ import { QuickAskService } from './quick-ask-service';
 import { SettingsService } from './settings-service';
 import { SemanticIndex } from './semantic-index';
 import type { Embedder, EmbeddingStore } from './semantic-index';
+import { RemoteServerService } from './remote-server-service';
+import type { ListRemoteModels } from './remote-server-service';
 
 export type ServiceDeps = {
   store: ChatStore;
@@ -28,6 +30,8 @@ export type ServiceDeps = {
   /** The store's embeddings and hybrid search, and the model that makes vectors (if any). */
   embeddings: EmbeddingStore;
   embedder: Embedder | null;
+  /** Lists the models of a remote OpenAI-compatible server. */
+  listRemoteModels: ListRemoteModels;
   maxAnswerTokens?: number;
 };
 
@@ -61,6 +65,13 @@ export function createServices(deps: ServiceDeps) {
     onBusyChange: (busy) => semantic.setGenerating(busy),
     maxAnswerTokens: deps.maxAnswerTokens,
   });
+  const remoteServers = new RemoteServerService({
+    documents: deps.documents,
+    secrets: deps.platform.secrets,
+    engine: deps.engine,
+    listModels: deps.listRemoteModels,
+    newId: deps.newId,
+  });
   return {
     store: deps.store,
     platform: deps.platform,
@@ -69,7 +80,13 @@ export function createServices(deps: ServiceDeps) {
     presets,
     semantic,
     exports: new ExportService({ store: deps.store, chats, now: deps.now }),
-    models: new ModelService({ library: deps.library, engine: deps.engine, settings }),
+    remoteServers,
+    models: new ModelService({
+      library: deps.library,
+      engine: deps.engine,
+      settings,
+      remoteServers,
+    }),
     generation,
     quickAsk: new QuickAskService({ platform: deps.platform, generation }),
     codeFiles: new CodeFileService({

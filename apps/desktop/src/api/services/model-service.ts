@@ -3,13 +3,20 @@ import type { ChatEngine, EngineInfo } from './ports';
 import type { DownloadProgress, LocalModel, ModelLibrary } from './model-ports';
 import type { SettingsService } from './settings-service';
 import { listen } from './listen';
+import { parseRemoteModelId } from './remote-server-service';
+import type { RemoteServerService } from './remote-server-service';
 
 export type ModelInfo = EngineInfo & { loadedModelName: string | null };
 
 /** Model files and the one loaded model: loading remembers the choice for the next start. */
 export class ModelService {
   constructor(
-    private readonly deps: { library: ModelLibrary; engine: ChatEngine; settings: SettingsService },
+    private readonly deps: {
+      library: ModelLibrary;
+      engine: ChatEngine;
+      settings: SettingsService;
+      remoteServers: RemoteServerService;
+    },
   ) {}
 
   catalog() {
@@ -30,7 +37,14 @@ export class ModelService {
     return this.deps.library.discover();
   }
 
+  /** Loads a model of this computer, or starts using one of a remote server. */
   async load(modelId: string): Promise<ModelInfo> {
+    const remote = this.deps.remoteServers.connectionFor(modelId);
+    if (remote) {
+      await this.deps.engine.loadRemote({ id: modelId, ...remote });
+      this.deps.settings.update({ defaultModelId: modelId });
+      return this.info();
+    }
     const model = (await this.local()).find((candidate) => candidate.id === modelId);
     if (!model)
       throw new AppError('model-not-found', 'That model file is no longer on this computer.', {
@@ -66,10 +80,10 @@ export class ModelService {
   /** The engine's state, with the loaded model's name as the person knows it. */
   async info(): Promise<ModelInfo> {
     const info = await this.deps.engine.info();
-    const loaded =
-      info.loadedModel === null
-        ? undefined
-        : (await this.local()).find((model) => model.id === info.loadedModel);
+    if (info.loadedModel === null) return { ...info, loadedModelName: null };
+    const remote = parseRemoteModelId(info.loadedModel);
+    if (remote) return { ...info, loadedModelName: remote.name };
+    const loaded = (await this.local()).find((model) => model.id === info.loadedModel);
     return { ...info, loadedModelName: loaded?.name ?? info.loadedModel };
   }
 

@@ -102,6 +102,16 @@ export type EngineInfo = {
   contextSize: number | null;
   /** Where the loaded model's weights live: `mapped` ones may be paged out while idle. */
   weightMemory: 'copied' | 'mapped' | null;
+  /** The host of the remote server whose model is loaded; null for a model on this computer. */
+  remoteHost: string | null;
+};
+
+/** How to reach a remote OpenAI-compatible server (its key comes from the secret store). */
+export type RemoteServerConnection = {
+  baseUrl: string;
+  apiKey: string | null;
+  /** The context length assumed for models whose length the server does not report. */
+  contextSize: number;
 };
 
 /** The chat model the API talks to: one engine, one loaded model, kept warm. */
@@ -120,6 +130,13 @@ export interface ChatEngine {
     path: string;
     contextSize: number | 'auto';
     gpuLayers: number | 'auto';
+  }): Promise<void>;
+  /** Uses a model of a remote server from now on (the local model is unloaded). */
+  loadRemote(model: {
+    id: string;
+    /** The model's name on the server. */
+    name: string;
+    server: RemoteServerConnection;
   }): Promise<void>;
   unload(): Promise<void>;
   info(): Promise<EngineInfo>;

@@ -5,6 +5,7 @@ import type { Api } from '../client/api';
 import { createChatsStore } from './chats';
 import { createConversationStore } from './conversation';
 import { createModelsStore } from './models';
+import { createRemoteServersStore } from './remote-servers';
 import { createIndexStore, createSearchStore } from './search';
 import { createSettingsStore } from './settings';
 
@@ -12,13 +13,15 @@ export function createStores(api: Api) {
   const chats = createChatsStore(api);
   const index = createIndexStore(api);
   const semantic = (): boolean => index.getState().status?.available === true;
+  const models = createModelsStore(api);
   return {
     api,
     chats,
     conversation: createConversationStore(api, {
       onChatChanged: () => void chats.getState().refresh(),
     }),
-    models: createModelsStore(api),
+    models,
+    remoteServers: createRemoteServersStore(api, { models }),
     settings: createSettingsStore(api),
     index,
     search: createSearchStore(api, { semantic }),
