@@ -3,7 +3,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { defaultDataDir, discoveryRootsFrom, embeddingModelFrom, readEnv } from './env';
+import {
+  defaultDataDir,
+  discoveryRootsFrom,
+  embeddingModelFrom,
+  envWithDataDir,
+  readEnv,
+} from './env';
 import { buildRenderer, RENDERER_OUT_DIR } from './build-renderer';
 import { findElectronBinary } from './electron-binary';
 import { serve } from './host/serve';
@@ -11,9 +17,11 @@ import { serve } from './host/serve';
 const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const usage = `Usage:
-  codeface start                       the desktop app (the web host where Electron is not installed)
+  codeface start [--port N] [--data-dir DIR]
+                                       the desktop app (the web host where Electron is not installed)
   codeface serve [--port N] [--data-dir DIR]
                                        the web host on 127.0.0.1; prints the link to open
+Both open the same data folder by default: the one of this system (see the README).
 `;
 
 async function runServe(options: { port?: string; dataDir?: string }): Promise<void> {
@@ -65,7 +73,11 @@ async function runStart(options: { port?: string; dataDir?: string }): Promise<v
   );
   const code = await new Promise<number | null>((done) => build.once('exit', done));
   if (code !== 0) throw new Error('Building the desktop app failed.');
-  const app = spawn(electron, [APP_ROOT], { stdio: 'inherit' });
+  // The app opens the data folder it is given, else the same default as `codeface serve`.
+  const app = spawn(electron, [APP_ROOT], {
+    stdio: 'inherit',
+    env: options.dataDir === undefined ? undefined : envWithDataDir(resolve(options.dataDir)),
+  });
   app.once('exit', (exitCode) => process.exit(exitCode ?? 0));
 }
 

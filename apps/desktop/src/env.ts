@@ -39,7 +39,11 @@ export function readEnv(source: Record<string, string | undefined> = process.env
   return parsed.data;
 }
 
-/** Where CodeFace keeps its database and models unless told otherwise. */
+/**
+ * Where CodeFace keeps its database, models and secrets unless told otherwise: one per-OS folder
+ * that the Electron app and `codeface serve` both open, so a person who switches between them
+ * sees the same chats (decision 0481).
+ */
 export function defaultDataDir(
   env: DesktopEnv,
   platform: NodeJS.Platform = process.platform,
@@ -78,4 +82,9 @@ export function isWaylandSession(
   return (
     platform === 'linux' && (env.XDG_SESSION_TYPE === 'wayland' || Boolean(env.WAYLAND_DISPLAY))
   );
+}
+
+/** This process's environment with the data folder set, for the Electron app `codeface start` runs. */
+export function envWithDataDir(dataDir: string): Record<string, string | undefined> {
+  return { ...process.env, CODEFACE_DATA_DIR: dataDir };
 }

@@ -18,7 +18,13 @@ import { openAppRuntime } from '../api/compose';
 import type { AppRuntime } from '../api/compose';
 import { createJsonDocuments } from '../api/adapters/json-documents';
 import { createIpcServer } from '../api/ipc/ipc-server';
-import { discoveryRootsFrom, embeddingModelFrom, isWaylandSession, readEnv } from '../env';
+import {
+  defaultDataDir,
+  discoveryRootsFrom,
+  embeddingModelFrom,
+  isWaylandSession,
+  readEnv,
+} from '../env';
 import { serveApiOverIpc } from './api-ipc';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { startCrashReports } from './crash-reports';
@@ -52,7 +58,7 @@ app.on('web-contents-created', (_event, contents) => {
 
 async function start(): Promise<void> {
   await app.whenReady();
-  const dataDir = env.CODEFACE_DATA_DIR ?? join(app.getPath('userData'), 'data');
+  const dataDir = defaultDataDir(env);
   let mainWindow: BrowserWindow | null = null;
   let quickAskWindow: BrowserWindow | null = null;
   let quitting = false;

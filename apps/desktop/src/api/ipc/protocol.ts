@@ -3,9 +3,10 @@ import { z } from 'zod';
 /**
  * Frames of the Electron transport. The renderer opens "connections" over one IPC channel and
  * sends tRPC's WebSocket messages inside them, so the same tRPC client link and server handler
- * run over IPC as over the web host's socket. Version bumps on any incompatible change.
+ * run over IPC as over the web host's socket. It has no version number: the main process, the
+ * preload and the renderer are built and shipped together, so both ends always speak the same
+ * frames (decision 0481).
  */
-export const IPC_PROTOCOL_VERSION = 1;
 
 export const ipcFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('open'), connection: z.number().int().nonnegative() }),
