@@ -12,6 +12,7 @@ import {
 } from './env';
 import { buildRenderer, RENDERER_OUT_DIR } from './build-renderer';
 import { findElectronBinary } from './electron-binary';
+import { installedElectron, prepareElectronNatives } from './prepare-electron-natives';
 import { serve } from './host/serve';
 
 const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,6 +64,11 @@ async function runStart(options: { port?: string; dataDir?: string }): Promise<v
     await runServe(options);
     return;
   }
+  await prepareElectronNatives({
+    appRoot: APP_ROOT,
+    ...installedElectron(),
+    log: (line) => console.log(line),
+  });
   const build = spawn(
     process.execPath,
     [join(APP_ROOT, 'node_modules/.bin/electron-vite'), 'build'],

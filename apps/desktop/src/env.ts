@@ -88,3 +88,13 @@ export function isWaylandSession(
 export function envWithDataDir(dataDir: string): Record<string, string | undefined> {
   return { ...process.env, CODEFACE_DATA_DIR: dataDir };
 }
+
+/**
+ * npm hands `nodedir` (set in some npmrc files) to node-gyp through the environment, and
+ * node-gyp then compiles against Node's headers: a Node build under an Electron label. Dropped
+ * from this process's environment before building for Electron, whose headers it must use.
+ */
+export function dropNpmNodedir(): void {
+  delete process.env.npm_config_nodedir;
+  delete process.env.NPM_CONFIG_NODEDIR;
+}

@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driverPath);
-const db = new Database(workerData.file);
+const db = new Database(workerData.file, { nativeBinding: workerData.nativeBinding ?? undefined });
 if (workerData.key !== null) db.pragma("key = '" + workerData.key.replaceAll("'", "''") + "'");
 db.pragma('busy_timeout = 1000');
 const checkpoint = () => {
@@ -54,6 +54,7 @@ export type Checkpointer = {
 export function startCheckpointer(options: {
   file: string;
   key: string | undefined;
+  nativeBinding: string | undefined;
   intervalMs: number;
 }): Checkpointer {
   const driverPath = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
@@ -65,7 +66,13 @@ export function startCheckpointer(options: {
     if (worker !== null) return worker;
     const started = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { ...options, key: options.key ?? null, driverPath, closed: closedFlag },
+      workerData: {
+        ...options,
+        key: options.key ?? null,
+        nativeBinding: options.nativeBinding ?? null,
+        driverPath,
+        closed: closedFlag,
+      },
     });
     // The worker must never keep the app alive, nor take it down.
     started.unref();

@@ -66,8 +66,9 @@ const UNREADABLE_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
 function connect(
   file: string,
   key: string | undefined,
+  nativeBinding: string | undefined,
 ): { db: Database.Database; error: null } | { db: Database.Database; error: unknown } {
-  const db = new Database(file);
+  const db = new Database(file, { nativeBinding });
   try {
     if (key !== undefined) db.pragma(`key = '${key.replaceAll("'", "''")}'`);
     db.prepare('SELECT count(*) FROM sqlite_master').get();
@@ -99,6 +100,8 @@ export type OpenedDatabase = {
 export type OpenDatabaseOptions = {
   path: string;
   key?: string;
+  /** See OpenStoreOptions.nativeBinding. */
+  nativeBinding?: string;
   now: () => number;
   snapshotsToKeep: number;
 };
@@ -127,7 +130,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     );
   }
 
-  const first = connect(file, options.key);
+  const first = connect(file, options.key, options.nativeBinding);
   let db = first.db;
   if (first.error !== null) {
     const code = errorCode(first.error);
@@ -148,7 +151,7 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
     }
     recover(code === 'SQLITE_CORRUPT' ? 'the file is corrupt' : 'not a SQLite database');
     db.close();
-    const fresh = connect(file, options.key);
+    const fresh = connect(file, options.key, options.nativeBinding);
     if (fresh.error !== null) {
       fresh.db.close();
       throw fresh.error;

@@ -37,6 +37,11 @@ export type OpenStoreOptions = {
    * 1000 ms), or SQLite itself inside the commit that fills the WAL ('inline').
    */
   checkpoint?: { mode: 'worker'; intervalMs?: number } | { mode: 'inline' };
+  /**
+   * The driver's compiled module to load instead of the one in node_modules: Electron's main
+   * process passes the build made for its own ABI (apps/desktop, electron-natives.ts).
+   */
+  nativeBinding?: string;
 };
 
 export type Store = {
@@ -94,6 +99,7 @@ export function openStore(options: OpenStoreOptions): Store {
   const opened = openDatabase({
     path: options.path,
     key: options.key,
+    nativeBinding: options.nativeBinding,
     now,
     snapshotsToKeep: options.snapshotsToKeep ?? 3,
   });
@@ -134,6 +140,7 @@ export function openStore(options: OpenStoreOptions): Store {
       checkpointer = startCheckpointer({
         file: db.name,
         key: options.key,
+        nativeBinding: options.nativeBinding,
         intervalMs: checkpointOption.intervalMs ?? 1000,
       });
     }

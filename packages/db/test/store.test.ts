@@ -1,6 +1,8 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, StoreError } from '../src/index';
-import { openTestStore } from './helpers';
+import { openTestStore, tempDir } from './helpers';
 
 describe('chats', () => {
   it('creates, reads, renames and deletes a chat', () => {
@@ -241,5 +243,26 @@ describe('append', () => {
       store.messages.append({ chatId: chat.id, parentId: 'ghost', role: 'user', content: 'x' }),
     ).toThrow(expect.objectContaining({ code: 'not-found' }));
     store.close();
+  });
+});
+
+describe("the driver's compiled module", () => {
+  it("is the one given, as Electron's main process gives its own build", async () => {
+    const nodeBuild = join(
+      dirname(
+        createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers/package.json'),
+      ),
+      'build/Release/better_sqlite3.node',
+    );
+    const store = openTestStore({
+      nativeBinding: nodeBuild,
+      checkpoint: { mode: 'worker', intervalMs: 1 },
+    });
+    store.chats.create({ title: 'through the given build' });
+    await store.checkpoint();
+    store.close();
+    expect(() => openTestStore({ nativeBinding: join(tempDir(), 'missing.node') })).toThrow(
+      /missing\.node/,
+    );
   });
 });

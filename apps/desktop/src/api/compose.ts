@@ -46,6 +46,8 @@ export type AppRuntimeOptions = {
   newId?: () => string;
   /** A local text-embedding model for semantic search; without one, search is full-text. */
   embeddingModel?: { localModelPath: string; modelId: string };
+  /** The database driver's build for Electron's ABI (main process); Node's build otherwise. */
+  nativeBinding?: string;
   /** The most tokens one answer may take; 4,096 by default. */
   maxAnswerTokens?: number;
 };
@@ -78,7 +80,12 @@ function remoteEngine(server: RemoteServerConnection, timeoutMs: number): OpenAI
 export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRuntime> {
   const now = options.now ?? Date.now;
   const newId = options.newId ?? randomUUID;
-  const store = openStore({ path: join(options.dataDir, DATABASE_FILE), now, newId });
+  const store = openStore({
+    path: join(options.dataDir, DATABASE_FILE),
+    now,
+    newId,
+    nativeBinding: options.nativeBinding,
+  });
   const models = new ModelSwitch(options.engine);
   const engine = createEngineChatEngine(models, {
     threads: options.threads,

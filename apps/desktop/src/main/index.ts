@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   app,
+  dialog,
   globalShortcut,
   ipcMain,
   Menu,
@@ -18,6 +19,7 @@ import { openAppRuntime } from '../api/compose';
 import type { AppRuntime } from '../api/compose';
 import { createJsonDocuments } from '../api/adapters/json-documents';
 import { createIpcServer } from '../api/ipc/ipc-server';
+import { resolveElectronNativeBinding } from '../electron-natives';
 import {
   defaultDataDir,
   discoveryRootsFrom,
@@ -39,11 +41,13 @@ import { createMainWindow, createQuickAskWindow, mainWindowUrl, toggleQuickAsk }
 const here = fileURLToPath(new URL('.', import.meta.url));
 const RENDERER_DIR = join(here, '../renderer');
 const PRELOAD = join(here, '../preload/index.cjs');
+/** apps/desktop in development (the bundle is in out/main). */
+const APP_ROOT = join(here, '../..');
 /** Bundled next to this file by electron.vite.config.ts. */
 const MODEL_PROCESS = join(here, 'model-process.js');
 /** Icons: shipped as resources by packaging, read from the app's `build/` folder otherwise. */
 const resourcePath = (name: string) =>
-  app.isPackaged ? join(process.resourcesPath, name) : join(here, '../../build', name);
+  app.isPackaged ? join(process.resourcesPath, name) : join(APP_ROOT, 'build', name);
 
 const env = readEnv();
 const wayland = isWaylandSession(env);
@@ -73,6 +77,16 @@ async function start(): Promise<void> {
   });
   const runtime: AppRuntime = await openAppRuntime({
     dataDir,
+    // The one way the main process loads the database driver: the build for Electron's ABI.
+    nativeBinding: resolveElectronNativeBinding({
+      packaged: app.isPackaged,
+      resourcesPath: process.resourcesPath,
+      appRoot: APP_ROOT,
+      electronVersion: process.versions.electron,
+      abi: process.versions.modules,
+      platform: process.platform,
+      arch: process.arch,
+    }),
     platform: createElectronPlatform({ dataDir, parentWindow: () => mainWindow, hotkey }),
     engine: new LlamaCppEngine({
       gpu: env.CODEFACE_GPU === 'false' ? false : 'auto',
@@ -179,6 +193,11 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   start().catch((error: unknown) => {
     console.error('CodeFace could not start:', error);
+    // A person who started the app from a menu sees no terminal: the reason goes in a dialog.
+    dialog.showErrorBox(
+      'CodeFace could not start',
+      error instanceof Error ? error.message : String(error),
+    );
     app.exit(1);
   });
 }
