@@ -1,3 +1,4 @@
 export * from './version';
 export * from './limits';
 export * from './schemas';
+export * from './meta';

@@ -1,0 +1,19 @@
+export { SyncEngine } from './sync-engine';
+export type { SyncEngineOptions, SyncPolicy } from './sync-engine';
+export type { SyncStatus, SyncState } from './status';
+export { SyncError } from './sync-error';
+export type { SyncFailure } from './sync-error';
+export type {
+  SyncTransport,
+  SyncCredentials,
+  SyncStore,
+  Subscription,
+  SubscriptionHandlers,
+  Timers,
+} from './ports';
+export { createHttpTransport, refreshTokens } from './http-transport';
+export type { HttpTransportOptions } from './http-transport';
+export { createRefreshingSession } from './session';
+export type { SessionTokens, RefreshingSessionOptions } from './session';
+export { SYNCED_FIELDS, SYNCED_SETTINGS } from './scope';
+export type { QuarantineReason } from './payload';
