@@ -13,6 +13,9 @@
  *   WebSocket message to a text node in an animation frame, alternated with the app's answers.
  * - app_path_tps vs inproc_tps: tokens/s through engine → API → WebSocket → DOM against
  *   node-llama-cpp in this process, on the ~30M bench model, one CPU thread, greedy, alternated.
+ * - ttft_first_answer_ms vs ttft_later_answer_ms: Send to the answer's first text on screen, for
+ *   the first answer after the model is loaded from the Models screen and for the next new chat;
+ *   median over fresh data folders, bench model, one CPU thread. Target: first ≤ 2 × later.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -448,6 +451,70 @@ async function throughput(browser: Browser) {
   }
 }
 
+const TTFT_RUNS = 5;
+
+/** Milliseconds from clicking Send to the first character of the answer on screen. */
+async function sendToFirstText(page: Page, text: string): Promise<number> {
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  const ms = await page.evaluate(`new Promise((resolve) => {
+    const started = performance.now();
+    new MutationObserver((_, observer) => {
+      const body = document.querySelector(${JSON.stringify(STREAMING_ANSWER)});
+      if (body && body.textContent.trim() !== '') {
+        observer.disconnect();
+        resolve(performance.now() - started);
+      }
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    document.querySelector('[data-testid="send"]').click();
+  })`);
+  await page
+    .locator('[data-testid="message"][data-status="streaming"]')
+    .waitFor({ state: 'detached', timeout: 120_000 });
+  return ms as number;
+}
+
+/**
+ * Time to first token as a person sees it, on the bench model: in a fresh data folder the model
+ * is loaded from the Models screen, then a new chat is asked (the first answer after the load),
+ * then another new chat (a later answer). Each run is a fresh host and model process.
+ */
+async function timeToFirstAnswer(browser: Browser) {
+  const modelPath = await ensureBenchModel();
+  const first: number[] = [];
+  const later: number[] = [];
+  for (let run = 0; run < TTFT_RUNS; run++) {
+    const dataDir = await mkdtemp(join(tmpdir(), 'codeface-bench-ttft-'));
+    const running = await serve({
+      dataDir,
+      rendererDir: RENDERER_DIR,
+      port: 0,
+      gpu: false,
+      threads: THREADS,
+      maxAnswerTokens: 16,
+      discoveryRoots: { lmStudio: [], ollama: [], huggingFace: [] },
+    });
+    const page = await freshPage(browser);
+    try {
+      await running.runtime.services.models.import(modelPath);
+      await page.goto(running.url);
+      await page.getByTestId('nav-models').click();
+      await page.getByTestId('load-model').click();
+      await page
+        .locator('[data-testid="local-model"][data-loaded="true"]')
+        .waitFor({ timeout: 120_000 });
+      await openNewChat(page);
+      first.push(await sendToFirstText(page, 'Write a function that merges two sorted arrays.'));
+      await openNewChat(page);
+      later.push(await sendToFirstText(page, 'Write a function that reverses a string.'));
+    } finally {
+      await page.context().close();
+      await running.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }
+  return { first, later };
+}
+
 const SEMANTIC_MESSAGES = 100_000;
 const SEMANTIC_QUERIES = [
   'how to read a file line by line',
@@ -539,6 +606,7 @@ async function main(): Promise<void> {
     const paced = await pacedMeasurements(browser);
     const tps = await throughput(browser);
     const semantic = await semanticLatency();
+    const ttft = await timeToFirstAnswer(browser);
     const results = {
       fcp_ms: round(median(paced.fcp)),
       tti_ms: round(median(paced.tti)),
@@ -549,6 +617,8 @@ async function main(): Promise<void> {
       inproc_tps: round(median(tps.inproc)),
       semantic_p95_ms_100k: round(percentile(semantic.hybrid, 95), 2),
       ratio_app_vs_inproc: round(median(tps.app) / median(tps.inproc), 3),
+      ttft_first_answer_ms: round(median(ttft.first)),
+      ttft_later_answer_ms: round(median(ttft.later)),
       medians: {
         delta_to_dom_p50_ms: round(median(paced.latencies), 2),
         fcp_samples_ms: paced.fcp.map((value) => round(value)),
@@ -556,6 +626,8 @@ async function main(): Promise<void> {
         app_path_tps_samples: tps.app.map((value) => round(value)),
         inproc_tps_samples: tps.inproc.map((value) => round(value)),
         semantic_p50_ms_100k: round(median(semantic.hybrid), 2),
+        ttft_first_answer_samples_ms: ttft.first.map((value) => round(value)),
+        ttft_later_answer_samples_ms: ttft.later.map((value) => round(value)),
       },
       baseline: {
         static_page_fcp_ms: round(baselineFcp),
@@ -600,6 +672,11 @@ async function main(): Promise<void> {
         value: results.semantic_p95_ms_100k,
         target: '< 50',
         baseline: results.baseline.fulltext_p95_ms_100k,
+      },
+      'first answer after a load, to first text (ms)': {
+        value: results.ttft_first_answer_ms,
+        target: '≤ 2 × a later answer',
+        baseline: results.ttft_later_answer_ms,
       },
       'app path (tok/s)': {
         value: results.app_path_tps,

@@ -44,6 +44,11 @@ export function ChatPane({ composerRef, ...props }: ChatPaneProps) {
   const omittedMessages = useSlice(stores.conversation, (s) => s.omittedMessages);
   const engine = useSlice(stores.models, (s) => s.engine);
   const modelsLoaded = useSlice(stores.models, (s) => s.loaded);
+  const loadingModelName = useSlice(stores.models, (s) =>
+    s.pendingModelId === null
+      ? null
+      : (s.models.find((model) => model.id === s.pendingModelId)?.name ?? 'the model'),
+  );
   const settings = useSlice(stores.settings, (s) => s.settings);
   const presets = useSlice(stores.settings, (s) => s.presets);
 
@@ -98,12 +103,19 @@ export function ChatPane({ composerRef, ...props }: ChatPaneProps) {
       budget={budget}
       presets={presets}
       actions={actions}
+      modelStatus={
+        loadingModelName === null
+          ? null
+          : `Loading ${loadingModelName}… it can answer as soon as it is ready.`
+      }
       blockedReason={
-        noModel
-          ? 'Load a model first: open Models and pick one.'
-          : stream && stream.chatId !== chat.id
-            ? 'An answer is still being written in another chat; wait for it or stop it there.'
-            : null
+        loadingModelName !== null
+          ? 'The model is still loading; send when it is ready.'
+          : noModel
+            ? 'Load a model first: open Models and pick one.'
+            : stream && stream.chatId !== chat.id
+              ? 'An answer is still being written in another chat; wait for it or stop it there.'
+              : null
       }
       focusMessageId={focusMessageId}
       composerRef={composerRef}

@@ -7,6 +7,7 @@ import {
   resolveChatWrapper,
 } from 'node-llama-cpp';
 import type {
+  ChatWrapper,
   Llama,
   LlamaChatResponse,
   LlamaContext,
@@ -240,13 +241,15 @@ export class ModelHost {
             }),
           )
         : '';
+      const chatWrapper = rememberingRenders(resolveChatWrapper(model));
       const pool = new SequencePool(
         context,
-        rememberingRenders(resolveChatWrapper(model)),
+        chatWrapper,
         store ? (chatId, sequence) => store.save({ chatId, sequence, key: stateKey }) : undefined,
       );
       this.loaded = { ref, model, context, pool, threads, weightMemory, stateKey };
       await this.placeThreads(threads, options.cpuAffinity);
+      await warmUp(model, context, chatWrapper);
       return context.contextSize;
     } catch (error) {
       await model.dispose();
@@ -562,4 +565,20 @@ function asLoadError(error: unknown, llamaErrors: readonly string[]): EngineErro
   }
   const detail = llamaErrors.length > 0 ? ` (${llamaErrors.join('; ')})` : '';
   return new EngineError('load-failed', `The model could not be loaded: ${message}${detail}`);
+}
+
+/**
+ * Evaluates a one-line chat once, in a sequence of its own, before the load is reported done.
+ * The first evaluation after a load pays for reading the weights in from the file, allocating
+ * the compute buffers, starting the threads and compiling the chat template; without this the
+ * first answer waited for all of it (0471).
+ */
+async function warmUp(model: LlamaModel, context: LlamaContext, chatWrapper: ChatWrapper) {
+  const sequence = context.getSequence();
+  try {
+    const tokens = promptTokens(chatWrapper, model.tokenizer, [{ role: 'user', content: 'Hi' }]);
+    await sequence.evaluateWithoutGeneratingNewTokens(tokens);
+  } finally {
+    sequence.dispose();
+  }
 }

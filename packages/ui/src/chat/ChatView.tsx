@@ -27,6 +27,8 @@ type ChatViewProps = {
   onPresetChange: (presetId: string | null) => void;
   onStop: () => void;
   onSaveSystemPrompt: (prompt: string) => void;
+  /** What the model is doing that the person waits for (it is loading). */
+  modelStatus?: string | null;
   /** The composer's starting text (a new chat's draft). */
   draftText?: string;
 };
@@ -75,6 +77,7 @@ export function ChatView(props: ChatViewProps) {
       <Composer
         streaming={props.streaming}
         blockedReason={props.blockedReason}
+        status={props.modelStatus}
         presets={props.presets}
         activePresetId={chat.presetId}
         onPresetChange={props.onPresetChange}

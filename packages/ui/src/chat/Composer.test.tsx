@@ -9,7 +9,14 @@ const presets = [
   { id: 'tests', name: 'Write tests', systemPrompt: 'Write tests.', builtin: true },
 ];
 
-function setup(props: { streaming?: boolean; maxChars?: number } = {}) {
+function setup(
+  props: {
+    streaming?: boolean;
+    maxChars?: number;
+    status?: string | null;
+    blockedReason?: string | null;
+  } = {},
+) {
   const onSend = vi.fn();
   const onStop = vi.fn();
   const onPresetChange = vi.fn();
@@ -24,6 +31,8 @@ function setup(props: { streaming?: boolean; maxChars?: number } = {}) {
       onDraftChange={onDraftChange}
       onStop={onStop}
       maxChars={props.maxChars}
+      status={props.status}
+      blockedReason={props.blockedReason}
     />,
   );
   const input = screen.getByTestId('composer-input') as HTMLTextAreaElement;
@@ -31,6 +40,19 @@ function setup(props: { streaming?: boolean; maxChars?: number } = {}) {
 }
 
 describe('Composer', () => {
+  it('says what the model is doing while it loads, and sends nothing until it is ready', () => {
+    const { onSend, input } = setup({
+      status: 'Loading Qwen… it can answer as soon as it is ready.',
+      blockedReason: 'The model is still loading; send when it is ready.',
+    });
+    expect(screen.getByRole('status').textContent).toMatch(/Loading Qwen/);
+    fireEvent.change(input, { target: { value: 'hello' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(onSend).not.toHaveBeenCalled();
+    expect(screen.getByRole('alert').textContent).toMatch(/still loading/);
+    expect(input.value).toBe('hello');
+  });
+
   it('sends on Enter and clears the box', () => {
     const { onSend, input } = setup();
     fireEvent.change(input, { target: { value: 'hello' } });

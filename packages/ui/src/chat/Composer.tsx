@@ -8,6 +8,8 @@ type ComposerProps = {
   streaming: boolean;
   /** Why sending is not possible now (no model loaded…), shown instead of sending. */
   blockedReason?: string | null;
+  /** What the model is doing that the person waits for (it is loading), shown above the box. */
+  status?: string | null;
   presets: readonly Preset[];
   /** The chat's preset: its system prompt goes with every message of the chat. */
   activePresetId: string | null;
@@ -26,6 +28,7 @@ type ComposerProps = {
 export function Composer({
   streaming,
   blockedReason = null,
+  status = null,
   presets,
   activePresetId,
   onPresetChange,
@@ -62,6 +65,11 @@ export function Composer({
         send();
       }}
     >
+      {status && (
+        <p className="cf-composer-status" role="status" data-testid="model-status">
+          {status}
+        </p>
+      )}
       <div className="cf-presets" role="group" aria-label="Presets">
         {presets.map((preset) => (
           <button
