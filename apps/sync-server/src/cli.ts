@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadServerConfig } from './env';
+import { loadServerConfig, startedByNpm } from './env';
 import { startErrorReporting } from './sentry';
 import { createSyncServer } from './server';
+import { DataFolderInUseError } from './storage/data-folder-lock';
 
 /**
  * `codeface-sync [--data-dir DIR] [--port N]`: one command, no setup. Without DATABASE_URL the
@@ -36,9 +37,25 @@ async function main() {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  stopWhenOrphaned(() => void stop('parent exited'));
+}
+
+/**
+ * `npx codeface-sync` runs the server under `sh -c`: a SIGTERM to npm reaches the shell, which
+ * dies without passing it on, and the server would run on, orphaned, holding its port and data
+ * folder. Started by npm, the server takes its parent going away as a SIGTERM. (Started any
+ * other way, say with nohup, it keeps running as asked.)
+ */
+function stopWhenOrphaned(stop: () => void) {
+  if (!startedByNpm()) return;
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 500).unref();
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // A refusal is a sentence for the operator; anything else keeps its stack.
+  console.error(error instanceof DataFolderInUseError ? error.message : error);
   process.exit(1);
 });

@@ -119,3 +119,8 @@ function readOrCreateTokenSecret(dataDir: string): string {
     }
   }
 }
+
+/** Whether npm started this process (`npm run`, `npx`): npm sets `npm_command` for its children. */
+export function startedByNpm(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.npm_command !== undefined;
+}

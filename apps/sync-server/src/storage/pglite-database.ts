@@ -1,4 +1,5 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { lockDataFolder } from './data-folder-lock';
 import type { SqlDatabase, SqlExecutor, SqlResult, SqlRow } from './sql-database';
 
 /**
@@ -7,7 +8,14 @@ import type { SqlDatabase, SqlExecutor, SqlResult, SqlRow } from './sql-database
  * concurrent pushes here (the per-user counter row lock does it on real Postgres).
  */
 export async function openPgliteDatabase(options: { dataDir?: string }): Promise<SqlDatabase> {
-  const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  // One process per data folder: a second one refuses to start (see data-folder-lock.ts).
+  const lock = options.dataDir ? lockDataFolder(options.dataDir) : undefined;
+  const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {}).catch(
+    (error: unknown) => {
+      lock?.release();
+      throw error;
+    },
+  );
   let closed = false;
   // The one backend is the whole "pool": statements beyond the first wait their turn.
   let pending = 0;
@@ -53,6 +61,7 @@ export async function openPgliteDatabase(options: { dataDir?: string }): Promise
       if (closed) return;
       closed = true;
       await db.close();
+      lock?.release();
     },
   };
 }
