@@ -4,24 +4,36 @@
  * and its model process, time to first token for a one-token prompt, a ~500-token
  * first turn and its KV-reusing follow-up (typed after a reading pause with the draft
  * prefilled as the app does, without the prefill, and sent at once),
- * and prompt-lookup speculative decoding.
+ * prompt-lookup speculative decoding, and a long chat reopened after a model-process
+ * restart, from scratch and from its state saved on disk (0208).
  *
- *   npm run bench -w @codeface/inference -- [--model PATH] [--runs N] [--pairs N] [--tokens N] [--threads N] [--gpu auto|cpu]
+ *   npm run bench -w @codeface/inference -- [--model PATH] [--runs N] [--pairs N] [--tokens N]
+ *     [--threads N] [--gpu auto|cpu] [--reopen-runs N] [--quick] [--gpu-memory] [--out FILE]
+ *     [--model-process FILE]
  *
- * Writes bench/results/inference.json at the repository root; every figure is the
- * median of the runs. In-process and engine runs alternate so that drift in the
- * machine's load hits both alike.
+ * Writes bench/results/inference.json at the repository root (or `--out`); every figure is
+ * the median of the runs. In-process and engine runs alternate so that drift in the
+ * machine's load hits both alike. `--quick` runs each part once or twice, to prove the
+ * benchmark works, not for its figures. `--gpu-memory` also records what nvidia-smi says
+ * the engine's process holds against the fit estimate for the same model and context.
+ * `--model-process` names a bundled model-process entry (bench/gpu.sh runs without tsx).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { getLlama, LlamaChat, LlamaLogLevel } from 'node-llama-cpp';
 import type { ChatHistoryItem, LlamaContext } from 'node-llama-cpp';
 import { ensureBenchModel } from '../src/fixtures/index';
-import { LlamaCppEngine, weightMemoryLoadOptions } from '../src/index';
-import type { ChatMessage, ChatParams, EngineEvent } from '../src/index';
-
-const RESULTS_DIR = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
+import {
+  estimateFitFromFile,
+  LlamaCppEngine,
+  readMachineMemory,
+  weightMemoryLoadOptions,
+} from '../src/index';
+import type { ChatMessage, ChatParams, EngineEvent, LlamaCppEngineOptions } from '../src/index';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,14 +43,27 @@ const { values: args } = parseArgs({
     threads: { type: 'string', default: '1' },
     tokens: { type: 'string', default: '64' },
     gpu: { type: 'string', default: 'auto' },
+    'reopen-runs': { type: 'string', default: '5' },
+    quick: { type: 'boolean', default: false },
+    'gpu-memory': { type: 'boolean', default: false },
+    out: { type: 'string' },
+    'model-process': { type: 'string' },
   },
 });
-const runs = Number(args.runs);
-const pairs = Number(args.pairs);
+const runs = args.quick ? 2 : Number(args.runs);
+const pairs = args.quick ? 2 : Number(args.pairs);
+const reopenRuns = args.quick ? 1 : Number(args['reopen-runs']);
 const threads = Number(args.threads);
 const genTokens = Number(args.tokens);
 const gpu = args.gpu === 'cpu' ? false : 'auto';
 const modelPath = args.model ?? (await ensureBenchModel());
+const resultsFile =
+  args.out ?? fileURLToPath(new URL('../../../bench/results/inference.json', import.meta.url));
+/** How every engine of the run starts its model process. */
+const engineOptions: LlamaCppEngineOptions = {
+  gpu,
+  ...(args['model-process'] ? { modulePath: args['model-process'] } : {}),
+};
 const CONTEXT_SIZE = 2048;
 /** Time between an answer and the follow-up: less than anyone takes to read and type. */
 const READING_PAUSE_MS = 500;
@@ -80,9 +105,62 @@ const LONG_PROMPT: ChatMessage[] = [
   { role: 'user', content: `Review:\n${CODE}${CODE}`.slice(0, 440) },
 ];
 
+const nvidiaSmi = (query: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    execFile('nvidia-smi', [query, '--format=csv,noheader,nounits'], (error, stdout) => {
+      if (error) reject(error);
+      else resolve(stdout);
+    });
+  });
+
+/**
+ * The GPU memory a model process holds with the bench's model and context (one sequence, as the
+ * fit estimate assumes), by nvidia-smi, against the fit estimate's prediction.
+ */
+async function measureGpuMemory(): Promise<Record<string, number | string | null>> {
+  const usedMiB = async (): Promise<number> =>
+    Number((await nvidiaSmi('--query-gpu=memory.used')).split('\n')[0]);
+  const before = await usedMiB();
+  const probe = new LlamaCppEngine(engineOptions);
+  await probe.load(
+    { id: 'bench', path: modelPath },
+    { contextSize: CONTEXT_SIZE, threads, sequences: 1, gpuLayers: 'max' },
+  );
+  const probeInfo = await probe.info();
+  const pid = await probe.processId();
+  const apps = await nvidiaSmi('--query-compute-apps=pid,used_memory');
+  const own = apps
+    .split('\n')
+    .map((line) => line.split(',').map((field) => Number(field.trim())))
+    .find(([appPid]) => appPid === pid);
+  const after = await usedMiB();
+  await probe.dispose();
+  const probeLlama = await getLlama({ gpu, build: 'never', logLevel: LlamaLogLevel.error });
+  const fit = await estimateFitFromFile({
+    path: modelPath,
+    contextSize: CONTEXT_SIZE,
+    memory: await readMachineMemory(probeLlama),
+    llama: probeLlama,
+    appOverhead: { vramBytes: 0, ramBytes: 0 },
+  });
+  await probeLlama.dispose();
+  const MiB = 1024 * 1024;
+  return {
+    backend: probeInfo.backend,
+    gpu: probeInfo.gpuName,
+    context_size: CONTEXT_SIZE,
+    process_used_mib: own?.[1] ?? null,
+    device_used_delta_mib: after - before,
+    fit_estimate_vram_mib: Math.round(fit.vramBytes / MiB),
+    fit_estimate_ram_mib: Math.round(fit.ramBytes / MiB),
+    fit_estimate_gpu_layers: `${fit.gpuLayers}/${fit.totalLayers}`,
+  };
+}
+const gpuMemory = args['gpu-memory'] ? await measureGpuMemory() : null;
+
 // The engine loads first: the baseline keeps its weights where the engine does (keepInMemory,
 // 0207), or a pause before a first token would cost the two sides differently.
-const engine = new LlamaCppEngine({ gpu });
+const engine = new LlamaCppEngine(engineOptions);
 await engine.load({ id: 'bench', path: modelPath }, { contextSize: CONTEXT_SIZE, threads });
 const engineInfo = await engine.info();
 
@@ -166,6 +244,7 @@ async function oneTokenTtft(pauseMs: number): Promise<number> {
 async function engineRun(
   messages: ChatMessage[],
   params: ChatParams,
+  on: LlamaCppEngine = engine,
 ): Promise<{
   tps: number;
   ttftMs: number;
@@ -180,7 +259,7 @@ async function engineRun(
   const sentAt = performance.now();
   let firstEventAt: number | undefined;
   let done: Extract<EngineEvent, { type: 'done' }> | undefined;
-  for await (const event of engine.chat(messages, { temperature: 0, ...params })) {
+  for await (const event of on.chat(messages, { temperature: 0, ...params })) {
     firstEventAt ??= performance.now();
     if (event.type === 'delta') {
       stamps.push({ at: performance.now(), tokens: event.tokens });
@@ -338,6 +417,108 @@ await engine.dispose();
 await context.dispose();
 await model.dispose();
 
+// --- a long chat reopened after a model-process restart (0208) ---------------------
+/** Room for the long chat, two short answers and a follow-up (past the bench model's trained
+ * 4,096 tokens, which random weights do not mind). */
+const REOPEN_CONTEXT_SIZE = 6144;
+/** At least 4,000 tokens: with the fixture's byte vocabulary, about one per character. */
+const LONG_CHAT_CHARS = 4200;
+
+/** A review conversation about as long as `chars`, alternating code and comments. */
+function longChat(chars: number): ChatMessage[] {
+  const messages: ChatMessage[] = [
+    { role: 'system', content: 'You are a careful code reviewer. Quote the lines you mean.' },
+  ];
+  let length = messages[0]?.content.length ?? 0;
+  for (let turn = 0; length < chars; turn++) {
+    const code = `// part ${turn}\n${CODE}`;
+    const review = `Part ${turn}: step${turn % 6} multiplies every item by ${(turn % 6) + 2} and drops zeros; name it scale${turn}, and keep the filter apart from the map so each reads alone.`;
+    messages.push({ role: 'user', content: `Review this:\n${code}` });
+    messages.push({ role: 'assistant', content: review });
+    length += code.length + review.length;
+  }
+  return messages;
+}
+
+const LONG_CHAT = longChat(LONG_CHAT_CHARS);
+const reopenSamples = {
+  ttft_reopen_cold_ms: [] as number[],
+  ttft_reopen_restored_ms: [] as number[],
+  ttft_reopen_opened_ms: [] as number[],
+  state_save_ms: [] as number[],
+  state_load_ms: [] as number[],
+  state_file_mb: [] as number[],
+};
+const reopenEvaluated = { promptTokens: 0, cold: 0, restored: 0, opened: 0, restoredTokens: 0 };
+for (let run = 0; run < reopenRuns; run++) {
+  const dir = await mkdtemp(join(tmpdir(), 'codeface-bench-states-'));
+  const chatId = `long-${run}`;
+  /** A model process started afresh over the run's saved-state folder: the app restarted. */
+  const restart = async (): Promise<LlamaCppEngine> => {
+    const started = new LlamaCppEngine({
+      ...engineOptions,
+      savedStates: { dir, budgetBytes: 64 * 1024 ** 3 },
+    });
+    await started.load(
+      { id: 'bench', path: modelPath },
+      { contextSize: REOPEN_CONTEXT_SIZE, threads, sequences: 2 },
+    );
+    return started;
+  };
+
+  // No saved state: the whole chat is evaluated before the first token.
+  const first = await restart();
+  const question: ChatMessage[] = [
+    ...LONG_CHAT,
+    { role: 'user', content: 'What would you change first?' },
+  ];
+  const cold = await engineRun(question, { chatId, maxTokens: 8 }, first);
+  reopenSamples.ttft_reopen_cold_ms.push(cold.ttftMs);
+  reopenEvaluated.promptTokens = cold.done.promptTokens;
+  reopenEvaluated.cold = cold.done.promptTokens - cold.done.reusedTokens;
+  // The app closes after the person has read the answer: unloading saves the chat's state.
+  await sleep(READING_PAUSE_MS);
+  await first.unload();
+  const saved = (await first.info()).savedStates?.lastSave;
+  if (!saved) throw new Error('the chat state was not saved');
+  reopenSamples.state_save_ms.push(saved.ms);
+  reopenSamples.state_file_mb.push(saved.bytes / 1024 ** 2);
+  await first.dispose();
+
+  // Restarted, and the follow-up sent at once: the state is read back on the way.
+  const second = await restart();
+  const answered: ChatMessage[] = [...question, { role: 'assistant', content: cold.text }];
+  const followUp: ChatMessage[] = [...answered, { role: 'user', content: 'ok' }];
+  const restored = await engineRun(followUp, { chatId, maxTokens: 8 }, second);
+  reopenSamples.ttft_reopen_restored_ms.push(restored.ttftMs);
+  const restore = (await second.info()).savedStates?.lastRestore;
+  if (!restore || restore.chatId !== chatId) throw new Error('the chat state was not restored');
+  reopenSamples.state_load_ms.push(restore.ms);
+  reopenEvaluated.restored = restored.done.promptTokens - restored.done.reusedTokens;
+  reopenEvaluated.restoredTokens = restored.done.restoredTokens;
+  await second.dispose();
+
+  // As the app does it: opening the chat reads its state back, the draft is prefilled while
+  // it is typed, and the follow-up evaluates one token.
+  const third = await restart();
+  const reopened: ChatMessage[] = [...followUp, { role: 'assistant', content: restored.text }];
+  await third.prefill(reopened, { chatId });
+  await sleep(READING_PAUSE_MS);
+  for (const typed of ['o', 'ok']) {
+    await third.prefill([...reopened, { role: 'user', content: typed }], { chatId });
+    await sleep(TYPING_PAUSE_MS);
+  }
+  const opened = await engineRun(
+    [...reopened, { role: 'user', content: 'ok' }],
+    { chatId, maxTokens: 8 },
+    third,
+  );
+  reopenSamples.ttft_reopen_opened_ms.push(opened.ttftMs);
+  reopenEvaluated.opened = opened.done.promptTokens - opened.done.reusedTokens;
+  await third.dispose();
+  await rm(dir, { recursive: true, force: true });
+}
+
 const round = (x: number): number => Math.round(x * 100) / 100;
 const inprocTps = median(samples.inproc_tps);
 const engineTps = median(samples.engine_tps);
@@ -352,6 +533,11 @@ const results = {
   ttft_followup_ms: round(median(samples.ttft_followup_ms)),
   lookup_tps: round(median(samples.lookup_tps)),
   nolookup_tps: round(median(samples.nolookup_tps)),
+  ttft_reopen_cold_ms: round(median(reopenSamples.ttft_reopen_cold_ms)),
+  ttft_reopen_restored_ms: round(median(reopenSamples.ttft_reopen_restored_ms)),
+  state_save_ms: round(median(reopenSamples.state_save_ms)),
+  state_load_ms: round(median(reopenSamples.state_load_ms)),
+  state_file_mb: round(median(reopenSamples.state_file_mb)),
   meta: {
     model: modelPath,
     backend: info.backend,
@@ -386,13 +572,23 @@ const results = {
           1000,
       ) / 1000,
     pair_ratios: pairRatios.map((r) => Math.round(r * 1000) / 1000),
-    samples,
+    reopen_runs: reopenRuns,
+    reopen_context_size: REOPEN_CONTEXT_SIZE,
+    reopen_prompt_tokens: reopenEvaluated.promptTokens,
+    reopen_cold_evaluated_tokens: reopenEvaluated.cold,
+    reopen_restored_tokens: reopenEvaluated.restoredTokens,
+    reopen_restored_evaluated_tokens: reopenEvaluated.restored,
+    ttft_reopen_opened_ms: round(median(reopenSamples.ttft_reopen_opened_ms)),
+    reopen_opened_evaluated_tokens: reopenEvaluated.opened,
+    state_file_mib_note: 'state_file_mb is in MiB (2^20 bytes)',
+    gpu_memory: gpuMemory,
+    samples: { ...samples, ...reopenSamples },
   },
 };
 
 console.table(
   Object.fromEntries(
-    Object.entries(samples).map(([key, xs]) => [
+    Object.entries({ ...samples, ...reopenSamples }).map(([key, xs]) => [
       key,
       { median: round(median(xs)), min: round(Math.min(...xs)), max: round(Math.max(...xs)) },
     ]),
@@ -408,6 +604,13 @@ console.log(
 console.log(
   `ttft_followup_ms / ttft_one_token_ms = ${round(results.ttft_followup_ms / results.ttft_one_token_ms)} (target <= 1.2)`,
 );
-await mkdir(RESULTS_DIR, { recursive: true });
-await writeFile(`${RESULTS_DIR}inference.json`, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`wrote ${RESULTS_DIR}inference.json`);
+console.log(
+  `reopened ${reopenEvaluated.promptTokens}-token chat: cold ${results.ttft_reopen_cold_ms} ms (${reopenEvaluated.cold} evaluated), restored ${results.ttft_reopen_restored_ms} ms (${reopenEvaluated.restoredTokens} restored, ${reopenEvaluated.restored} evaluated; load ${results.state_load_ms} ms, file ${results.state_file_mb} MiB, save ${results.state_save_ms} ms), opened as the app does ${results.meta.ttft_reopen_opened_ms} ms (${reopenEvaluated.opened} evaluated)`,
+);
+console.log(
+  `ttft_reopen_restored_ms <= 1.5 x ttft_one_token_ms + state_load_ms: ${results.ttft_reopen_restored_ms} <= ${round(1.5 * results.ttft_one_token_ms + results.state_load_ms)}; cold / restored = ${round(results.ttft_reopen_cold_ms / results.ttft_reopen_restored_ms)} (target >= 10)`,
+);
+if (gpuMemory) console.log('GPU memory:', gpuMemory);
+await mkdir(dirname(resultsFile), { recursive: true });
+await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`wrote ${resultsFile}`);

@@ -19,12 +19,13 @@ export type SpawnModelProcess = (entry: { modulePath: string }) => ModelProcessH
 export const MODEL_PROCESS_ENTRY = fileURLToPath(new URL('./model-process.ts', import.meta.url));
 
 /**
- * Forks the entry with tsx preloaded. tsx is resolved from this package, so the
- * engine works whatever the app's working directory is.
+ * Forks the entry, with tsx preloaded when it is TypeScript (a bundled entry, as the GPU
+ * benchmark carries, runs as it is). tsx is resolved from this package, so the engine works
+ * whatever the app's working directory is.
  */
 export const spawnNodeModelProcess: SpawnModelProcess = ({ modulePath }) => {
   const child = fork(modulePath, [], {
-    execArgv: ['--import', import.meta.resolve('tsx')],
+    execArgv: modulePath.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [],
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
