@@ -71,7 +71,10 @@ export class SyncEngine {
   private replicator: Replicator | null = null;
   private active = false;
   private wantPush = false;
+  /** A pull asked for whatever the server has (start, syncNow, the heartbeat, a retry). */
   private wantPull = false;
+  /** The highest mark the server announced: a pull is due while the cursor is below it. */
+  private latestMark = 0;
   private running: Promise<void> | null = null;
   private failures = 0;
   private subscription: Subscription | null = null;
@@ -154,9 +157,13 @@ export class SyncEngine {
     this.kick();
   }
 
+  private needsPull(): boolean {
+    return this.wantPull || this.latestMark > this.store.sync.cursors().pullCursor;
+  }
+
   private kick(): void {
     if (!this.active || this.running !== null || this.timerHandles.has('run')) return;
-    if (!this.wantPush && !this.wantPull) return;
+    if (!this.wantPush && !this.needsPull()) return;
     this.running = this.run().finally(() => {
       this.running = null;
       this.kick();
@@ -165,7 +172,7 @@ export class SyncEngine {
 
   /** Push then pull until nothing is wanted, paced by the run bucket; a failure waits. */
   private async run(): Promise<void> {
-    while (this.active && (this.wantPush || this.wantPull)) {
+    while (this.active && (this.wantPush || this.needsPull())) {
       const wait = this.runs.take();
       if (wait > 0) {
         this.setTimer('run', wait, () => this.kick());
@@ -193,7 +200,9 @@ export class SyncEngine {
         this.unsendable.set(change.changeId, change);
       }
     }
-    if (run.pull && this.active) {
+    // This device's own push moves the cursor past its changes: a "pull now" for them alone,
+    // heard during the push, needs no pull.
+    if (this.active && (run.pull || this.needsPull())) {
       const report = await replicator.pull((page) => this.onPage(page));
       if (report.quarantined > 0 || this.current.quarantined > 0) {
         this.emitChanges(replicator.retryQuarantined((entry) => entry.reason === 'clock-ahead'));
@@ -266,9 +275,8 @@ export class SyncEngine {
     this.subscription = this.transport.subscribe({
       onPullNow: (event) => {
         this.subscriptionFailures = 0;
-        if (event.highWaterMark > this.store.sync.cursors().pullCursor) {
-          this.request({ pull: true });
-        }
+        this.latestMark = Math.max(this.latestMark, event.highWaterMark);
+        this.kick();
       },
       onError: (error) => {
         this.subscription = null;

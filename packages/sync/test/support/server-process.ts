@@ -1,0 +1,156 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { generateDataKey, unwrapDataKey, wrapDataKey } from '../../src/crypto';
+import {
+  type SessionTokens,
+  type SyncCredentials,
+  createHttpTransport,
+  createRefreshingSession,
+  refreshTokens,
+} from '../../src/engine';
+import {
+  SYNC_PROTOCOL_HEADER,
+  SYNC_PROTOCOL_VERSION,
+  type Session,
+  sessionSchema,
+} from '../../src/protocol';
+
+const bin = fileURLToPath(
+  new URL('../../../../apps/sync-server/bin/codeface-sync.js', import.meta.url),
+);
+
+/** A real sync server in a child process, as an operator runs it (`codeface-sync`). */
+export type ServerProcess = { url: string; kind: 'pglite' | 'postgres'; stop(): Promise<void> };
+
+/**
+ * Starts the sync server: PGlite in a temporary folder by default, Postgres and Redis when
+ * TEST_DATABASE_URL and TEST_REDIS_URL are set (as in CI). Accounts are random, so runs that
+ * share one Postgres database do not meet.
+ */
+export async function startServerProcess(
+  options: { env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'codeface-sync-server-'));
+  const databaseUrl = process.env.TEST_DATABASE_URL || undefined;
+  const redisUrl = process.env.TEST_REDIS_URL || undefined;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    TOKEN_SECRET: randomBytes(32).toString('hex'),
+    // Cheap password hashing and no rate limits: the test is about sync, not accounts.
+    ARGON2_MEMORY_KIB: '256',
+    ARGON2_TIME_COST: '1',
+    RATE_LIMIT_PER_IP: '1000000',
+    RATE_LIMIT_PER_ACCOUNT: '1000000',
+    LOG_LEVEL: 'info',
+    ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
+    ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }),
+    ...options.env,
+  };
+  const child: ChildProcess = spawn(process.execPath, [bin, '--data-dir', dataDir, '--port', '0'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.includes('codeface sync server listening')) continue;
+        resolve(String((JSON.parse(line) as { url: string }).url));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`The sync server exited with ${code}.`)));
+  });
+  // Drain the log so the pipe never fills.
+  child.stdout?.resume();
+  return {
+    url,
+    kind: databaseUrl === undefined ? 'pglite' : 'postgres',
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A signed-in device: its credentials, the account's data key and its user id. */
+export type SignedIn = { userId: string; dataKey: Uint8Array; credentials: SyncCredentials };
+
+const cheapKdf = { alg: 'argon2id', t: 1, m: 64, p: 1 } as const;
+
+async function call(url: string, procedure: string, input: unknown): Promise<Session> {
+  const response = await fetch(`${url}/trpc/${procedure}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL_VERSION),
+    },
+    body: JSON.stringify(input),
+  });
+  const body = (await response.json()) as { result?: { data: unknown } };
+  if (!response.ok) throw new Error(`${procedure}: ${JSON.stringify(body)}`);
+  return sessionSchema.parse(body.result?.data);
+}
+
+function signedIn(url: string, session: Session, dataKey: Uint8Array): SignedIn {
+  const tokens: SessionTokens = session;
+  return {
+    userId: session.userId,
+    dataKey,
+    credentials: createRefreshingSession({
+      tokens,
+      refresh: (refreshToken) => refreshTokens({ url, refreshToken }),
+      onTokens: () => undefined,
+    }),
+  };
+}
+
+/**
+ * The account part of the test, over the protocol's v1 sign-up and sign-in: it stands for what
+ * the app's account code does, and is the one place to change when sign-in changes.
+ */
+export async function createAccount(url: string) {
+  const email = `sync-${randomUUID()}@example.test`;
+  const password = `password-${randomUUID()}`;
+  const dataKey = generateDataKey();
+  const wrappedDataKey = await wrapDataKey({ dataKey, passphrase: password, kdf: cheapKdf });
+  const session = await call(url, 'account.signUp', {
+    email,
+    password,
+    deviceName: 'device A',
+    wrappedDataKey,
+  });
+  return {
+    first: signedIn(url, session, dataKey),
+    signIn: async (deviceName: string): Promise<SignedIn> => {
+      const next = await call(url, 'account.signIn', { email, password, deviceName });
+      const key = await unwrapDataKey({
+        wrappedDataKey: next.wrappedDataKey,
+        passphrase: password,
+      });
+      return signedIn(url, next, key);
+    },
+  };
+}
+
+/** The engine's transport to a server process, with Node 20's WebSocket from `ws`. */
+export function transportTo(url: string, device: SignedIn) {
+  return createHttpTransport({
+    url,
+    credentials: device.credentials,
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+  });
+}
