@@ -191,6 +191,16 @@ describe('app API over the web host, with SQLite and the tiny model', () => {
       client.api.models.import.mutate({ path: '/etc/hostname.gguf' }),
     );
     expect(notGguf.message).toMatch(/no model file|not a GGUF/);
+
+    // A schema's own sentence reaches the person as written, without zod's decoration.
+    const notAModel = await rejection(client.api.models.import.mutate({ path: '/tmp/notes.txt' }));
+    expect(notAModel.message).toBe('Pick a .gguf model file.');
+    expect(notAModel.data?.issues?.[0]?.path).toBe('path');
+    // zod's generic messages are made sentences that name their field.
+    const wrongType = await rejection(
+      client.api.chats.get.query({ chatId: 5 as unknown as string }),
+    );
+    expect(wrongType.message).toMatch(/^chatId: .+\.$/);
   }, 60_000);
 
   it('keeps settings and user presets next to the built-in ones', async () => {

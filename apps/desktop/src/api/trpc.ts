@@ -27,6 +27,21 @@ function publicError(error: TRPCError): {
   };
 }
 
+/**
+ * Bad input as sentences for the person who sees them. A schema's own message is written for
+ * people (a sentence with its full stop) and shown as is; zod's generic ones ("Invalid option:
+ * expected one of …") get the field they are about. The field issues go along in `data`.
+ */
+function readableIssues(error: z.ZodError): string {
+  const sentences = error.issues.map((issue) => {
+    const message = issue.message.trim();
+    if (/[.!?]$/.test(message)) return message;
+    const field = issue.path.map(String).join('.');
+    return field === '' ? `${message}.` : `${field}: ${message}.`;
+  });
+  return [...new Set(sentences)].join(' ');
+}
+
 const t = initTRPC.context<ApiContext>().create({
   // Clients get a readable message, a reason code and, for bad input, the field issues; never
   // a stack trace, a path or a SQLite message (the host logs those).
@@ -35,7 +50,7 @@ const t = initTRPC.context<ApiContext>().create({
     return {
       ...shape,
       code: TRPC_ERROR_CODES_BY_KEY[error.code],
-      message: zod ? `Invalid input: ${z.prettifyError(zod)}` : error.message,
+      message: zod ? readableIssues(zod) : error.message,
       data: {
         code: error.code,
         httpStatus: getHTTPStatusCodeFromError(error),
