@@ -87,8 +87,6 @@ export const serverConfigSchema = z.object({
   limits: syncLimitsSchema.default(syncLimitsSchema.parse({})),
   rateLimits: rateLimitsSchema.default(rateLimitsSchema.parse({})),
   websocketLimits: webSocketLimitsSchema.default(webSocketLimitsSchema.parse({})),
-  /** Largest HTTP body; a full push batch base64url-encoded fits with room to spare. */
-  bodyLimitBytes: z.number().int().min(1024).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Serve `/metrics` on this port instead of the app's (same host), so that only the network
@@ -102,10 +100,3 @@ export const serverConfigSchema = z.object({
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;
-
-export function bodyLimitOf(config: ServerConfig): number {
-  return (
-    config.bodyLimitBytes ??
-    Math.ceil(config.limits.maxChangeBytes * 1.4 + 256) * config.limits.maxBatchChanges + 64 * 1024
-  );
-}

@@ -20,12 +20,13 @@ import type { EventBus } from './bus/event-bus';
 import { createInProcessEventBus } from './bus/in-process-event-bus';
 import { createRedisEventBus } from './bus/redis-event-bus';
 import { waitForRedis } from './bus/wait-for-redis';
+import { serverConfigSchema, type ServerConfig, type ServerConfigInput } from './config';
 import {
-  bodyLimitOf,
-  serverConfigSchema,
-  type ServerConfig,
-  type ServerConfigInput,
-} from './config';
+  BodyTooLargeError,
+  bodyLimitFor,
+  pushBodyLimit,
+  registerBodyLimits,
+} from './http/body-limits';
 import { checkWithin } from './http/check-within';
 import { loggerOptions, type LogStream } from './http/logging';
 import { createMetrics, type Metrics } from './http/metrics';
@@ -89,9 +90,11 @@ const REDIS_START_TIMEOUT_MS = 3000;
 export async function createSyncServer(options: SyncServerOptions): Promise<SyncServer> {
   const config = serverConfigSchema.parse(options.config);
   const now = options.now ?? Date.now;
+  const pushLimit = pushBodyLimit(config.limits);
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
-    bodyLimit: bodyLimitOf(config),
+    // The largest body of any call, a push's; every other call is held to less (body-limits.ts).
+    bodyLimit: pushLimit,
     trustProxy: config.trustProxy,
     requestIdHeader: false,
     genReqId: requestIdOf,
@@ -175,6 +178,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
   // connection, so that keep-alive sockets do not hold the shutdown open.
   let shuttingDown = false;
   registerResponseHeaders(app, { shuttingDown: () => shuttingDown });
+  registerBodyLimits(app, pushLimit);
   app.setErrorHandler((error: { statusCode?: number; message?: string }, req, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500
@@ -182,7 +186,27 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
         : 500;
     if (status === 500) reportError(error);
     else req.log.info({ status, reason: scrubText(error.message ?? '') }, 'request refused');
-    if (status === 413) metrics.limitRefusals.inc({ limit: 'bodyLimit' });
+    if (status === 413) {
+      // Fastify's own refusal or ours: either way, one that says what the limit is.
+      metrics.limitRefusals.inc({ limit: 'bodyLimit' });
+      const refusal =
+        error instanceof BodyTooLargeError
+          ? error
+          : new BodyTooLargeError(bodyLimitFor(req, pushLimit));
+      return reply.code(413).send({
+        error: {
+          message: refusal.message,
+          code: -32413,
+          data: {
+            code: 'PAYLOAD_TOO_LARGE',
+            httpStatus: 413,
+            reason: 'limit-exceeded',
+            limit: 'bodyLimit',
+            max: refusal.max,
+          },
+        },
+      });
+    }
     return reply.code(status).send({
       error: {
         message: status === 500 ? 'Internal server error' : error.message,

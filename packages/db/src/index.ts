@@ -15,6 +15,7 @@ export { toMatchExpression } from './search';
 export { StreamingWriter } from './streaming';
 export type { StreamingWriterOptions, Timers } from './streaming';
 export { StoreError } from './errors';
+export { wellFormed } from './well-formed';
 export type { StoreErrorCode } from './errors';
 export {
   ClockError,

@@ -1,3 +1,4 @@
+import { wellFormed } from '@codeface/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
@@ -66,5 +67,12 @@ const t = initTRPC.context<ApiContext>().create({
 });
 
 export const createTRPCRouter = t.router;
-export const publicProcedure = t.procedure;
+/**
+ * Every procedure reads its input as well-formed text (decision 0407): an unpaired surrogate a
+ * client sends becomes U+FFFD before validation, so what is stored, written to a file or sent to
+ * a model is what the call returns and what a later read shows.
+ */
+export const publicProcedure = t.procedure.use(({ next, getRawInput }) =>
+  next({ getRawInput: async () => wellFormed(await getRawInput()) }),
+);
 export const createCallerFactory = t.createCallerFactory;

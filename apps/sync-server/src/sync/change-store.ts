@@ -5,6 +5,20 @@ import { SyncServerError } from '../errors';
 import type { SqlDatabase } from '../storage/sql-database';
 import { toBytes, toSafeNumber } from '../storage/sql-database';
 
+/** Refuses a push of more than `maxBatchChanges` changes; callable before the changes are read. */
+export function checkBatchCount(count: number, limits: Pick<SyncLimits, 'maxBatchChanges'>): void {
+  if (count <= limits.maxBatchChanges) return;
+  throw new SyncServerError(
+    'limit-exceeded',
+    `A push may carry at most ${limits.maxBatchChanges} changes (maxBatchChanges); this one has ${count}.`,
+    {
+      limit: 'maxBatchChanges' satisfies SyncLimitName,
+      max: limits.maxBatchChanges,
+      actual: count,
+    },
+  );
+}
+
 export type ChangeStoreDeps = { db: SqlDatabase; limits: SyncLimits; now: () => number };
 
 /**
@@ -16,17 +30,7 @@ export function createChangeStore(deps: ChangeStoreDeps) {
   const { db, limits } = deps;
 
   function checkBatch(changes: SealedChange[]): void {
-    if (changes.length > limits.maxBatchChanges) {
-      throw new SyncServerError(
-        'limit-exceeded',
-        `A push may carry at most ${limits.maxBatchChanges} changes (maxBatchChanges); this one has ${changes.length}.`,
-        {
-          limit: 'maxBatchChanges' satisfies SyncLimitName,
-          max: limits.maxBatchChanges,
-          actual: changes.length,
-        },
-      );
-    }
+    checkBatchCount(changes.length, limits);
     for (const change of changes) {
       const size = base64UrlDecodedLength(change.ciphertext);
       if (size > limits.maxChangeBytes) {

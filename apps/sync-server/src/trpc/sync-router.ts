@@ -5,6 +5,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import type { UserEvent } from '../bus/event-bus';
 import { SyncServerError } from '../errors';
+import { checkBatchCount } from '../sync/change-store';
 import { authedProcedure } from './trpc';
 
 /** What a subscription waits for: the user's events, and its access token's expiry. */
@@ -25,8 +26,18 @@ function whenPassed(at: number, now: () => number, fire: () => void): () => void
   return () => clearTimeout(timer);
 }
 
+/**
+ * A push's changes are counted on the raw input, before any is validated: validating 340,000
+ * tiny changes only to refuse them took seconds of the event loop.
+ */
+const countedPush = authedProcedure.use(async ({ ctx, getRawInput, next }) => {
+  const changes = ((await getRawInput()) as { changes?: unknown } | undefined)?.changes;
+  if (Array.isArray(changes)) checkBatchCount(changes.length, ctx.services.limits);
+  return next();
+});
+
 export const syncRouter = {
-  push: authedProcedure.input(pushInputSchema).mutation(async ({ ctx, input }) => {
+  push: countedPush.input(pushInputSchema).mutation(async ({ ctx, input }) => {
     const { changes, bus, metrics, onBusError } = ctx.services;
     const result = await changes.push({ userId: ctx.caller.userId, changes: input.changes });
     metrics.pushes.inc();
