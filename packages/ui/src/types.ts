@@ -149,6 +149,20 @@ export type RemoteServerModels = {
 /** What the person types to add a remote server. */
 export type RemoteServerDraft = { url: string; apiKey?: string; contextSize?: number | null };
 
+/** The local OpenAI-compatible API (Settings → Local API). */
+export type LocalApiStatus = {
+  enabled: boolean;
+  port: number;
+  /** Where clients reach it while it runs; null while it is off. */
+  baseUrl: string | null;
+  /** The API key clients send. */
+  token: string;
+  /** The model name clients pass; null with no model loaded. */
+  model: string | null;
+  /** Why it is not running though it is on. */
+  problem: string | null;
+};
+
 /** A preset is a system prompt for code work (explain, fix, refactor, tests, review…). */
 export type Preset = { id: string; name: string; systemPrompt: string; builtin: boolean };
 

@@ -1,6 +1,9 @@
 import type { Download, Page } from 'playwright-core';
 
-/** The Settings screen: theme, generation parameters, presets and the person's data. */
+/**
+ * The Settings screen: theme, generation parameters, presets, the local API and the person's
+ * data.
+ */
 export class SettingsPage {
   constructor(readonly page: Page) {}
 
@@ -29,5 +32,31 @@ export class SettingsPage {
     const download = this.page.waitForEvent('download');
     await this.page.getByTestId(`export-${format}`).click();
     return download;
+  }
+
+  /** Types the port and turns the local API on (or moves it there when it is on already). */
+  async startLocalApi(port: number): Promise<void> {
+    await this.page.getByTestId('local-api-port').fill(String(port));
+    const enabled = this.page.getByTestId('local-api-enabled');
+    if (await enabled.isChecked()) await this.page.getByTestId('local-api-apply').click();
+    // The box follows the API's state, which changes once the server has started: a click.
+    else await enabled.click();
+  }
+
+  async stopLocalApi(): Promise<void> {
+    await this.page.getByTestId('local-api-enabled').click();
+  }
+
+  /** The sentence that says where the local API runs, or that it is off. */
+  localApiState() {
+    return this.page.getByTestId('local-api-state');
+  }
+
+  localApiResult() {
+    return this.page.getByTestId('local-api-result');
+  }
+
+  async localApiToken(): Promise<string> {
+    return (await this.page.getByTestId('local-api-token').innerText()).trim();
   }
 }

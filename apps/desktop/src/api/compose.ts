@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '@codeface/db';
@@ -7,6 +7,7 @@ import {
   BUILT_IN_PRESETS,
   defaultDiscoveryRoots,
   OpenAICompatibleEngine,
+  startOpenAIApiServer,
 } from '@codeface/inference';
 import type { DiscoveryRoots, Engine } from '@codeface/inference';
 import { createCodeFiles } from './adapters/code-files';
@@ -117,9 +118,15 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
           REMOTE_LIST_TIMEOUT_MS,
         ).listModels()
       ).map((model) => ({ name: model.id, contextLength: model.contextLength })),
+    localApiHost: {
+      start: ({ port, token }) => startOpenAIApiServer({ engine: models, token, port, now }),
+      servedModelId: async () => (await models.info()).model?.id ?? null,
+    },
+    newToken: () => randomBytes(32).toString('base64url'),
     maxAnswerTokens: options.maxAnswerTokens,
   });
   await services.models.restoreLastModel();
+  await services.localApi.resume();
   // Finding the GPU starts the model process, which takes seconds; do it now rather than when
   // the Models screen first asks. A failure here shows up again, readable, when it asks.
   services.models.info().catch(() => undefined);
@@ -130,6 +137,7 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
     async close() {
       // Answers being written are saved as stopped before the engine goes away under them.
       await services.generation.stopAll();
+      await services.localApi.close();
       await services.semantic.close();
       await models.dispose();
       store.close();

@@ -25,6 +25,7 @@ export const appErrorReasons = {
   'builtin-preset': 'FORBIDDEN',
   'unsupported-on-platform': 'METHOD_NOT_SUPPORTED',
   'hotkey-unavailable': 'CONFLICT',
+  'port-unavailable': 'CONFLICT',
   'invalid-path': 'BAD_REQUEST',
   'no-workspace': 'PRECONDITION_FAILED',
   'file-changed': 'CONFLICT',

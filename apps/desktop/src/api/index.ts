@@ -13,6 +13,7 @@ export type { Settings, SettingsPatch, Preset } from './settings-schema';
 export type * from './services/ports';
 export type * from './services/model-ports';
 export type { ModelInfo } from './services/model-service';
+export type { LocalApiStatus } from './services/local-api-service';
 export type {
   RemoteModel,
   RemoteServer,

@@ -1,5 +1,6 @@
 import { chatsRouter } from './routers/chats';
 import { codeFilesRouter } from './routers/code-files';
+import { localApiRouter } from './routers/local-api';
 import { messagesRouter } from './routers/messages';
 import { modelsRouter } from './routers/models';
 import { platformRouter } from './routers/platform';
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   messages: messagesRouter,
   models: modelsRouter,
   remoteServers: remoteServersRouter,
+  localApi: localApiRouter,
   settings: settingsRouter,
   presets: presetsRouter,
   search: searchRouter,

@@ -21,12 +21,18 @@ export default function SettingsPane({ onExport, onImport }: SettingsPaneProps) 
       }}
       presets={state.presets}
       dataFolder={state.dataDir}
+      localApi={state.localApi}
       actions={{
         setTheme: (theme) => void state.setTheme(theme),
         saveParams: state.saveParams,
         savePreset: state.savePreset,
         exportChats: onExport,
         importChats: onImport,
+        localApi: {
+          configure: state.configureLocalApi,
+          regenerateToken: state.regenerateLocalApiToken,
+          copyText: (text) => navigator.clipboard.writeText(text),
+        },
       }}
     />
   );

@@ -1,5 +1,7 @@
 import { useState } from 'react';
-import type { GenerationParams, Preset, ThemePreference } from '../types';
+import type { GenerationParams, LocalApiStatus, Preset, ThemePreference } from '../types';
+import { LocalApiSettings } from './LocalApiSettings';
+import type { LocalApiActions } from './LocalApiSettings';
 import {
   PARAM_LIMITS,
   toParamDraft,
@@ -15,6 +17,7 @@ export type SettingsActions = {
   savePreset: (preset: { id: string; name: string; systemPrompt: string }) => Promise<void>;
   exportChats: (format: 'markdown' | 'json') => void;
   importChats: (file: File) => void;
+  localApi: LocalApiActions;
 };
 
 type SettingsScreenProps = {
@@ -22,6 +25,8 @@ type SettingsScreenProps = {
   params: GenerationParams;
   presets: readonly Preset[];
   dataFolder: string | null;
+  /** Null while it loads. */
+  localApi: LocalApiStatus | null;
   actions: SettingsActions;
 };
 
@@ -163,6 +168,7 @@ export function SettingsScreen({
   params,
   presets,
   dataFolder,
+  localApi,
   actions,
 }: SettingsScreenProps) {
   return (
@@ -199,6 +205,10 @@ export function SettingsScreen({
             <PresetEditor key={preset.id} preset={preset} onSave={actions.savePreset} />
           ))}
         </div>
+      </section>
+      <section className="cf-card" aria-label="Local API" data-testid="local-api-settings">
+        <h2>Local API</h2>
+        <LocalApiSettings status={localApi} actions={actions.localApi} />
       </section>
       <section className="cf-card" aria-label="Your data">
         <h2>Your data</h2>

@@ -13,6 +13,8 @@ import { QuickAskService } from './quick-ask-service';
 import { SettingsService } from './settings-service';
 import { SemanticIndex } from './semantic-index';
 import type { Embedder, EmbeddingStore } from './semantic-index';
+import { LocalApiService } from './local-api-service';
+import type { LocalApiHost } from './local-api-service';
 import { RemoteServerService } from './remote-server-service';
 import type { ListRemoteModels } from './remote-server-service';
 
@@ -32,6 +34,10 @@ export type ServiceDeps = {
   embedder: Embedder | null;
   /** Lists the models of a remote OpenAI-compatible server. */
   listRemoteModels: ListRemoteModels;
+  /** Serves the loaded model as the local OpenAI-compatible API. */
+  localApiHost: LocalApiHost;
+  /** A new random token (for the local API). */
+  newToken: () => string;
   maxAnswerTokens?: number;
 };
 
@@ -81,6 +87,12 @@ export function createServices(deps: ServiceDeps) {
     semantic,
     exports: new ExportService({ store: deps.store, chats, now: deps.now }),
     remoteServers,
+    localApi: new LocalApiService({
+      documents: deps.documents,
+      secrets: deps.platform.secrets,
+      host: deps.localApiHost,
+      newToken: deps.newToken,
+    }),
     models: new ModelService({
       library: deps.library,
       engine: deps.engine,
