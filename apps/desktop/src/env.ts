@@ -27,6 +27,8 @@ const envSchema = z.object({
   /** How the desktop app tells a Wayland session (global hotkeys go through a portal there). */
   XDG_SESSION_TYPE: z.string().optional(),
   WAYLAND_DISPLAY: z.string().optional(),
+  /** Packaging only: the update feed built into the app (electron-updater's generic provider). */
+  CODEFACE_UPDATE_URL: z.url().optional(),
 });
 
 export type DesktopEnv = z.infer<typeof envSchema>;
