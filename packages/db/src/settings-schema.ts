@@ -28,6 +28,8 @@ export const settingsSchema = z.object({
   crashReportsDsn: z.string().url().nullable().default(null),
   /** electron-updater's generic feed; null uses the one the build was made with. */
   updateFeedUrl: z.string().url().nullable().default(null),
+  /** Disk the chats' saved KV states may take, in GiB (0208); the oldest go first past it. */
+  chatStatesBudgetGb: z.number().min(0).max(1024).default(4),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

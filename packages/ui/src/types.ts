@@ -175,3 +175,9 @@ export type GenerationParams = {
 };
 
 export type ThemePreference = 'light' | 'dark' | 'system';
+
+/**
+ * The chats' model states saved on disk, so a reopened chat answers without reading its whole
+ * conversation again: the space they take, and the most they may take (GB as the person sets it).
+ */
+export type ChatStatesUse = { bytes: number; chats: number; budgetGb: number };

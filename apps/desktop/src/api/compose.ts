@@ -74,6 +74,15 @@ function remoteEngine(server: RemoteServerConnection, timeoutMs: number): OpenAI
 }
 
 /**
+ * Where in the data folder the engine saves chats' model states (0208). The budget here is a
+ * placeholder: the runtime sets the one in the settings before the model process starts.
+ */
+export const chatStatesFolder = (dataDir: string) => ({
+  dir: join(dataDir, 'chat-states'),
+  budgetBytes: 4 * 1024 ** 3,
+});
+
+/**
  * Opens everything the app API runs on, in one data folder: the SQLite store, small JSON
  * documents, the model library and the engine. Electron's main process and the web host both
  * start here; only how the engine's process is spawned differs between them.
@@ -125,6 +134,12 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
     newToken: () => randomBytes(32).toString('base64url'),
     maxAnswerTokens: options.maxAnswerTokens,
   });
+  // Called first: the engine takes the budget as set at once, before anything starts its model
+  // process, which opens the saved chat states with it (deleting the oldest past it); deleted
+  // chats' states go too (0208). A failure costs only the saving.
+  services.models
+    .syncSavedStates(services.chats.list({ includeArchived: true }).map((chat) => chat.id))
+    .catch(() => undefined);
   await services.models.restoreLastModel();
   await services.localApi.resume();
   // Finding the GPU starts the model process, which takes seconds; do it now rather than when

@@ -125,6 +125,11 @@ export type GenerationEvent =
       promptTokens: number;
       /** Prompt tokens the engine found in the chat's cache instead of evaluating them. */
       reusedTokens: number;
+      /**
+       * Of `reusedTokens`, those read back from the chat's state saved on disk (the chat was
+       * reopened after the model had let its cache go, or after a restart; 0208).
+       */
+      restoredTokens: number;
       stopped: boolean;
     }
   | { type: 'error'; messageId: string | null; reason: AppErrorReason; message: string };

@@ -65,6 +65,14 @@ export const settingsSchema = z.object({
   crashReportsDsn: optionalUrl('The crash report address'),
   /** The update feed (electron-updater's generic provider); the build's own when null. */
   updateFeedUrl: optionalUrl('The update feed'),
+  /**
+   * Disk the chats' saved model states may take, in GiB: a chat reopened with its state saved
+   * answers without reading its whole conversation again (0208). 0 saves none.
+   */
+  chatStatesBudgetGb: z
+    .number('The space for saved chat states must be a number of GB.')
+    .min(0, 'The space for saved chat states must be between 0 and 1,024 GB.')
+    .max(1024, 'The space for saved chat states must be between 0 and 1,024 GB.'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingKey = keyof Settings;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LlamaCppEngine } from '@codeface/inference';
 import type { DiscoveryRoots } from '@codeface/inference';
-import { openAppRuntime } from '../api/compose';
+import { chatStatesFolder, openAppRuntime } from '../api/compose';
 import type { AppRuntime } from '../api/compose';
 import { createRunToken } from './auth';
 import { createHeadlessPlatform } from './headless-platform';
@@ -30,7 +30,10 @@ export type RunningHost = {
 
 /** Opens the data folder, starts the model engine and the web host: `codeface serve`. */
 export async function serve(options: ServeOptions): Promise<RunningHost> {
-  const engine = new LlamaCppEngine({ gpu: options.gpu });
+  const engine = new LlamaCppEngine({
+    gpu: options.gpu,
+    savedStates: chatStatesFolder(options.dataDir),
+  });
   const runtime = await openAppRuntime({
     dataDir: options.dataDir,
     platform: createHeadlessPlatform({ dataDir: options.dataDir }),

@@ -15,7 +15,7 @@ import {
 import type { BrowserWindow } from 'electron';
 import electronUpdater from 'electron-updater';
 import { LlamaCppEngine } from '@codeface/inference';
-import { openAppRuntime } from '../api/compose';
+import { chatStatesFolder, openAppRuntime } from '../api/compose';
 import type { AppRuntime } from '../api/compose';
 import { createJsonDocuments } from '../api/adapters/json-documents';
 import { createIpcServer } from '../api/ipc/ipc-server';
@@ -92,6 +92,7 @@ async function start(): Promise<void> {
       gpu: env.CODEFACE_GPU === 'false' ? false : 'auto',
       spawn: spawnUtilityModelProcess,
       modulePath: MODEL_PROCESS,
+      savedStates: chatStatesFolder(dataDir),
     }),
     threads: env.CODEFACE_THREADS,
     discoveryRoots: discoveryRootsFrom(env),

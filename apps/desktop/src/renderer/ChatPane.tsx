@@ -42,6 +42,7 @@ export function ChatPane({ composerRef, ...props }: ChatPaneProps) {
   const errors = useSlice(stores.conversation, (s) => s.errors);
   const focusMessageId = useSlice(stores.conversation, (s) => s.focusMessageId);
   const omittedMessages = useSlice(stores.conversation, (s) => s.omittedMessages);
+  const restoredTokens = useSlice(stores.conversation, (s) => s.lastRestoredTokens);
   const engine = useSlice(stores.models, (s) => s.engine);
   const modelsLoaded = useSlice(stores.models, (s) => s.loaded);
   const loadingModelName = useSlice(stores.models, (s) =>
@@ -78,7 +79,11 @@ export function ChatPane({ composerRef, ...props }: ChatPaneProps) {
     replyReserve: Math.min(REPLY_RESERVE_TOKENS, Math.floor(windowTokens / 4)),
   });
   // The estimate warns before sending; the engine's own count of the last turn wins after.
-  const budget = { ...estimate, droppedTurns: Math.max(estimate.droppedTurns, omittedMessages) };
+  const budget = {
+    ...estimate,
+    droppedTurns: Math.max(estimate.droppedTurns, omittedMessages),
+    restoredTokens,
+  };
 
   /** Sends in this chat; a draft is saved as a chat first, with its first message. */
   const send = async (content: string): Promise<void> => {

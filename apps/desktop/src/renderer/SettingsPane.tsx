@@ -1,4 +1,5 @@
 import { SettingsScreen } from '@codeface/ui/settings';
+import { useEffect } from 'react';
 import { useSlice, useStores } from './stores/context';
 
 type SettingsPaneProps = {
@@ -10,6 +11,10 @@ type SettingsPaneProps = {
 export default function SettingsPane({ onExport, onImport }: SettingsPaneProps) {
   const { settings } = useStores();
   const state = useSlice(settings, (s) => s);
+  const loaded = state.settings !== null;
+  useEffect(() => {
+    if (loaded) void settings.getState().refreshChatStates();
+  }, [settings, loaded]);
   if (!state.settings) return <div className="cf-pad cf-muted">Loading settings…</div>;
   return (
     <SettingsScreen
@@ -22,6 +27,7 @@ export default function SettingsPane({ onExport, onImport }: SettingsPaneProps) 
       presets={state.presets}
       dataFolder={state.dataDir}
       localApi={state.localApi}
+      chatStates={state.chatStates}
       actions={{
         setTheme: (theme) => void state.setTheme(theme),
         saveParams: state.saveParams,
@@ -33,6 +39,8 @@ export default function SettingsPane({ onExport, onImport }: SettingsPaneProps) 
           regenerateToken: state.regenerateLocalApiToken,
           copyText: (text) => navigator.clipboard.writeText(text),
         },
+        saveChatStatesBudget: state.saveChatStatesBudget,
+        clearChatStates: state.clearChatStates,
       }}
     />
   );

@@ -219,6 +219,8 @@ export class LlamaCppEngine implements Engine {
       );
     }
     if (!this.savedStates) return null;
+    // Taken before anything is awaited: a model process started from now on, by this call or
+    // another, opens the saved states with this budget (and deletes the oldest past it).
     if (parsed.data.type === 'set-budget') {
       this.savedStates = { ...this.savedStates, budgetBytes: parsed.data.budgetBytes };
     }

@@ -30,4 +30,20 @@ describe('ContextMeter', () => {
       '1 older message will be left out',
     );
   });
+
+  it('says how many prompt tokens the last answer read back from disk', () => {
+    const estimate = computeContextBudget({
+      turns: [{ content: 'x'.repeat(2000) }],
+      systemPrompt: '',
+      windowTokens: 2000,
+      replyReserve: 500,
+    });
+    const { rerender } = render(<ContextMeter budget={{ ...estimate, restoredTokens: 0 }} />);
+    expect(screen.queryByTestId('context-restored')).toBeNull();
+    rerender(<ContextMeter budget={{ ...estimate, restoredTokens: 4210 }} />);
+    expect(screen.getByTestId('context-restored').textContent).toMatch(/restored from disk$/);
+    expect(screen.getByTestId('context-meter').getAttribute('title')).toContain(
+      'tokens restored from disk',
+    );
+  });
 });

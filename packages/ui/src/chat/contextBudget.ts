@@ -14,6 +14,11 @@ export type ContextBudget = {
   fraction: number;
   /** Oldest turns that will not fit beside the reply's reserved tokens. */
   droppedTurns: number;
+  /**
+   * Prompt tokens the last answer read back from the chat's state saved on disk instead of
+   * evaluating them (the chat was reopened, or the app restarted); 0 or absent when none.
+   */
+  restoredTokens?: number;
 };
 
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);

@@ -1,5 +1,12 @@
 import { useState } from 'react';
-import type { GenerationParams, LocalApiStatus, Preset, ThemePreference } from '../types';
+import { formatBytes } from '../models/format';
+import type {
+  ChatStatesUse,
+  GenerationParams,
+  LocalApiStatus,
+  Preset,
+  ThemePreference,
+} from '../types';
 import { LocalApiSettings } from './LocalApiSettings';
 import type { LocalApiActions } from './LocalApiSettings';
 import {
@@ -18,6 +25,9 @@ export type SettingsActions = {
   exportChats: (format: 'markdown' | 'json') => void;
   importChats: (file: File) => void;
   localApi: LocalApiActions;
+  /** Resolves when saved; rejects with a readable message when the app refuses the value. */
+  saveChatStatesBudget: (budgetGb: number) => Promise<void>;
+  clearChatStates: () => Promise<void>;
 };
 
 type SettingsScreenProps = {
@@ -27,6 +37,8 @@ type SettingsScreenProps = {
   dataFolder: string | null;
   /** Null while it loads. */
   localApi: LocalApiStatus | null;
+  /** Null until known, or where the engine saves none (a remote one). */
+  chatStates: ChatStatesUse | null;
   actions: SettingsActions;
 };
 
@@ -111,6 +123,106 @@ function ParamsForm(props: { params: GenerationParams; onSave: SettingsActions['
   );
 }
 
+/** The most disk the saved chat states may take, as the settings accept it. */
+const MAX_CHAT_STATES_GB = 1024;
+
+function ChatStatesForm(props: {
+  use: ChatStatesUse;
+  onSave: SettingsActions['saveChatStatesBudget'];
+  onClear: SettingsActions['clearChatStates'];
+}) {
+  const [draft, setDraft] = useState(String(props.use.budgetGb));
+  const [problem, setProblem] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const { bytes, chats } = props.use;
+  return (
+    <form
+      className="cf-form"
+      data-testid="chat-states-form"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        const budgetGb = Number(draft.trim());
+        setStatus(null);
+        if (draft.trim() === '' || !Number.isFinite(budgetGb) || budgetGb < 0) {
+          return setProblem('Enter a number of GB, 0 or more.');
+        }
+        if (budgetGb > MAX_CHAT_STATES_GB) {
+          return setProblem(`At most ${MAX_CHAT_STATES_GB.toLocaleString('en')} GB.`);
+        }
+        setProblem(null);
+        props.onSave(budgetGb).then(
+          () => setStatus('Saved.'),
+          (error: unknown) => setStatus(errorText(error)),
+        );
+      }}
+    >
+      <p className="cf-muted" data-testid="chat-states-use">
+        {chats === 0
+          ? 'No chat state is saved.'
+          : `${formatBytes(bytes)} used by ${chats} ${chats === 1 ? 'chat' : 'chats'}.`}
+      </p>
+      <div className="cf-field">
+        <label className="cf-label" htmlFor="cf-chat-states-budget">
+          Space for saved chat states (GB)
+        </label>
+        <input
+          id="cf-chat-states-budget"
+          className="cf-input"
+          inputMode="decimal"
+          data-testid="chat-states-budget"
+          value={draft}
+          aria-invalid={problem !== null}
+          aria-describedby="cf-chat-states-hint"
+          onChange={(event) => {
+            setStatus(null);
+            setDraft(event.target.value);
+          }}
+        />
+        {problem ? (
+          <div id="cf-chat-states-hint" className="cf-field-problem" role="alert">
+            {problem}
+          </div>
+        ) : (
+          <div id="cf-chat-states-hint" className="cf-hint">
+            A chat reopened later, even after a restart, answers at once instead of reading its
+            whole conversation again. The least recently used go first; 0 keeps none.
+          </div>
+        )}
+      </div>
+      <div className="cf-row">
+        <button
+          type="submit"
+          className="cf-button cf-button-primary"
+          data-testid="save-chat-states"
+        >
+          Save
+        </button>
+        <button
+          type="button"
+          className="cf-button"
+          data-testid="clear-chat-states"
+          disabled={chats === 0}
+          onClick={() => {
+            setStatus(null);
+            props.onClear().then(
+              () => setStatus('Cleared.'),
+              (error: unknown) => setStatus(errorText(error)),
+            );
+          }}
+        >
+          Clear saved states
+        </button>
+        {status && (
+          <span className="cf-muted" role="status">
+            {status}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
 function PresetEditor(props: { preset: Preset; onSave: SettingsActions['savePreset'] }) {
   const [name, setName] = useState(props.preset.name);
   const [prompt, setPrompt] = useState(props.preset.systemPrompt);
@@ -169,6 +281,7 @@ export function SettingsScreen({
   presets,
   dataFolder,
   localApi,
+  chatStates,
   actions,
 }: SettingsScreenProps) {
   return (
@@ -197,6 +310,16 @@ export function SettingsScreen({
         <h2>Generation</h2>
         <ParamsForm params={params} onSave={actions.saveParams} />
       </section>
+      {chatStates && (
+        <section className="cf-card" aria-label="Saved chat states">
+          <h2>Saved chat states</h2>
+          <ChatStatesForm
+            use={chatStates}
+            onSave={actions.saveChatStatesBudget}
+            onClear={actions.clearChatStates}
+          />
+        </section>
+      )}
       <section className="cf-card" aria-label="Presets">
         <h2>Presets</h2>
         <p className="cf-muted">Each preset is a system prompt; pick one above the message box.</p>

@@ -146,6 +146,7 @@ export function createDbChatStore(store: Store): ChatStore {
         crashReports: all.crashReports,
         crashReportsDsn: all.crashReportsDsn,
         updateFeedUrl: all.updateFeedUrl,
+        chatStatesBudgetGb: all.chatStatesBudgetGb,
       };
     },
     writeSettings(patch: SettingsPatch) {

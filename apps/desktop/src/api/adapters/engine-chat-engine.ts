@@ -1,7 +1,18 @@
 import { EngineError } from '@codeface/inference';
-import type { Engine } from '@codeface/inference';
-import type { ChatEngine, EngineInfo, RemoteServerConnection } from '../services/ports';
+import type { Engine, SavedStatesInfo } from '@codeface/inference';
+import type {
+  ChatEngine,
+  EngineInfo,
+  RemoteServerConnection,
+  SavedStatesUse,
+} from '../services/ports';
 import type { ModelSwitch } from './model-switch';
+
+const savedStatesUse = (info: SavedStatesInfo): SavedStatesUse => ({
+  bytes: info.bytes,
+  chats: info.chats,
+  budgetBytes: info.budgetBytes,
+});
 
 /**
  * The app API's view of the model switch: one loaded model, kept warm across chats, on this
@@ -69,8 +80,14 @@ export function createEngineChatEngine(
         contextSize: model.contextSize,
         weightMemory: model.weightMemory,
         remoteHost,
+        // Saved on this computer whichever model is loaded (ModelSwitch).
+        savedStates: hardware.savedStates && savedStatesUse(hardware.savedStates),
       };
     },
     loadedModelId: () => loaded,
+    async savedStates(command) {
+      const use = await engine.manageSavedStates(command);
+      return use && savedStatesUse(use);
+    },
   };
 }

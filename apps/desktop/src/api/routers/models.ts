@@ -35,6 +35,9 @@ export const modelsRouter = {
     .mutation(({ ctx, input }) => ctx.services.models.load(input.modelId)),
   unload: publicProcedure.mutation(({ ctx }) => ctx.services.models.unload()),
   info: publicProcedure.query(({ ctx }) => ctx.services.models.info()),
+  /** The chats' saved model states (0208): bytes, chats and budget, or null. */
+  savedStates: publicProcedure.query(({ ctx }) => ctx.services.models.savedStates()),
+  clearSavedStates: publicProcedure.mutation(({ ctx }) => ctx.services.models.clearSavedStates()),
   downloads: publicProcedure.query(({ ctx }) => ctx.services.models.downloads()),
   startDownload: publicProcedure
     .input(z.object({ modelId: id, quantizationId: id }))

@@ -7,7 +7,11 @@ const AUTO_TITLE_CHARS = 60;
 
 /** Chats and their branches, over the store; every lookup that misses is a readable error. */
 export class ChatService {
-  constructor(private readonly store: ChatStore) {}
+  constructor(
+    private readonly store: ChatStore,
+    /** Told of each deleted chat, so what is kept for it elsewhere goes too (its model state). */
+    private readonly onDeleted: (chatId: string) => void = () => undefined,
+  ) {}
 
   list(options: { includeArchived: boolean }): Chat[] {
     return this.store.listChats(options);
@@ -42,6 +46,7 @@ export class ChatService {
   delete(chatId: string): void {
     this.get(chatId);
     this.store.deleteChat(chatId);
+    this.onDeleted(chatId);
   }
 
   message(messageId: string): Message {

@@ -14,6 +14,7 @@ const done: EngineEvent = {
   tokensPerSecond: 10,
   promptTokens: 2,
   reusedTokens: 0,
+  restoredTokens: 0,
 };
 
 describe('coalesceDeltas', () => {

@@ -160,6 +160,7 @@ export class GenerationService {
               ...stats,
               promptTokens: event.promptTokens,
               reusedTokens: event.reusedTokens,
+              restoredTokens: event.restoredTokens,
               stopped: signal.aborted,
             };
             return;

@@ -5,7 +5,7 @@ import { CodeFileService } from './code-file-service';
 import type { CodeFiles } from './code-file-ports';
 import { ExportService } from './export-service';
 import { GenerationService } from './generation-service';
-import { ModelService } from './model-service';
+import { gibToBytes, ModelService } from './model-service';
 import type { ModelLibrary } from './model-ports';
 import type { ChatEngine, ChatStore, Clock, DocumentStore } from './ports';
 import { PresetService } from './preset-service';
@@ -45,7 +45,11 @@ export type Services = ReturnType<typeof createServices>;
 
 /** Wires the services of the app API over one store, one engine and one model library. */
 export function createServices(deps: ServiceDeps) {
-  const chats = new ChatService(deps.store);
+  // A deleted chat's saved model state goes with it; failing to delete it costs disk until the
+  // budget or the next start's sync removes it.
+  const chats = new ChatService(deps.store, (chatId) => {
+    deps.engine.savedStates({ type: 'forget', chatIds: [chatId] }).catch(() => undefined);
+  });
   const semantic = new SemanticIndex({ store: deps.embeddings, embedder: deps.embedder });
   const settings = new SettingsService(deps.store, {
     // A workspace folder is stored as its real path, and only if it is a folder.
@@ -55,6 +59,13 @@ export function createServices(deps: ServiceDeps) {
       const status = deps.platform.hotkey.apply(accelerator);
       if (status.state === 'failed') throw new AppError('hotkey-unavailable', status.message);
       return accelerator;
+    },
+    // The engine keeps to a new budget at once (the oldest states go first).
+    chatStatesBudgetGb: (gib) => {
+      deps.engine
+        .savedStates({ type: 'set-budget', budgetBytes: gibToBytes(gib) })
+        .catch(() => undefined);
+      return gib;
     },
   });
   const presets = new PresetService({

@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import type { ChatEngine, EngineInfo } from './ports';
+import type { ChatEngine, EngineInfo, SavedStatesUse } from './ports';
 import type { DownloadProgress, LocalModel, ModelLibrary } from './model-ports';
 import type { SettingsService } from './settings-service';
 import { listen } from './listen';
@@ -87,6 +87,30 @@ export class ModelService {
     return { ...info, loadedModelName: loaded?.name ?? info.loadedModel };
   }
 
+  /** The chats' saved model states (0208): the space they take, or null where none are saved. */
+  async savedStates(): Promise<SavedStatesUse | null> {
+    return (await this.deps.engine.info()).savedStates;
+  }
+
+  /** Deletes every chat's saved model state: each chat reads its conversation again once. */
+  clearSavedStates(): Promise<SavedStatesUse | null> {
+    return this.deps.engine.savedStates({ type: 'clear' });
+  }
+
+  /**
+   * Brings the saved states in line with the app at start: the budget as set (handed to the
+   * engine before this returns its promise, so a model process started after it opens the
+   * states with that budget), and no state of a chat deleted while the engine was not told.
+   */
+  async syncSavedStates(chatIds: string[]): Promise<void> {
+    const { chatStatesBudgetGb } = this.deps.settings.get();
+    await this.deps.engine.savedStates({
+      type: 'set-budget',
+      budgetBytes: gibToBytes(chatStatesBudgetGb),
+    });
+    await this.deps.engine.savedStates({ type: 'keep-only', chatIds });
+  }
+
   startDownload(request: { modelId: string; quantizationId: string }): DownloadProgress {
     return this.deps.library.startDownload(request);
   }
@@ -113,3 +137,6 @@ export class ModelService {
     yield* updates;
   }
 }
+
+/** A budget in GiB, as the settings keep it, in whole bytes. */
+export const gibToBytes = (gib: number): number => Math.round(gib * 1024 ** 3);

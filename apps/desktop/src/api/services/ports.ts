@@ -91,7 +91,19 @@ export type EngineEvent =
       tokensPerSecond: number;
       promptTokens: number;
       reusedTokens: number;
+      /** Of `reusedTokens`, those read back from the chat's state saved on disk. */
+      restoredTokens: number;
     };
+
+/** The chats' model states saved on disk (0208): the space they take and may take. */
+export type SavedStatesUse = { bytes: number; chats: number; budgetBytes: number };
+
+/** What the app asks of the saved states: forget deleted chats, keep only existing ones, clear, resize. */
+export type SavedStatesCommand =
+  | { type: 'forget'; chatIds: string[] }
+  | { type: 'keep-only'; chatIds: string[] }
+  | { type: 'clear' }
+  | { type: 'set-budget'; budgetBytes: number };
 
 export type EngineInfo = {
   backend: string;
@@ -104,6 +116,8 @@ export type EngineInfo = {
   weightMemory: 'copied' | 'mapped' | null;
   /** The host of the remote server whose model is loaded; null for a model on this computer. */
   remoteHost: string | null;
+  /** The chats' saved model states (on this computer); null where the engine saves none. */
+  savedStates: SavedStatesUse | null;
 };
 
 /** How to reach a remote OpenAI-compatible server (its key comes from the secret store). */
@@ -142,6 +156,8 @@ export interface ChatEngine {
   info(): Promise<EngineInfo>;
   /** The model id loaded now, or null. */
   loadedModelId(): string | null;
+  /** Acts on the chats' saved model states; resolves to their use after, null where none are saved. */
+  savedStates(command: SavedStatesCommand): Promise<SavedStatesUse | null>;
 }
 
 /** Wall-clock time in ms; passed in so tests control it. */

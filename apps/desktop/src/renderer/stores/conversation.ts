@@ -36,6 +36,8 @@ export type ConversationState = {
   focusMessageId: string | null;
   /** The prompt tokens of the last answer, as the engine counted them. */
   lastPromptTokens: number | null;
+  /** Prompt tokens of the last answer read back from the chat's state saved on disk (0208). */
+  lastRestoredTokens: number;
   /** Older messages the last turn left out to fit the model's context window. */
   omittedMessages: number;
   load: (chatId: string | null) => Promise<void>;
@@ -153,7 +155,10 @@ export function createConversationStore(
             ttftMs: event.ttftMs,
             tokensPerSecond: event.tokensPerSecond,
           });
-          set({ lastPromptTokens: event.promptTokens });
+          set({
+            lastPromptTokens: event.promptTokens,
+            lastRestoredTokens: event.restoredTokens,
+          });
           return;
         }
         case 'error': {
@@ -202,6 +207,7 @@ export function createConversationStore(
       errors: {},
       focusMessageId: null,
       lastPromptTokens: null,
+      lastRestoredTokens: 0,
       omittedMessages: 0,
 
       async load(chatId) {
@@ -212,6 +218,7 @@ export function createConversationStore(
           errors: {},
           focusMessageId: null,
           lastPromptTokens: null,
+          lastRestoredTokens: 0,
           omittedMessages: 0,
         });
         if (chatId === null) return;

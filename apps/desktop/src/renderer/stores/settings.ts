@@ -1,4 +1,10 @@
-import type { GenerationParams, LocalApiStatus, Preset, ThemePreference } from '@codeface/ui';
+import type {
+  ChatStatesUse,
+  GenerationParams,
+  LocalApiStatus,
+  Preset,
+  ThemePreference,
+} from '@codeface/ui';
 import { createStore } from 'zustand/vanilla';
 import type { Settings } from '../../api';
 import { messageOf, type Api } from '../client/api';
@@ -10,14 +16,27 @@ export type SettingsState = {
   dataDir: string | null;
   canPickFiles: boolean;
   localApi: LocalApiStatus | null;
+  /** The chats' saved model states; null until known or where the engine saves none. */
+  chatStates: ChatStatesUse | null;
   refresh: () => Promise<void>;
+  /** Reads the saved states' use again (the settings screen opens; chats were saved since). */
+  refreshChatStates: () => Promise<void>;
   setTheme: (theme: ThemePreference) => Promise<void>;
   saveParams: (params: GenerationParams) => Promise<void>;
   savePreset: (preset: { id: string; name: string; systemPrompt: string }) => Promise<void>;
   /** Rejects with the sentence that says why (the port is taken), shown beside the field. */
   configureLocalApi: (settings: { enabled: boolean; port: number }) => Promise<void>;
   regenerateLocalApiToken: () => Promise<void>;
+  saveChatStatesBudget: (budgetGb: number) => Promise<void>;
+  clearChatStates: () => Promise<void>;
 };
+
+/** The API's saved-states use in the settings screen's shape. */
+const toChatStates = (
+  use: { bytes: number; chats: number } | null,
+  settings: Settings,
+): ChatStatesUse | null =>
+  use && { bytes: use.bytes, chats: use.chats, budgetGb: settings.chatStatesBudgetGb };
 
 export function createSettingsStore(api: Api) {
   return createStore<SettingsState>()((set, get) => ({
@@ -26,6 +45,7 @@ export function createSettingsStore(api: Api) {
     dataDir: null,
     canPickFiles: false,
     localApi: null,
+    chatStates: null,
 
     async refresh() {
       try {
@@ -47,6 +67,14 @@ export function createSettingsStore(api: Api) {
       }
     },
 
+    // Asking the engine can take seconds while its process starts; the screen shows the rest
+    // meanwhile, and no section for them where it cannot say.
+    async refreshChatStates() {
+      const use = await api.models.savedStates.query().catch(() => null);
+      const { settings } = get();
+      set({ chatStates: settings && toChatStates(use, settings) });
+    },
+
     async setTheme(theme) {
       try {
         set({ settings: await api.settings.update.mutate({ theme }) });
@@ -58,6 +86,17 @@ export function createSettingsStore(api: Api) {
     // Errors are thrown on to the form, which shows them beside the fields.
     async saveParams(params) {
       set({ settings: await api.settings.update.mutate(params) });
+    },
+
+    async saveChatStatesBudget(budgetGb) {
+      const settings = await api.settings.update.mutate({ chatStatesBudgetGb: budgetGb });
+      set({ settings, chatStates: toChatStates(await api.models.savedStates.query(), settings) });
+    },
+
+    async clearChatStates() {
+      const use = await api.models.clearSavedStates.mutate();
+      const { settings } = get();
+      if (settings) set({ chatStates: toChatStates(use, settings) });
     },
 
     async savePreset(preset) {
