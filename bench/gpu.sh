@@ -16,7 +16,7 @@
 #                      CUBLAS_SEARCH, a folder with NVIDIA's cuBLAS wheel unpacked, may be set)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT=${OUT:-$ROOT/.gpu/out}
+export OUT=${OUT:-$ROOT/.gpu/out}
 RT=${GPU_RUNTIME_DIR:-/tmp/codeface-gpu}
 JOBS=${JOBS:-$(nproc)}
 CUDA_ARCH=${CUDA_ARCH:-90-real}
