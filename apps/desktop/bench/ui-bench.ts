@@ -498,7 +498,9 @@ async function timeToFirstAnswer(browser: Browser) {
       await running.runtime.services.models.import(modelPath);
       await page.goto(running.url);
       await page.getByTestId('nav-models').click();
-      await page.getByTestId('load-model').click();
+      // The Models screen waits for the model process to report the hardware: on a loaded
+      // machine that took over 30 s.
+      await page.getByTestId('load-model').click({ timeout: 120_000 });
       await page
         .locator('[data-testid="local-model"][data-loaded="true"]')
         .waitFor({ timeout: 120_000 });

@@ -91,6 +91,15 @@ export type LocalModel = {
   quantization: string | null;
 };
 
+/** A folder in the web host's file browser: sub-folders and GGUF files. */
+export type ModelFolder = {
+  path: string;
+  /** Null at the home folder: the browser goes no higher. */
+  parent: string | null;
+  entries: { name: string; path: string; kind: 'folder' | 'model'; sizeBytes: number | null }[];
+  places: { label: string; path: string }[];
+};
+
 export type DownloadState = 'downloading' | 'verifying' | 'done' | 'failed' | 'cancelled';
 
 export type DownloadProgress = {

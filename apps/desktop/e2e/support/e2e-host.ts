@@ -14,7 +14,12 @@ export type E2EHost = RunningHost & {
 
 /** The web host on a fresh data folder with the tiny model on one CPU thread. */
 export async function startE2EHost(
-  options: { maxAnswerTokens?: number; huggingFaceEndpoint?: string } = {},
+  options: {
+    maxAnswerTokens?: number;
+    huggingFaceEndpoint?: string;
+    /** The home folder the file browser is kept inside, and LM Studio's folder in it. */
+    home?: string;
+  } = {},
 ): Promise<E2EHost> {
   const dataDir = await mkdtemp(join(tmpdir(), 'codeface-e2e-'));
   const modelPath = await ensureTinyModel();
@@ -25,7 +30,12 @@ export async function startE2EHost(
     gpu: false,
     threads: 1,
     maxAnswerTokens: options.maxAnswerTokens ?? 1500,
-    discoveryRoots: { lmStudio: [], ollama: [], huggingFace: [] },
+    discoveryRoots: {
+      lmStudio: options.home ? [join(options.home, '.lmstudio', 'models')] : [],
+      ollama: [],
+      huggingFace: [],
+    },
+    home: options.home,
     huggingFaceEndpoint: options.huggingFaceEndpoint,
   });
   return {

@@ -37,6 +37,8 @@ export type AppRuntimeOptions = {
   dataDir: string;
   platform: Platform;
   engine: Engine;
+  /** The folder the web host's file browser is kept inside; the user's home by default. */
+  home?: string;
   /** Where to look for models of LM Studio, Ollama and the Hugging Face cache. */
   discoveryRoots?: DiscoveryRoots;
   /** A Hugging Face mirror for downloads (`HF_ENDPOINT`). */
@@ -109,6 +111,7 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
       store,
       modelsDir: join(options.dataDir, 'models'),
       discoveryRoots: options.discoveryRoots ?? defaultDiscoveryRoots({ home: homedir() }),
+      home: options.home ?? homedir(),
       engineInfo: () => engine.info(),
       huggingFaceEndpoint: options.huggingFaceEndpoint,
       newId,

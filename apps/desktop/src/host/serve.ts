@@ -17,6 +17,8 @@ export type ServeOptions = {
   threads?: number;
   maxAnswerTokens?: number;
   discoveryRoots?: DiscoveryRoots;
+  /** The folder the file browser is kept inside; the user's home by default. */
+  home?: string;
   huggingFaceEndpoint?: string;
   embeddingModel?: { localModelPath: string; modelId: string };
 };
@@ -41,6 +43,7 @@ export async function serve(options: ServeOptions): Promise<RunningHost> {
     threads: options.threads,
     maxAnswerTokens: options.maxAnswerTokens,
     discoveryRoots: options.discoveryRoots,
+    home: options.home,
     huggingFaceEndpoint: options.huggingFaceEndpoint,
     embeddingModel: options.embeddingModel,
   });

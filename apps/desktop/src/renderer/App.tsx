@@ -36,6 +36,11 @@ export function App() {
   const isMac = useMemo(isMacPlatform, []);
   const prefs = usePreferences();
   const [screen, setScreen] = useState<Screen>('chat');
+  // First run's "Import a model file" opens the Models screen with its file browser open.
+  const [browseOnOpen, setBrowseOnOpen] = useState(false);
+  useEffect(() => {
+    if (screen !== 'models') setBrowseOnOpen(false);
+  }, [screen]);
   const [paletteOpen, setPaletteOpen] = useState(false);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const [drawerOpen, setDrawerOpen] = useState(false);
@@ -212,7 +217,7 @@ export function App() {
   ];
 
   const main = (() => {
-    if (screen === 'models') return <ModelsPane />;
+    if (screen === 'models') return <ModelsPane startBrowsing={browseOnOpen} />;
     if (screen === 'settings')
       return <SettingsPane onExport={files.exportChats} onImport={files.importChats} />;
     if (draftOpen && draft)
@@ -221,7 +226,13 @@ export function App() {
       return (
         <FirstRun
           onOpenCatalog={() => setScreen('models')}
-          onImport={() => setScreen('models')}
+          onImport={() => {
+            // Electron shows its own file dialog; the web host its file browser.
+            if (stores.settings.getState().canPickFiles) {
+              void stores.models.getState().importFile(null);
+            } else setBrowseOnOpen(true);
+            setScreen('models');
+          }}
           onAddRemote={() => setScreen('models')}
         />
       );

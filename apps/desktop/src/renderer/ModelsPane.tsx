@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 import { useSlice, useStores } from './stores/context';
 
 /** The models screen wired to its store; a chunk of its own. */
-export default function ModelsPane() {
+export default function ModelsPane({ startBrowsing }: { startBrowsing: boolean }) {
   const { models, settings, remoteServers } = useStores();
   const state = useSlice(models, (s) => s);
   const remote = useSlice(remoteServers, (s) => s);
@@ -20,6 +20,7 @@ export default function ModelsPane() {
       downloads={Object.values(state.downloads)}
       models={state.models}
       canPickFiles={canPickFiles}
+      startBrowsing={startBrowsing}
       pendingModelId={state.pendingModelId}
       actions={state}
       remoteServers={remote.servers}

@@ -6,9 +6,11 @@ import type {
   Fit,
   LocalModel,
   LocalModelSource,
+  ModelFolder,
   RemoteServerModels,
 } from '../types';
 import { formatBytes, formatDuration, formatEta, formatCount } from './format';
+import { ModelFileBrowser } from './ModelFileBrowser';
 import { RemoteServers } from './RemoteServers';
 import type { RemoteServerActions } from './RemoteServers';
 
@@ -17,6 +19,8 @@ export type ModelActions = {
   cancelDownload: (downloadId: string) => void;
   /** With a path, imports that file; without one, asks the platform's file dialog. */
   importFile: (path: string | null) => void;
+  /** Lists a folder for the web host's file browser (the home folder for null). */
+  browseFolder: (path: string | null) => Promise<ModelFolder>;
   discover: () => void;
   load: (modelId: string) => void;
   unload: () => void;
@@ -28,8 +32,10 @@ type ModelsScreenProps = {
   catalog: readonly CatalogModel[] | null;
   downloads: readonly DownloadProgress[];
   models: readonly LocalModel[];
-  /** Electron shows a file dialog; the web host asks for a path. */
+  /** Electron shows a file dialog; the web host its own file browser, or a typed path. */
   canPickFiles: boolean;
+  /** Opens the web host's file browser at once (first run's "Import a model file"). */
+  startBrowsing?: boolean;
   /** A model being loaded or unloaded: its buttons wait. */
   pendingModelId: string | null;
   actions: ModelActions;
@@ -189,12 +195,17 @@ function DownloadRow({ download, actions }: { download: DownloadProgress; action
 
 function ImportForm({
   canPickFiles,
+  startBrowsing,
   onImport,
+  browse,
 }: {
   canPickFiles: boolean;
+  startBrowsing: boolean;
   onImport: (path: string | null) => void;
+  browse: (path: string | null) => Promise<ModelFolder>;
 }) {
   const [path, setPath] = useState('');
+  const [browsing, setBrowsing] = useState(startBrowsing && !canPickFiles);
   if (canPickFiles) {
     return (
       <button
@@ -226,6 +237,24 @@ function ImportForm({
       <button type="submit" className="cf-button" data-testid="import-model">
         Import
       </button>
+      <button
+        type="button"
+        className="cf-button"
+        data-testid="browse-models"
+        onClick={() => setBrowsing(true)}
+      >
+        Browse…
+      </button>
+      {browsing && (
+        <ModelFileBrowser
+          browse={browse}
+          onClose={() => setBrowsing(false)}
+          onPick={(picked) => {
+            setBrowsing(false);
+            onImport(picked);
+          }}
+        />
+      )}
     </form>
   );
 }
@@ -236,6 +265,7 @@ export function ModelsScreen({
   downloads,
   models,
   canPickFiles,
+  startBrowsing = false,
   pendingModelId,
   actions,
   remoteServers,
@@ -254,7 +284,12 @@ export function ModelsScreen({
     <div className="cf-screen" data-testid="models-screen">
       <header className="cf-screen-header">
         <h1>Models</h1>
-        <ImportForm canPickFiles={canPickFiles} onImport={actions.importFile} />
+        <ImportForm
+          canPickFiles={canPickFiles}
+          startBrowsing={startBrowsing}
+          onImport={actions.importFile}
+          browse={actions.browseFolder}
+        />
       </header>
       <section className="cf-card" aria-label="Your hardware">
         <h2>Your hardware</h2>

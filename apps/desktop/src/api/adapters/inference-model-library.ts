@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { freemem, totalmem } from 'node:os';
-import { basename } from 'node:path';
+import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import type { Store } from '@codeface/db';
 import {
   describeLocalModel,
@@ -17,6 +18,7 @@ import type {
   LocalModel as InferenceLocalModel,
   MachineMemory,
 } from '@codeface/inference';
+import { AppError } from '../errors';
 import { toAppError } from '../to-app-error';
 import type {
   CatalogModel,
@@ -24,6 +26,7 @@ import type {
   Fit,
   LocalModel,
   LocalModelSource,
+  ModelFolder,
   ModelLibrary,
 } from '../services/model-ports';
 import type { EngineInfo } from '../services/ports';
@@ -33,12 +36,68 @@ export type InferenceModelLibraryOptions = {
   /** Where downloads go. */
   modelsDir: string;
   discoveryRoots: DiscoveryRoots;
+  /** The folder the file browser shows first and never leaves. */
+  home: string;
   /** The engine's view of the GPU, for fit estimates. */
   engineInfo: () => Promise<EngineInfo>;
   /** A Hugging Face mirror (`HF_ENDPOINT`), e.g. for a company proxy; the tests serve one locally. */
   huggingFaceEndpoint?: string;
   newId?: () => string;
 };
+
+/** More entries than anyone scrolls through; a folder with more is cut here. */
+const MAX_FOLDER_ENTRIES = 2000;
+
+const isInside = (root: string, path: string): boolean => {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+};
+
+/**
+ * Lists `path` (the home folder for null) for the web host's file browser: its sub-folders and
+ * GGUF files, hidden ones left out, symbolic links followed (the Hugging Face cache links its
+ * files). Nothing outside the home folder is listed, whatever the path says.
+ */
+async function browseFolder(
+  options: InferenceModelLibraryOptions,
+  path: string | null,
+): Promise<ModelFolder> {
+  const home = await realpath(options.home);
+  const target = path === null ? home : await realpath(resolve(home, path)).catch(() => null);
+  if (target === null || !isInside(home, target)) {
+    throw new AppError('invalid-path', 'Choose a folder inside your home folder.');
+  }
+  const names = await readdir(target).catch(() => {
+    throw new AppError('invalid-path', 'That folder cannot be opened; choose another one.');
+  });
+  const entries: ModelFolder['entries'] = [];
+  for (const name of names.sort((a, b) => a.localeCompare(b))) {
+    if (name.startsWith('.') || entries.length >= MAX_FOLDER_ENTRIES) continue;
+    const full = join(target, name);
+    const info = await stat(full).catch(() => null);
+    if (info?.isDirectory()) entries.push({ name, path: full, kind: 'folder', sizeBytes: null });
+    else if (info?.isFile() && name.toLowerCase().endsWith('.gguf')) {
+      entries.push({ name, path: full, kind: 'model', sizeBytes: info.size });
+    }
+  }
+  entries.sort((a, b) => Number(a.kind === 'model') - Number(b.kind === 'model'));
+  const roots = options.discoveryRoots;
+  const candidates = [
+    ...roots.lmStudio.map((root) => ({ label: 'LM Studio', path: root })),
+    ...roots.huggingFace.map((root) => ({ label: 'Hugging Face cache', path: root })),
+    { label: 'CodeFace downloads', path: options.modelsDir },
+    { label: 'Downloads', path: join(home, 'Downloads') },
+    { label: 'Home', path: home },
+  ];
+  const places: ModelFolder['places'] = [];
+  for (const place of candidates) {
+    const real = await realpath(place.path).catch(() => null);
+    if (real !== null && isInside(home, real) && !places.some((p) => p.path === real)) {
+      places.push({ label: place.label, path: real });
+    }
+  }
+  return { path: target, parent: target === home ? null : dirname(target), entries, places };
+}
 
 /** Context size assumed for fit badges when the setting is `auto`. */
 const FIT_CONTEXT = 8192;
@@ -181,6 +240,7 @@ export function createInferenceModelLibrary(options: InferenceModelLibraryOption
     },
     localModels: () => Promise.resolve(localModels()),
     importFile: async (path) => register(await importGgufFile(path)),
+    browse: (path) => browseFolder(options, path),
     async discover() {
       const { models } = await discoverLocalModels(options.discoveryRoots);
       return models.map(register);

@@ -21,6 +21,10 @@ export const modelsRouter = {
       }),
     )
     .mutation(({ ctx, input }) => ctx.services.models.import(input.path)),
+  /** A folder inside the home folder, for the web host's file browser (Electron has a dialog). */
+  browse: publicProcedure
+    .input(z.object({ path: z.string().trim().min(1).max(4096).nullable() }))
+    .query(({ ctx, input }) => ctx.services.models.browse(input.path)),
   /** Shows a native file dialog where the platform has one, then imports the pick. */
   pickAndImport: publicProcedure.mutation(async ({ ctx }) => {
     if (!ctx.services.platform.canPickFiles) {

@@ -55,11 +55,23 @@ export type DownloadProgress = {
   localModelId: string | null;
 };
 
+/** A folder as the web host's file browser shows it: sub-folders and GGUF files, nothing else. */
+export type ModelFolder = {
+  path: string;
+  /** The folder above, or null at the home folder (the browser goes no higher). */
+  parent: string | null;
+  entries: { name: string; path: string; kind: 'folder' | 'model'; sizeBytes: number | null }[];
+  /** Where models usually are (LM Studio, the Hugging Face cache, downloads), that exist here. */
+  places: { label: string; path: string }[];
+};
+
 export interface ModelLibrary {
   catalog(options: { contextSize: number | 'auto' }): Promise<CatalogModel[]>;
   /** Models on disk that CodeFace knows: downloaded, imported and discovered ones. */
   localModels(): Promise<LocalModel[]>;
   importFile(path: string): Promise<LocalModel>;
+  /** Lists a folder inside the home folder (the home folder itself for null). */
+  browse(path: string | null): Promise<ModelFolder>;
   /** Looks in LM Studio's, Ollama's and the Hugging Face cache's folders; files stay in place. */
   discover(): Promise<LocalModel[]>;
   startDownload(request: { modelId: string; quantizationId: string }): DownloadProgress;

@@ -1,6 +1,6 @@
 import { AppError } from '../errors';
 import type { ChatEngine, EngineInfo, SavedStatesUse } from './ports';
-import type { DownloadProgress, LocalModel, ModelLibrary } from './model-ports';
+import type { DownloadProgress, LocalModel, ModelFolder, ModelLibrary } from './model-ports';
 import type { SettingsService } from './settings-service';
 import { listen } from './listen';
 import { parseRemoteModelId } from './remote-server-service';
@@ -31,6 +31,10 @@ export class ModelService {
 
   import(path: string): Promise<LocalModel> {
     return this.deps.library.importFile(path);
+  }
+
+  browse(path: string | null): Promise<ModelFolder> {
+    return this.deps.library.browse(path);
   }
 
   discover(): Promise<LocalModel[]> {

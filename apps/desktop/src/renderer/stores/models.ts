@@ -1,4 +1,10 @@
-import type { CatalogModel, DownloadProgress, EngineInfo, LocalModel } from '@codeface/ui';
+import type {
+  CatalogModel,
+  DownloadProgress,
+  EngineInfo,
+  LocalModel,
+  ModelFolder,
+} from '@codeface/ui';
 import { createStore } from 'zustand/vanilla';
 import { messageOf, type Api } from '../client/api';
 import { showError, useToasts } from './toasts';
@@ -19,6 +25,7 @@ export type ModelsState = {
   download: (request: { modelId: string; quantizationId: string }) => Promise<void>;
   cancelDownload: (downloadId: string) => Promise<void>;
   importFile: (path: string | null) => Promise<void>;
+  browseFolder: (path: string | null) => Promise<ModelFolder>;
   discover: () => Promise<void>;
   load: (modelId: string) => Promise<void>;
   unload: () => Promise<void>;
@@ -102,6 +109,8 @@ export function createModelsStore(api: Api) {
             await get().refresh();
           }
         }),
+
+      browseFolder: (path) => api.models.browse.query({ path }),
 
       discover: () =>
         attempt(async () => {
