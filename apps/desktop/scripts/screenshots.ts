@@ -12,6 +12,7 @@ import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import { chromium, type Page } from 'playwright-core';
 import WebSocket from 'ws';
 import type { AppRouter } from '../src/api';
+import { API_WS_PATH, tradeRunToken } from '../src/api/transport';
 import { RENDERER_OUT_DIR, buildRenderer } from '../src/build-renderer';
 import { serve } from '../src/host/serve';
 import { demoExport } from './demo-chats';
@@ -47,8 +48,10 @@ async function main(): Promise<void> {
       super(address, { headers: { origin } });
     }
   }
+  const secret = tradeRunToken(origin, url.searchParams.get('token') ?? '');
   const ws = createWSClient({
-    url: `ws://${url.host}/trpc?token=${url.searchParams.get('token') ?? ''}`,
+    url: `ws://${url.host}${API_WS_PATH}`,
+    connectionParams: async () => ({ secret: (await secret) ?? '' }),
     WebSocket: OriginWebSocket as unknown as typeof globalThis.WebSocket,
   });
   const api = createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] });

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { API_SESSION_PATH, API_WS_PATH } from '../src/api/transport';
 import { connectClient, removeTestHost, startTestHost } from './support/test-host';
 import type { TestHost } from './support/test-host';
 
@@ -11,11 +12,23 @@ type Reply = {
 };
 
 function get(host: TestHost, path: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return send(host, { method: 'GET', path, headers });
+}
+
+function post(host: TestHost, path: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return send(host, { method: 'POST', path, headers });
+}
+
+function send(
+  host: TestHost,
+  { method, path, headers }: { method: string; path: string; headers: Record<string, string> },
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: '127.0.0.1',
         port: host.port,
+        method,
         path,
         headers: { host: `127.0.0.1:${host.port}`, ...headers },
       },
@@ -31,12 +44,8 @@ function get(host: TestHost, path: string, headers: Record<string, string> = {})
 }
 
 /** Opens a raw WebSocket and reports the HTTP status of a refused handshake, or 101. */
-function handshake(
-  host: TestHost,
-  options: { token?: string; origin?: string; path?: string },
-): Promise<number> {
-  const query = options.token === undefined ? '' : `?token=${options.token}`;
-  const socket = new WebSocket(`ws://127.0.0.1:${host.port}${options.path ?? '/trpc'}${query}`, {
+function handshake(host: TestHost, options: { origin?: string; path?: string }): Promise<number> {
+  const socket = new WebSocket(`ws://127.0.0.1:${host.port}${options.path ?? API_WS_PATH}`, {
     origin: options.origin,
   });
   return new Promise((resolve) => {
@@ -56,53 +65,69 @@ describe('web host access', () => {
   }, 60_000);
   afterAll(async () => {
     await removeTestHost(host);
-  });
+  }, 30_000);
 
   it('listens on loopback only', () => {
     expect(new URL(host.url).hostname).toBe('127.0.0.1');
   });
 
-  it('refuses the page without the token or with a wrong one', async () => {
-    expect((await get(host, '/')).status).toBe(401);
-    expect((await get(host, `/?token=${'x'.repeat(host.token.length)}`)).status).toBe(401);
-    expect((await get(host, '/assets/app.js')).status).toBe(401);
+  it('serves the page, which carries no data, with a strict CSP and no cookie', async () => {
+    for (const path of ['/', `/?token=${host.token}`]) {
+      const page = await get(host, path);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('<title>CodeFace</title>');
+      expect(page.headers['set-cookie']).toBeUndefined();
+      expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    }
   });
 
-  it('trades the token in the link for an HttpOnly cookie, then serves the app with a strict CSP', async () => {
-    const first = await get(host, `/?token=${host.token}`);
-    expect(first.status).toBe(303);
-    expect(first.headers.location).toBe('/');
-    const cookie = String(first.headers['set-cookie']);
-    expect(cookie).toContain('HttpOnly');
-    expect(cookie).toContain('SameSite=Strict');
-    const page = await get(host, '/', { cookie: cookie.split(';')[0] ?? '' });
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('<title>CodeFace</title>');
-    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
-    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  it('trades only the run token for a tab secret, never from another origin', async () => {
+    expect((await post(host, API_SESSION_PATH)).status).toBe(401);
+    const wrong = `Bearer ${'x'.repeat(host.token.length)}`;
+    expect((await post(host, API_SESSION_PATH, { authorization: wrong })).status).toBe(401);
+    const foreign = await post(host, API_SESSION_PATH, {
+      authorization: `Bearer ${host.token}`,
+      origin: 'http://127.0.0.1:1',
+    });
+    expect(foreign.status).toBe(403);
+    const traded = await post(host, API_SESSION_PATH, { authorization: `Bearer ${host.token}` });
+    expect(traded.status).toBe(200);
+    expect(traded.headers['cache-control']).toBe('no-store');
+    expect(traded.headers['set-cookie']).toBeUndefined();
+    expect(JSON.parse(traded.body)).toEqual({ secret: expect.stringMatching(/^[\w-]{43}$/) });
   });
 
   it('refuses a request naming another host (DNS rebinding)', async () => {
-    const reply = await get(host, `/?token=${host.token}`, { host: `evil.example:${host.port}` });
+    const reply = await get(host, '/', { host: `evil.example:${host.port}` });
     expect(reply.status).toBe(403);
   });
 
   it('refuses a path that climbs out of the app folder', async () => {
-    const reply = await get(host, `/..%2f..%2fetc%2fpasswd?token=${host.token}`);
-    expect([303, 400]).toContain(reply.status);
-    const cookie = `codeface_token=${host.token}`;
-    const climbed = await get(host, '/..%2f..%2f..%2fetc%2fpasswd', { cookie });
+    const climbed = await get(host, '/..%2f..%2f..%2fetc%2fpasswd');
     expect(climbed.status).toBe(400);
   });
 
-  it('accepts the API socket only with the token and from its own origin', async () => {
-    expect(await handshake(host, { origin: host.origin })).toBe(401);
-    expect(await handshake(host, { token: 'wrong', origin: host.origin })).toBe(401);
-    expect(await handshake(host, { token: host.token, origin: 'https://evil.example' })).toBe(403);
-    expect(await handshake(host, { token: host.token, origin: host.origin, path: '/other' })).toBe(
-      404,
-    );
-    expect(await handshake(host, { token: host.token, origin: host.origin })).toBe(101);
+  it('opens the API socket only from its own origin', async () => {
+    expect(await handshake(host, { origin: 'https://evil.example' })).toBe(403);
+    expect(await handshake(host, { origin: host.origin, path: '/other' })).toBe(404);
+    expect(await handshake(host, { origin: host.origin })).toBe(101);
+  });
+
+  it('answers API calls only with a tab secret in the connection parameters', async () => {
+    for (const secret of ['', host.token, 'x'.repeat(43)]) {
+      const refused = connectClient(host, { secret });
+      try {
+        const error = await refused.api.chats.list.query().then(
+          () => undefined,
+          (cause: unknown) => cause,
+        );
+        // The host refuses the connection and closes it; the call fails instead of answering.
+        expect(error).toBeInstanceOf(Error);
+      } finally {
+        await refused.close();
+      }
+    }
   });
 
   it('answers API calls over the accepted socket', async () => {

@@ -7,3 +7,26 @@ export const API_WS_PATH = '/trpc';
 
 /** The Electron IPC channel that carries tRPC messages between preload and main. */
 export const API_IPC_CHANNEL = 'codeface:trpc';
+
+/**
+ * Where a page of the web host trades the run's token (from the link `codeface serve` prints)
+ * for a secret of its own: `POST` with `authorization: Bearer <token>`, answered with
+ * `{ "secret": "…" }`. The secret goes in the WebSocket's connection parameters (decision 0408).
+ */
+export const API_SESSION_PATH = '/session';
+
+/** The WebSocket connection parameters that carry a tab's secret. */
+export type ApiConnectionParams = { secret: string };
+
+/** Trades the run's token for a tab secret; null when the host refuses the token. */
+export async function tradeRunToken(origin: string, token: string): Promise<string | null> {
+  const response = await fetch(`${origin}${API_SESSION_PATH}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    credentials: 'omit',
+    cache: 'no-store',
+  });
+  if (!response.ok) return null;
+  const body = (await response.json()) as { secret?: unknown };
+  return typeof body.secret === 'string' ? body.secret : null;
+}

@@ -1,13 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { TRPCError } from '@trpc/server';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { appRouter } from '../api';
 import type { Services } from '../api';
-import { API_WS_PATH } from '../api/transport';
-import { TOKEN_COOKIE, verifyRequest } from './auth';
+import { API_SESSION_PATH, API_WS_PATH } from '../api/transport';
+import { HostCredentials, verifyRequest } from './auth';
 import { serveStatic } from './static-files';
 
 export type WebHostOptions = {
@@ -64,47 +66,42 @@ function flushed(socket: WebSocket): Promise<void> {
   });
 }
 
-function refuseUpgrade(socket: Duplex, status: 401 | 403 | 404): void {
-  const text = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status];
+function refuseUpgrade(socket: Duplex, status: 403 | 404): void {
+  const text = { 403: 'Forbidden', 404: 'Not Found' }[status];
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 /**
  * `codeface serve`: the built renderer and the app API over WebSocket, on 127.0.0.1 only, for
- * whoever holds this run's token. The same router as the Electron app, another transport.
+ * the tabs that traded this run's token for a secret. The same router as the Electron app,
+ * another transport.
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let origins: string[] = [];
   let headers: Record<string, string> = {};
-  const expected = () => ({ token: options.token, origins });
+  const credentials = new HostCredentials(options.token, randomBytes);
 
   const handleRequest = (request: IncomingMessage, response: ServerResponse) => {
-    const verdict = verifyRequest(request, expected());
+    const verdict = verifyRequest(request, { origins });
     if (!verdict.ok) {
       response
         .writeHead(verdict.status, { ...headers, 'content-type': 'text/plain; charset=utf-8' })
-        .end(
-          verdict.status === 401
-            ? 'Open CodeFace with the link printed by `codeface serve` (it carries the access token).'
-            : 'Forbidden.',
-        );
+        .end('Forbidden.');
+      return;
+    }
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === API_SESSION_PATH && request.method === 'POST') {
+      const secret = credentials.trade(request.headers.authorization);
+      const json = { ...headers, 'content-type': 'application/json', 'cache-control': 'no-store' };
+      if (secret === undefined) {
+        response.writeHead(401, json).end(JSON.stringify({ error: 'wrong or missing token' }));
+      } else {
+        response.writeHead(200, json).end(JSON.stringify({ secret }));
+      }
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, headers).end();
-      return;
-    }
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    if (verdict.tokenFrom === 'query') {
-      // Trade the token in the URL for a cookie, so it leaves the address bar and history.
-      url.searchParams.delete('token');
-      response
-        .writeHead(303, {
-          ...headers,
-          'set-cookie': `${TOKEN_COOKIE}=${options.token}; HttpOnly; SameSite=Strict; Path=/`,
-          location: url.pathname + url.search,
-        })
-        .end();
       return;
     }
     void serveStatic(response, { root: options.rendererDir, urlPath: url.pathname, headers });
@@ -115,10 +112,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const handler = applyWSSHandler({
     wss,
     router: appRouter,
-    createContext: ({ res }) => ({
-      services: options.services,
-      transportReady: () => flushed(res),
-    }),
+    createContext: ({ res, info }) => {
+      // Thrown here, the refusal reaches the client and the socket closes (tRPC's adapter).
+      if (!credentials.accepts(info.connectionParams)) {
+        throw new TRPCError({
+          code: 'UNAUTHORIZED',
+          message:
+            'Open CodeFace with the link printed by `codeface serve` (it carries the access token).',
+        });
+      }
+      return { services: options.services, transportReady: () => flushed(res) };
+    },
     // No ping/pong: on loopback a closed tab closes its TCP connection at once, and a page whose
     // main thread is busy for a while must not be cut off: its answer would stop. (The client
     // then re-sends the request, and its id makes that start nothing.)
@@ -128,7 +132,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   server.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     if (path !== API_WS_PATH) return refuseUpgrade(socket, 404);
-    const verdict = verifyRequest(request, expected());
+    const verdict = verifyRequest(request, { origins });
     if (!verdict.ok) return refuseUpgrade(socket, verdict.status);
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });

@@ -7,6 +7,7 @@ import type { TRPCClient } from '@trpc/client';
 import { ensureTinyModel } from '@codeface/inference/fixtures';
 import WebSocket from 'ws';
 import type { AppRouter } from '../../src/api';
+import { API_WS_PATH, tradeRunToken } from '../../src/api/transport';
 import { serve } from '../../src/host/serve';
 import type { RunningHost } from '../../src/host/serve';
 
@@ -67,10 +68,13 @@ export type TestClient = {
   close(): Promise<void>;
 };
 
-/** A real tRPC client over a real WebSocket, sending the given Origin like a browser would. */
+/**
+ * A real tRPC client over a real WebSocket, sending the given Origin like a browser would. It
+ * trades the run's token for a tab secret as the page does (or sends the given `secret`).
+ */
 export function connectClient(
   host: Pick<TestHost, 'port' | 'token' | 'origin'>,
-  options: { origin?: string; token?: string } = {},
+  options: { origin?: string; secret?: string } = {},
 ): TestClient {
   const origin = options.origin ?? host.origin;
   const sockets: WebSocket[] = [];
@@ -80,8 +84,11 @@ export function connectClient(
       sockets.push(this);
     }
   }
+  const secret =
+    options.secret === undefined ? tradeRunToken(host.origin, host.token) : options.secret;
   const wsClient = createWSClient({
-    url: `ws://127.0.0.1:${host.port}/trpc?token=${options.token ?? host.token}`,
+    url: `ws://127.0.0.1:${host.port}${API_WS_PATH}`,
+    connectionParams: async () => ({ secret: (await secret) ?? '' }),
     WebSocket: BrowserLikeWebSocket as unknown as typeof globalThis.WebSocket,
     retryDelayMs: () => 50,
   });
