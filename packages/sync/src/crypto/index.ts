@@ -8,6 +8,8 @@ export {
   DEFAULT_PASSPHRASE_KDF,
 } from './data-key';
 export type { PassphraseKdf, WrapDataKeyOptions, UnwrapDataKeyOptions } from './data-key';
+export { accountKdfSchema, DEFAULT_ACCOUNT_KDF, deriveAccountKeys } from './account-keys';
+export type { AccountKdf, AccountKeys } from './account-keys';
 export { CryptoError } from './crypto-error';
 export type { CryptoErrorCode } from './crypto-error';
 export {
