@@ -11,12 +11,7 @@ export default defineConfig({
       // Our packages are TypeScript sources: bundle them; keep native modules external.
       externalizeDeps: {
         exclude: ['@codeface/db', '@codeface/inference'],
-        include: [
-          'node-llama-cpp',
-          'better-sqlite3-multiple-ciphers',
-          'sqlite-vec',
-          '@huggingface/transformers',
-        ],
+        include: ['node-llama-cpp', 'better-sqlite3-multiple-ciphers', '@huggingface/transformers'],
       },
       outDir: here('./out/main'),
       rollupOptions: {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 /**
  * The native modules built against V8's own API, which differs between Node and Electron: they
  * need a build for Electron's ABI. node-llama-cpp, onnxruntime-node and @node-rs/argon2 are
- * N-API modules (one build serves both) and sqlite-vec is a SQLite extension, so they need none.
+ * N-API modules (one build serves both), so they need none.
  */
 export const ELECTRON_NATIVE_MODULE = 'better-sqlite3-multiple-ciphers';
 /** The compiled file inside that package, relative to its folder. */

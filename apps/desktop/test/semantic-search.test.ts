@@ -71,6 +71,11 @@ describe('semantic search with the generated embedding model', () => {
     const hits = await client.api.search.semantic.query({ query: 'import export class def' });
     expect(hits.length).toBeGreaterThan(0);
     expect(hits.some((hit) => hit.matchedBy.includes('semantic'))).toBe(true);
+    // Each hit carries its real cosine distance when found by meaning, and none otherwise.
+    for (const hit of hits) {
+      if (hit.matchedBy.includes('semantic')) expect(hit.distance).toBeGreaterThanOrEqual(0);
+      else expect(hit.distance).toBeNull();
+    }
     // A text match found both ways ranks first.
     expect(hits[0]?.matchedBy).toEqual(expect.arrayContaining(['text', 'semantic']));
   }, 60_000);

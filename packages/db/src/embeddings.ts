@@ -1,21 +1,7 @@
 import type { Database } from 'better-sqlite3-multiple-ciphers';
-import * as sqliteVec from 'sqlite-vec';
 import { z } from 'zod';
 import { StoreError } from './errors';
 import { VectorIndex } from './vector-index';
-
-/** How nearest-neighbour search runs: inside SQLite with sqlite-vec, or a scan in JavaScript. */
-export type VectorBackend = 'sqlite-vec' | 'javascript';
-
-/** Loads sqlite-vec into the connection; where it cannot load, search scans in JavaScript. */
-export function loadVectorExtension(db: Database): VectorBackend {
-  try {
-    sqliteVec.load(db);
-    return 'sqlite-vec';
-  } catch {
-    return 'javascript';
-  }
-}
 
 export const putEmbeddingInputSchema = z.object({
   messageId: z.string().min(1),
@@ -48,31 +34,15 @@ function toFloats(blob: Buffer): Float32Array {
   return floats;
 }
 
-function cosineDistance(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  for (let index = 0; index < a.length; index += 1) {
-    const x = a[index] ?? 0;
-    const y = b[index] ?? 0;
-    dot += x * y;
-    normA += x * x;
-    normB += y * y;
-  }
-  return normA === 0 || normB === 0 ? 1 : 1 - dot / Math.sqrt(normA * normB);
-}
-
 export type EmbeddingRepository = ReturnType<typeof createEmbeddingRepository>;
 
 /**
  * Message embeddings for semantic search. They are derived from message text by a local model,
  * like the full-text index, so they are not in the change log: each device computes its own
- * (decision 0107).
+ * (decision 0107). The table is the source of truth; every nearest-neighbour query is answered by
+ * an in-memory `VectorIndex` built from it (decision 0490).
  */
-export function createEmbeddingRepository(
-  db: Database,
-  options: { backend: VectorBackend; now: () => number },
-) {
+export function createEmbeddingRepository(db: Database, options: { now: () => number }) {
   const upsert = db.prepare(
     `INSERT INTO embeddings (message_id, model, dims, vector, created_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (model, message_id) DO UPDATE SET dims = excluded.dims,
@@ -86,18 +56,9 @@ export function createEmbeddingRepository(
     'SELECT chat_id FROM messages WHERE id = ?',
   );
 
-  /**
-   * The candidate rows: one chat's messages through its index, or every vector of the model.
-   * Without a chat filter the scan reads the embeddings table alone; chat ids are looked up for
-   * the k winners only.
-   */
-  function candidatesSql(columns: string, chatId: string | undefined): string {
-    return chatId === undefined
-      ? `SELECT ${columns} FROM embeddings e WHERE e.model = @model AND e.dims = @dims`
-      : `SELECT ${columns} FROM messages m
-         JOIN embeddings e ON e.model = @model AND e.message_id = m.id
-         WHERE m.chat_id = @chatId AND e.dims = @dims`;
-  }
+  const messagesOfChat = db
+    .prepare<[string], string>('SELECT id FROM messages WHERE chat_id = ?')
+    .pluck();
 
   /** Adds each row's chat; a row whose message was deleted since it was indexed is dropped. */
   function withChats(rows: { messageId: string; distance: number }[]): Neighbour[] {
@@ -107,7 +68,7 @@ export function createEmbeddingRepository(
     });
   }
 
-  // Built on the first search over all chats, then kept in step by put and remove.
+  // Built on the first search, then kept in step by put and remove.
   const indexes = new Map<string, VectorIndex>();
   const vectorsOfModel = db.prepare<[string, number], { messageId: string; vector: Buffer }>(
     'SELECT message_id AS messageId, vector FROM embeddings WHERE model = ? AND dims = ?',
@@ -129,41 +90,7 @@ export function createEmbeddingRepository(
     return indexes.get(`${model}\u0000${dims}`);
   }
 
-  function nearestInSqlite(query: Float32Array, opts: z.infer<typeof nearestOptionsSchema>) {
-    const sql = `${candidatesSql(
-      'e.message_id AS messageId, vec_distance_cosine(e.vector, @query) AS distance',
-      opts.chatId,
-    )} ORDER BY distance LIMIT @k`;
-    const rows = db
-      .prepare<Record<string, unknown>, { messageId: string; distance: number }>(sql)
-      .all({
-        query: toBlob(query),
-        model: opts.model,
-        dims: query.length,
-        k: opts.k,
-        chatId: opts.chatId,
-      });
-    return withChats(rows);
-  }
-
-  function nearestInJavaScript(query: Float32Array, opts: z.infer<typeof nearestOptionsSchema>) {
-    const rows = db
-      .prepare<Record<string, unknown>, { messageId: string; vector: Buffer }>(
-        candidatesSql('e.message_id AS messageId, e.vector', opts.chatId),
-      )
-      .all({ model: opts.model, dims: query.length, chatId: opts.chatId });
-    const scored = rows
-      .map((row) => ({
-        messageId: row.messageId,
-        distance: cosineDistance(query, toFloats(row.vector)),
-      }))
-      .sort((a, b) => a.distance - b.distance)
-      .slice(0, opts.k);
-    return withChats(scored);
-  }
-
   return {
-    backend: options.backend,
     /** Stores (or replaces) the embedding of a message for a model. */
     put(input: PutEmbeddingInput): void {
       const parsed = putEmbeddingInputSchema.parse(input);
@@ -208,15 +135,14 @@ export function createEmbeddingRepository(
     nearest(vector: Float32Array | number[], nearestOptions: NearestOptions): Neighbour[] {
       const opts = nearestOptionsSchema.parse(nearestOptions);
       const query = vector instanceof Float32Array ? vector : Float32Array.from(vector);
-      if (opts.chatId === undefined) {
-        // Over-fetch a little so that vectors of messages deleted since indexing cannot leave
-        // the result short.
-        const found = indexFor(opts.model, query.length).nearest(query, opts.k + 8);
-        return withChats(found).slice(0, opts.k);
-      }
-      return options.backend === 'sqlite-vec'
-        ? nearestInSqlite(query, opts)
-        : nearestInJavaScript(query, opts);
+      const index = indexFor(opts.model, query.length);
+      // Over-fetch a little so that vectors of messages deleted since indexing cannot leave
+      // the result short.
+      const found =
+        opts.chatId === undefined
+          ? index.nearest(query, opts.k + 8)
+          : index.nearestAmong(query, messagesOfChat.all(opts.chatId), opts.k + 8);
+      return withChats(found).slice(0, opts.k);
     },
     remove(messageId: string, model: string): void {
       db.prepare('DELETE FROM embeddings WHERE message_id = ? AND model = ?').run(messageId, model);

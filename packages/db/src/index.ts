@@ -35,6 +35,5 @@ export type {
   NearestOptions,
   Neighbour,
   PutEmbeddingInput,
-  VectorBackend,
 } from './embeddings';
 export type { HybridHit, HybridSearchOptions } from './hybrid-search';

@@ -167,9 +167,8 @@ const embeddings: Migration = {
   version: 5,
   name: 'message embeddings for semantic search',
   up: (db) => {
-    // Plain BLOBs of little-endian float32, not a sqlite-vec virtual table: the file stays
-    // readable where the extension cannot load, and search falls back to a scan in JavaScript
-    // (decision 0107).
+    // Plain BLOBs of little-endian float32 (decision 0107): the source of truth from which the
+    // in-memory index that answers every nearest-neighbour query is built (decision 0490).
     db.exec(`
       CREATE TABLE embeddings (
         message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,

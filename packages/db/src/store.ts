@@ -5,12 +5,7 @@ import { type ChatRepository, createChatRepository } from './chats';
 import { type Checkpointer, startCheckpointer } from './checkpointer';
 import { type StoreContext, changeRecorder } from './context';
 import type { StoreError } from './errors';
-import {
-  type EmbeddingRepository,
-  type VectorBackend,
-  createEmbeddingRepository,
-  loadVectorExtension,
-} from './embeddings';
+import { type EmbeddingRepository, createEmbeddingRepository } from './embeddings';
 import { HybridLogicalClock } from './hlc';
 import { type HybridHit, type HybridSearchOptions, createHybridSearch } from './hybrid-search';
 import { type MessageRepository, createMessageRepository } from './messages';
@@ -56,9 +51,8 @@ export type Store = {
   /** The sync engine's cursors, merge of remote changes, and quarantine. */
   readonly sync: SyncRepository;
   readonly search: Search;
-  /** Message embeddings and nearest-neighbour search (sqlite-vec when it loads). */
+  /** Message embeddings and nearest-neighbour search (an in-memory index, decision 0490). */
   readonly embeddings: EmbeddingRepository;
-  readonly vectorBackend: VectorBackend;
   /** Full-text and semantic results fused by reciprocal rank. */
   hybridSearch(query: string, options?: HybridSearchOptions): HybridHit[];
   /** What happened while opening: a file moved aside, an upgrade, interrupted messages. */
@@ -128,8 +122,7 @@ export function openStore(options: OpenStoreOptions): Store {
     };
     const changes = createChangeLogReader(db, changeListeners);
     const messages = createMessageRepository(ctx);
-    const vectorBackend = loadVectorExtension(db);
-    const embeddings = createEmbeddingRepository(db, { backend: vectorBackend, now });
+    const embeddings = createEmbeddingRepository(db, { now });
     const search = createSearch(db);
     const hybridSearch = createHybridSearch({ db, search, embeddings });
     const interruptedMessages = messages.markInterruptedOnOpen();
@@ -157,7 +150,6 @@ export function openStore(options: OpenStoreOptions): Store {
       sync: createSyncRepository(ctx, changes),
       search,
       embeddings,
-      vectorBackend,
       hybridSearch,
       openReport: {
         recovered: opened.recovered,

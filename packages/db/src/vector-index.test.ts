@@ -76,6 +76,17 @@ describe('VectorIndex', () => {
     ]);
   });
 
+  it('ranks only the given messages, exactly, skipping ids it has no vector for', () => {
+    const index = new VectorIndex(2);
+    index.put('near', Float32Array.from([1, 0]));
+    index.put('mine', Float32Array.from([0, 1]));
+    index.put('also-mine', Float32Array.from([-1, 1]));
+    const hits = index.nearestAmong(Float32Array.from([1, 0]), ['also-mine', 'mine', 'ghost'], 5);
+    expect(hits.map((hit) => hit.messageId)).toEqual(['mine', 'also-mine']);
+    expect(hits.map((hit) => Number(hit.distance.toFixed(6)))).toEqual([1, 1.707107]);
+    expect(index.nearestAmong(Float32Array.from([1, 0, 0]), ['near'], 1)).toEqual([]);
+  });
+
   it('ignores vectors and queries of another dimension', () => {
     const index = new VectorIndex(4);
     index.put('short', Float32Array.from([1, 2]));

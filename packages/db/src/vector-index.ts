@@ -94,8 +94,30 @@ export class VectorIndex {
     const count = this.ids.length;
     if (count === 0 || query.length !== this.dims) return [];
     const unit = normalised(query);
-    const candidates = this.binaryCandidates(unit, Math.max(k * OVERSAMPLE, MIN_CANDIDATES));
-    const scored = candidates.map((slot) => {
+    return this.rescored(
+      unit,
+      this.binaryCandidates(unit, Math.max(k * OVERSAMPLE, MIN_CANDIDATES)),
+      k,
+    );
+  }
+
+  /**
+   * The k nearest among the given messages only (one chat's), scored exactly: such a set is
+   * small enough that the binary stage would save nothing. Ids without a vector are skipped.
+   */
+  nearestAmong(query: Float32Array, messageIds: Iterable<string>, k: number): IndexedNeighbour[] {
+    if (query.length !== this.dims) return [];
+    const slots: number[] = [];
+    for (const id of messageIds) {
+      const slot = this.slotOf.get(id);
+      if (slot !== undefined) slots.push(slot);
+    }
+    return this.rescored(normalised(query), slots, k);
+  }
+
+  /** The exact cosine distance of each slot to the (unit) query, the k nearest first. */
+  private rescored(unit: Float32Array, slots: number[], k: number): IndexedNeighbour[] {
+    const scored = slots.map((slot) => {
       let dot = 0;
       const offset = slot * this.dims;
       for (let index = 0; index < this.dims; index += 1) {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createEmbeddingRepository } from '../src/embeddings';
 import type { Store } from '../src/index';
-import { openTestStore, steppingClock } from './helpers';
+import { openTestStore } from './helpers';
 
 /** A tiny "embedding": direction encodes the topic, so nearest neighbours are known. */
 const TOPICS = {
@@ -29,12 +28,6 @@ function seed(store: Store) {
 }
 
 describe('embeddings', () => {
-  it('loads sqlite-vec into the cipher build', () => {
-    const store = openTestStore();
-    expect(store.vectorBackend).toBe('sqlite-vec');
-    store.close();
-  });
-
   it('finds the nearest messages by cosine distance, per model and chat', () => {
     const store = openTestStore();
     const ids = seed(store);
@@ -52,26 +45,18 @@ describe('embeddings', () => {
     store.close();
   });
 
-  it('ranks the same with the JavaScript fallback as with sqlite-vec', () => {
+  it('searches one chat exactly, with real distances, leaving other chats out', () => {
     const store = openTestStore();
-    seed(store);
-    const fallback = createEmbeddingRepository(store.db, {
-      backend: 'javascript',
-      now: steppingClock(),
-    });
-    for (const query of [
-      [1, 0.05, 0, 0],
-      [0.2, 0.9, 0.1, 0],
-      [0, 0, 0, 1],
-    ]) {
-      const inSqlite = store.embeddings.nearest(query, { model: 'tiny' });
-      const inJs = fallback.nearest(query, { model: 'tiny' });
-      expect(inJs.map((hit) => hit.messageId)).toEqual(inSqlite.map((hit) => hit.messageId));
-      inJs.forEach((hit, index) =>
-        expect(hit.distance).toBeCloseTo(inSqlite[index]?.distance ?? NaN, 5),
-      );
-    }
-    expect(fallback.nearest([1, 0, 0, 0], { model: 'tiny', chatId: 'nope' })).toEqual([]);
+    const ids = seed(store);
+    const inChat = store.embeddings.nearest([0.1, 0, 1, 0], { model: 'tiny', chatId: ids.chat });
+    expect(inChat.map((hit) => hit.messageId)).toEqual([ids.rust, ids.rustish, ids.python]);
+    expect(inChat.every((hit) => hit.chatId === ids.chat)).toBe(true);
+    expect(inChat[0]?.distance).toBeCloseTo(1 - 0.1 / Math.hypot(0.1, 1), 5);
+    // Over all chats the sql message (other chat) is the nearest.
+    expect(store.embeddings.nearest([0.1, 0, 1, 0], { model: 'tiny', k: 1 })[0]?.messageId).toBe(
+      ids.sql,
+    );
+    expect(store.embeddings.nearest([1, 0, 0, 0], { model: 'tiny', chatId: 'nope' })).toEqual([]);
     store.close();
   });
 

@@ -177,6 +177,7 @@ export function createDbEmbeddingStore(store: Store): EmbeddingStore {
         createdAt: hit.createdAt,
         score: hit.score,
         matchedBy: hit.matchedBy,
+        distance: hit.distance,
       })),
   };
 }

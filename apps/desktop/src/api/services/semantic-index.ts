@@ -16,7 +16,11 @@ export interface EmbeddingStore {
   hybridSearch(
     query: string,
     options: { vector?: number[]; model?: string; chatId?: string; limit: number },
-  ): (SearchHit & { matchedBy: ('text' | 'semantic')[] })[];
+  ): (SearchHit & {
+    matchedBy: ('text' | 'semantic')[];
+    /** Cosine distance to the query (0 = same direction) when found by meaning, else null. */
+    distance: number | null;
+  })[];
 }
 
 export type IndexStatus = {
