@@ -96,6 +96,14 @@ describe('chats in Chromium, through the web host', () => {
       await expect
         .poll(() => app.toasts().allInnerTexts())
         .toEqual(expect.arrayContaining([expect.stringMatching(/context|too long/i)]));
+      // The toast covers nothing: not the composer, not its Send button, in a narrow window too.
+      for (const width of [1280, 360]) {
+        await page.setViewportSize({ width, height: 740 });
+        const toast = await page.getByTestId('toast').first().boundingBox();
+        const composer = await page.getByTestId('composer').boundingBox();
+        if (!toast || !composer) throw new Error('the toast or the composer is not on screen');
+        expect(toast.y + toast.height).toBeLessThanOrEqual(composer.y);
+      }
       await expect.poll(() => app.chat.title().innerText()).toBe('Too long for the context');
       await expect
         .poll(() => app.chatItems().filter({ hasText: 'Too long for the context' }).count())

@@ -305,6 +305,7 @@ export function App() {
               onClick={() => setDrawerOpen(false)}
             />
           )}
+          <Toasts toasts={toasts.toasts} onDismiss={toasts.dismiss} />
           <ErrorBoundary label="This pane failed" key={screen}>
             <Suspense fallback={<div className="cf-pad cf-muted">Loading…</div>}>{main}</Suspense>
           </ErrorBoundary>
@@ -326,7 +327,6 @@ export function App() {
         />
       )}
       {shortcutsOpen && <ShortcutsSheet isMac={isMac} onClose={() => setShortcutsOpen(false)} />}
-      <Toasts toasts={toasts.toasts} onDismiss={toasts.dismiss} />
     </MarkdownHostContext.Provider>
   );
 }
