@@ -10,6 +10,13 @@ export {
 export type { PassphraseKdf, WrapDataKeyOptions, UnwrapDataKeyOptions } from './data-key';
 export { accountKdfSchema, DEFAULT_ACCOUNT_KDF, deriveAccountKeys } from './account-keys';
 export type { AccountKdf, AccountKeys } from './account-keys';
+export {
+  wrapDataKeyWithKey,
+  unwrapDataKeyWithKey,
+  generateRecoveryKey,
+  deriveRecoveryKeys,
+} from './key-wrap';
+export type { KeyWrapPurpose } from './key-wrap';
 export { CryptoError } from './crypto-error';
 export type { CryptoErrorCode } from './crypto-error';
 export {
