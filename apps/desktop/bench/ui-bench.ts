@@ -45,7 +45,9 @@ import { startWebHost } from '../src/host/web-host';
 import { rendererConfig } from '../vite.renderer.config';
 import { startBarePage } from './bare-page';
 import { PacedEngine } from './paced-engine';
-import { median, percentile, round } from './stats';
+import { median, percentile } from '../../../tools/bench/stats';
+
+const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
 
 const here = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = join(here, '../../..');

@@ -18,6 +18,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { percentile } from '../../../tools/bench/stats';
 import { generateDataKey, sealChange } from '@codeface/sync/crypto';
 import {
   SYNC_PROTOCOL_VERSION,
@@ -50,10 +51,6 @@ const args = z
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (n: number) => Math.round(n * 100) / 100;
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return round(sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN);
-}
 
 function loopbackOnly(url: string, what: string): string {
   const host = new URL(url).hostname;
@@ -380,7 +377,7 @@ async function main() {
     load_seconds: loadSeconds,
     requests,
     errors_5xx: errors.http_5xx,
-    push_p99_ms: percentile(times.push, 99),
+    push_p99_ms: round(percentile(times.push, 99)),
     acked_lost: ackedLost,
     duplicates,
     devices: devices.length,
@@ -388,9 +385,9 @@ async function main() {
     instances: 2,
     backend: 'postgres+redis',
     errors: errors,
-    push_p50_ms: percentile(times.push, 50),
-    pull_p50_ms: percentile(times.pull, 50),
-    pull_p99_ms: percentile(times.pull, 99),
+    push_p50_ms: round(percentile(times.push, 50)),
+    pull_p50_ms: round(percentile(times.pull, 50)),
+    pull_p99_ms: round(percentile(times.pull, 99)),
     pushes: times.push.length,
     pulls: times.pull.length,
     changes_acked: acked.size,

@@ -16,6 +16,7 @@ import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { median, percentile } from '../../../tools/bench/stats';
 import type { AppRouter } from '../src/trpc/app-router';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -81,13 +82,6 @@ async function chooseBackend() {
     };
   }
   return { name: 'pglite+in-process', options: {}, cleanup: async () => undefined };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return (
-    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN
-  );
 }
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -298,7 +292,6 @@ async function main() {
       });
       runs.push((changes / loop.elapsedMs) * 1000);
     }
-    const sortedRuns = [...runs].sort((a, b) => a - b);
 
     // Pull latency: pages of 100 from random cursors.
     const pullTimes: number[] = [];
@@ -328,7 +321,7 @@ async function main() {
       push_p50_ms: round(percentile(pushTimes, 50)),
       push_p99_ms: round(percentile(pushTimes, 99)),
       pull_p99_ms: round(percentile(pullTimes, 99)),
-      changes_per_s: Math.round(sortedRuns[Math.floor(sortedRuns.length / 2)] ?? 0),
+      changes_per_s: Math.round(median(runs)),
       hello_rps: Math.round(helloRps),
       backend: backend.name,
       pull_p50_ms: round(percentile(pullTimes, 50)),

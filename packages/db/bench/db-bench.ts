@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type EmbeddingRepository, type Store, openStore } from '../src/index';
 import { seededRandom } from '../test/crash/workload';
+import { percentile } from '../../../tools/bench/stats';
 import { type QueryClass, createCorpus, queryMix } from './corpus';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -21,11 +22,6 @@ const corpus = createCorpus(42);
 const APPENDS = 5_000;
 const SEARCH_REPEATS = 10;
 const MESSAGES_PER_CHAT = 200;
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 function elapsedMicros(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1_000;

@@ -34,6 +34,7 @@ import {
   weightMemoryLoadOptions,
 } from '../src/index';
 import type { ChatMessage, ChatParams, EngineEvent, LlamaCppEngineOptions } from '../src/index';
+import { median } from '../../../tools/bench/stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -73,12 +74,6 @@ const READING_PAUSE_MS = 500;
  */
 const TYPING_PAUSE_MS = 250;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
-};
 
 /** Tokens per second from first to last token: the prompt's evaluation is left out. */
 function rate(stamps: { at: number; tokens: number }[]): number {
