@@ -127,12 +127,17 @@ async function start(): Promise<void> {
     mainWindow.show();
     mainWindow.focus();
   };
-  openMainWindow();
+  // `codeface --quick-ask` is what a desktop's own shortcut runs where no global hotkey can be
+  // registered (Wayland without the GlobalShortcuts portal): it opens only the quick ask, and a
+  // second run of it reaches this one through 'second-instance' below.
+  const quickAskOnly = process.argv.includes(QUICK_ASK_FLAG);
+  if (!quickAskOnly) openMainWindow();
   quickAskWindow = createQuickAskWindow({
     preload: PRELOAD,
     isQuitting: () => quitting,
     continueInChat: openMainWindow,
   });
+  if (quickAskOnly) showQuickAsk();
 
   hotkey.apply(settings.quickAskHotkey);
   const tray = new Tray(nativeImage.createFromPath(resourcePath('icons/tray.png')));
