@@ -83,10 +83,11 @@ if [[ ! -f $SOURCE/.patched ]]; then
   done
   touch "$SOURCE/.patched"
 fi
+# Anchored (leading /): only the top-level folders go; src/models holds the model graphs.
 rsync -a "$SOURCE/" "$STAGE/node_modules/node-llama-cpp/llama/llama.cpp/" \
-  --exclude=.git --exclude=docs --exclude=examples --exclude=tools --exclude=tests \
-  --exclude=models --exclude=media --exclude=gguf-py --exclude=scripts --exclude=pocs \
-  --exclude=app --exclude=benches --exclude=skills --exclude=ci --exclude=conversion \
+  --exclude=/.git --exclude=/docs --exclude=/examples --exclude=/tools --exclude=/tests \
+  --exclude=/models --exclude=/media --exclude=/gguf-py --exclude=/scripts --exclude=/pocs \
+  --exclude=/app --exclude=/benches --exclude=/skills --exclude=/ci --exclude=/conversion \
   --exclude='ggml/src/ggml-'{vulkan,metal,sycl,opencl,cann,webgpu,hexagon,openvino,et,virtgpu,zdnn,zendnn,musa,hip,rpc,blas,kompute}
 
 NODE_HEADERS=$(dirname "$(dirname "$NODE_BIN")")/include/node
