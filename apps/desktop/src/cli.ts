@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { StoreError } from '@codeface/db';
 import {
   defaultDataDir,
   discoveryRootsFrom,
@@ -45,6 +46,17 @@ async function runServe(options: { port?: string; dataDir?: string }): Promise<v
     discoveryRoots: discoveryRootsFrom(env),
     huggingFaceEndpoint: env.HF_ENDPOINT,
     embeddingModel: embeddingModelFrom(env),
+    passphrase: env.CODEFACE_PASSPHRASE,
+  }).catch((error: unknown) => {
+    if (
+      error instanceof StoreError &&
+      (error.code === 'key-required' || error.code === 'wrong-key')
+    ) {
+      throw new Error(
+        `The data in ${dataDir} is encrypted. Start with CODEFACE_PASSPHRASE set to its passphrase; data the desktop app encrypted opens only in the desktop app.`,
+      );
+    }
+    throw error;
   });
   console.log(`CodeFace is running. Data folder: ${dataDir}`);
   console.log(

@@ -14,6 +14,11 @@ const envSchema = z.object({
   /** `false` keeps the model on the CPU (tests, machines with a broken GPU driver). */
   CODEFACE_GPU: z.enum(['auto', 'false']).default('auto'),
   CODEFACE_THREADS: z.coerce.number().int().positive().max(256).optional(),
+  /** The web host's database passphrase: its data is encrypted with it (decision 0483). */
+  CODEFACE_PASSPHRASE: z
+    .string()
+    .min(8, 'CODEFACE_PASSPHRASE must be at least 8 characters.')
+    .optional(),
   XDG_DATA_HOME: z.string().min(1).optional(),
   APPDATA: z.string().min(1).optional(),
   /** A Hugging Face mirror for model downloads, as huggingface_hub reads it. */

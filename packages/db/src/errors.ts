@@ -8,6 +8,7 @@ export type StoreErrorCode =
   | 'key-required'
   | 'corrupt-file-moved'
   | 'migration-failed'
+  | 'encryption-failed'
   | 'not-found'
   | 'invalid-input'
   | 'not-streaming'

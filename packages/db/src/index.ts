@@ -26,7 +26,7 @@ export {
 } from './hlc';
 export type { ClockErrorCode, HlcOptions, HlcTimestamp } from './hlc';
 export { SCHEMA_VERSION } from './migrations';
-export { listSnapshots } from './open-database';
+export { databaseFileState, encryptDatabaseFile, listSnapshots } from './open-database';
 export * from './schemas';
 export { settingsSchema, settingKeys } from './settings-schema';
 export type { SettingKey, Settings } from './settings-schema';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore } from '../src/index';
+import { databaseFileState, encryptDatabaseFile, listSnapshots, openStore } from '../src/index';
 import { tempDir } from './helpers';
 
 const SECRET = 'the launch code is hunter2-zebra-7781';
@@ -97,5 +97,38 @@ describe('encryption at rest', () => {
     copy.pragma("key = 'k'");
     expect(copy.prepare('SELECT title FROM chats').get()).toEqual({ title: 'hunter2 chat' });
     copy.close();
+  });
+
+  it('encrypts an existing plain file in place, and deletes the copies that hold it in clear', () => {
+    const file = path.join(tempDir(), 'codeface.db');
+    const store = openStore({ path: file });
+    const chat = store.chats.create({ title: 'kept' });
+    store.messages.append({ chatId: chat.id, role: 'user', content: SECRET });
+    store.close();
+    // A pre-upgrade snapshot from earlier, in clear like the file.
+    fs.copyFileSync(file, `${file}.snapshot-2026-01-01T00-00-00-000Z-v1`);
+    expect(databaseFileState(file)).toBe('plain');
+
+    encryptDatabaseFile({ path: file, key: 'k-1', now: () => Date.UTC(2026, 5, 1) });
+    expect(databaseFileState(file)).toBe('encrypted-or-unreadable');
+    expect(listSnapshots(file)).toEqual([]);
+    for (const bytes of filesOf(file)) expect(bytes.includes('hunter2')).toBe(false);
+    const reopened = openStore({ path: file, key: 'k-1' });
+    expect(reopened.search('hunter2')).toHaveLength(1);
+    expect(reopened.chats.get(chat.id)?.title).toBe('kept');
+    reopened.close();
+    expect(() => openStore({ path: file })).toThrow(
+      expect.objectContaining({ code: 'key-required' }),
+    );
+  });
+
+  it('refuses to encrypt a file that is not a plain database, and leaves it alone', () => {
+    const file = path.join(tempDir(), 'codeface.db');
+    openStore({ path: file, key: 'k-1' }).close();
+    const before = fs.readFileSync(file);
+    expect(() => encryptDatabaseFile({ path: file, key: 'k-2', now: Date.now })).toThrow(
+      expect.objectContaining({ code: 'invalid-input' }),
+    );
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
 });

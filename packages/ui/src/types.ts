@@ -172,6 +172,15 @@ export type LocalApiStatus = {
   problem: string | null;
 };
 
+/** How the local data is protected (Settings → Privacy). */
+export type PrivacyStatus = {
+  encryption: 'os-keychain' | 'passphrase' | 'none';
+  /** Encryption is set up and happens at the next start. */
+  pending: boolean;
+  /** Whether this host can keep a key in the OS keychain (the desktop app). */
+  keychain: boolean;
+};
+
 /** A preset is a system prompt for code work (explain, fix, refactor, tests, review…). */
 export type Preset = { id: string; name: string; systemPrompt: string; builtin: boolean };
 

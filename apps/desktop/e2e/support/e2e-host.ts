@@ -19,6 +19,7 @@ export async function startE2EHost(
     huggingFaceEndpoint?: string;
     /** The home folder the file browser is kept inside, and LM Studio's folder in it. */
     home?: string;
+    passphrase?: string;
   } = {},
 ): Promise<E2EHost> {
   const dataDir = await mkdtemp(join(tmpdir(), 'codeface-e2e-'));
@@ -37,6 +38,7 @@ export async function startE2EHost(
     },
     home: options.home,
     huggingFaceEndpoint: options.huggingFaceEndpoint,
+    passphrase: options.passphrase,
   });
   return {
     ...host,

@@ -17,6 +17,7 @@ import { createEngineChatEngine } from './adapters/engine-chat-engine';
 import { createJsonDocuments } from './adapters/json-documents';
 import { createInferenceModelLibrary } from './adapters/inference-model-library';
 import { ModelSwitch } from './adapters/model-switch';
+import { prepareStoreKey } from './adapters/store-encryption';
 import type { Platform } from './platform';
 import { createServices } from './services';
 import { DEFAULT_REMOTE_CONTEXT_SIZE } from './services/remote-server-service';
@@ -53,6 +54,8 @@ export type AppRuntimeOptions = {
   nativeBinding?: string;
   /** The most tokens one answer may take; 4,096 by default. */
   maxAnswerTokens?: number;
+  /** The web host's database passphrase (`CODEFACE_PASSPHRASE`); see `prepareStoreKey`. */
+  passphrase?: string;
 };
 
 /** The name of the database file inside the data folder. */
@@ -92,8 +95,19 @@ export const chatStatesFolder = (dataDir: string) => ({
 export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRuntime> {
   const now = options.now ?? Date.now;
   const newId = options.newId ?? randomUUID;
+  const databaseFile = join(options.dataDir, DATABASE_FILE);
+  const newToken = () => randomBytes(32).toString('base64url');
+  const { key, encryption } = prepareStoreKey({
+    file: databaseFile,
+    secrets: options.platform.secrets,
+    passphrase: options.passphrase,
+    newKey: newToken,
+    now,
+    nativeBinding: options.nativeBinding,
+  });
   const store = openStore({
-    path: join(options.dataDir, DATABASE_FILE),
+    path: databaseFile,
+    key,
     now,
     newId,
     nativeBinding: options.nativeBinding,
@@ -134,7 +148,8 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
       start: ({ port, token }) => startOpenAIApiServer({ engine: models, token, port, now }),
       servedModelId: async () => (await models.info()).model?.id ?? null,
     },
-    newToken: () => randomBytes(32).toString('base64url'),
+    newToken,
+    storeEncryption: encryption,
     maxAnswerTokens: options.maxAnswerTokens,
   });
   // Called first: the engine takes the budget as set at once, before anything starts its model

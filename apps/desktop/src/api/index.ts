@@ -14,6 +14,7 @@ export type * from './services/ports';
 export type * from './services/model-ports';
 export type { ModelInfo } from './services/model-service';
 export type { LocalApiStatus } from './services/local-api-service';
+export type { PrivacyStatus } from './services/privacy-service';
 export type {
   RemoteModel,
   RemoteServer,

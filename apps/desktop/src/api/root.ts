@@ -4,6 +4,7 @@ import { localApiRouter } from './routers/local-api';
 import { messagesRouter } from './routers/messages';
 import { modelsRouter } from './routers/models';
 import { platformRouter } from './routers/platform';
+import { privacyRouter } from './routers/privacy';
 import { quickAskRouter } from './routers/quick-ask';
 import { remoteServersRouter } from './routers/remote-servers';
 import { searchRouter } from './routers/search';
@@ -16,6 +17,7 @@ export const appRouter = createTRPCRouter({
   models: modelsRouter,
   remoteServers: remoteServersRouter,
   localApi: localApiRouter,
+  privacy: privacyRouter,
   settings: settingsRouter,
   presets: presetsRouter,
   search: searchRouter,

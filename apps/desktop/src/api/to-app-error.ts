@@ -101,6 +101,11 @@ const storeErrors = packageError<StoreErrorCode>(StoreError, {
     message:
       'Upgrading your CodeFace data failed. A copy from before the upgrade is in the data folder; the details are in the log.',
   },
+  'encryption-failed': {
+    reason: 'storage-error',
+    message:
+      'Encrypting your CodeFace data failed and it was left as it was; the details are in the log.',
+  },
   closed: {
     reason: 'storage-error',
     message: 'CodeFace is shutting down. Try again after it restarts.',

@@ -21,6 +21,8 @@ export type ServeOptions = {
   home?: string;
   huggingFaceEndpoint?: string;
   embeddingModel?: { localModelPath: string; modelId: string };
+  /** Encrypts the data with this passphrase (an existing plain file at this start). */
+  passphrase?: string;
 };
 
 export type RunningHost = {
@@ -46,6 +48,7 @@ export async function serve(options: ServeOptions): Promise<RunningHost> {
     home: options.home,
     huggingFaceEndpoint: options.huggingFaceEndpoint,
     embeddingModel: options.embeddingModel,
+    passphrase: options.passphrase,
   });
   try {
     const host = await startWebHost({

@@ -28,12 +28,14 @@ export default function SettingsPane({ onExport, onImport }: SettingsPaneProps) 
       dataFolder={state.dataDir}
       localApi={state.localApi}
       chatStates={state.chatStates}
+      privacy={state.privacy}
       actions={{
         setTheme: (theme) => void state.setTheme(theme),
         saveParams: state.saveParams,
         savePreset: state.savePreset,
         exportChats: onExport,
         importChats: onImport,
+        encryptData: state.encryptData,
         localApi: {
           configure: state.configureLocalApi,
           regenerateToken: state.regenerateLocalApiToken,

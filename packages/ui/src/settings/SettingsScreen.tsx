@@ -5,8 +5,11 @@ import type {
   GenerationParams,
   LocalApiStatus,
   Preset,
+  PrivacyStatus,
   ThemePreference,
 } from '../types';
+import { PrivacySettings } from './PrivacySettings';
+import type { EncryptData } from './PrivacySettings';
 import { LocalApiSettings } from './LocalApiSettings';
 import type { LocalApiActions } from './LocalApiSettings';
 import {
@@ -28,6 +31,7 @@ export type SettingsActions = {
   /** Resolves when saved; rejects with a readable message when the app refuses the value. */
   saveChatStatesBudget: (budgetGb: number) => Promise<void>;
   clearChatStates: () => Promise<void>;
+  encryptData: EncryptData;
 };
 
 type SettingsScreenProps = {
@@ -39,6 +43,8 @@ type SettingsScreenProps = {
   localApi: LocalApiStatus | null;
   /** Null until known, or where the engine saves none (a remote one). */
   chatStates: ChatStatesUse | null;
+  /** Null while it loads. */
+  privacy: PrivacyStatus | null;
   actions: SettingsActions;
 };
 
@@ -282,6 +288,7 @@ export function SettingsScreen({
   dataFolder,
   localApi,
   chatStates,
+  privacy,
   actions,
 }: SettingsScreenProps) {
   return (
@@ -332,6 +339,10 @@ export function SettingsScreen({
       <section className="cf-card" aria-label="Local API" data-testid="local-api-settings">
         <h2>Local API</h2>
         <LocalApiSettings status={localApi} actions={actions.localApi} />
+      </section>
+      <section className="cf-card" aria-label="Privacy" data-testid="privacy-settings">
+        <h2>Privacy</h2>
+        <PrivacySettings status={privacy} encrypt={actions.encryptData} />
       </section>
       <section className="cf-card" aria-label="Your data">
         <h2>Your data</h2>

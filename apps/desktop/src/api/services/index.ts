@@ -15,6 +15,8 @@ import { SemanticIndex } from './semantic-index';
 import type { Embedder, EmbeddingStore } from './semantic-index';
 import { LocalApiService } from './local-api-service';
 import type { LocalApiHost } from './local-api-service';
+import { PrivacyService } from './privacy-service';
+import type { StoreEncryption } from './privacy-service';
 import { RemoteServerService } from './remote-server-service';
 import type { ListRemoteModels } from './remote-server-service';
 
@@ -36,8 +38,10 @@ export type ServiceDeps = {
   listRemoteModels: ListRemoteModels;
   /** Serves the loaded model as the local OpenAI-compatible API. */
   localApiHost: LocalApiHost;
-  /** A new random token (for the local API). */
+  /** A new random token (the local API's, the database key). */
   newToken: () => string;
+  /** How the store was opened at this start. */
+  storeEncryption: StoreEncryption;
   maxAnswerTokens?: number;
 };
 
@@ -103,6 +107,11 @@ export function createServices(deps: ServiceDeps) {
       secrets: deps.platform.secrets,
       host: deps.localApiHost,
       newToken: deps.newToken,
+    }),
+    privacy: new PrivacyService({
+      secrets: deps.platform.secrets,
+      encryption: deps.storeEncryption,
+      newKey: deps.newToken,
     }),
     models: new ModelService({
       library: deps.library,

@@ -3,6 +3,7 @@ import type {
   GenerationParams,
   LocalApiStatus,
   Preset,
+  PrivacyStatus,
   ThemePreference,
 } from '@codeface/ui';
 import { createStore } from 'zustand/vanilla';
@@ -18,6 +19,7 @@ export type SettingsState = {
   localApi: LocalApiStatus | null;
   /** The chats' saved model states; null until known or where the engine saves none. */
   chatStates: ChatStatesUse | null;
+  privacy: PrivacyStatus | null;
   refresh: () => Promise<void>;
   /** Reads the saved states' use again (the settings screen opens; chats were saved since). */
   refreshChatStates: () => Promise<void>;
@@ -29,6 +31,8 @@ export type SettingsState = {
   regenerateLocalApiToken: () => Promise<void>;
   saveChatStatesBudget: (budgetGb: number) => Promise<void>;
   clearChatStates: () => Promise<void>;
+  /** Rejects with the sentence that says why, shown under the button. */
+  encryptData: () => Promise<void>;
 };
 
 /** The API's saved-states use in the settings screen's shape. */
@@ -46,14 +50,16 @@ export function createSettingsStore(api: Api) {
     canPickFiles: false,
     localApi: null,
     chatStates: null,
+    privacy: null,
 
     async refresh() {
       try {
-        const [settings, presets, platform, localApi] = await Promise.all([
+        const [settings, presets, platform, localApi, privacy] = await Promise.all([
           api.settings.get.query(),
           api.presets.list.query(),
           api.platform.info.query(),
           api.localApi.status.query(),
+          api.privacy.status.query(),
         ]);
         set({
           settings,
@@ -61,6 +67,7 @@ export function createSettingsStore(api: Api) {
           dataDir: platform.dataDir,
           canPickFiles: platform.canPickFiles,
           localApi,
+          privacy,
         });
       } catch (error) {
         showError(`Could not load settings: ${messageOf(error)}`);
@@ -106,6 +113,10 @@ export function createSettingsStore(api: Api) {
 
     async configureLocalApi(settings) {
       set({ localApi: await api.localApi.configure.mutate(settings) });
+    },
+
+    async encryptData() {
+      set({ privacy: await api.privacy.encrypt.mutate() });
     },
 
     async regenerateLocalApiToken() {
