@@ -128,6 +128,8 @@ describe('app API over the web host, with SQLite and the tiny model', () => {
     expect(hits.map((hit) => hit.chatId)).toContain(chat.id);
     const hit = hits.find((candidate) => candidate.chatId === chat.id);
     expect(hit?.snippet.some((part) => part.highlight && /zebras/i.test(part.text))).toBe(true);
+    // Full-text search orders by recency: its hits carry no made-up relevance score (issue 14).
+    expect(hits.every((entry) => entry.score === undefined)).toBe(true);
     expect(await client.api.search.fullText.query({ query: 'AND( "unbalanced *' })).toBeInstanceOf(
       Array,
     );

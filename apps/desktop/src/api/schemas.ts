@@ -148,5 +148,9 @@ export type SearchHit = {
   /** Text around the match as runs, matched terms flagged: render as text, never as markup. */
   snippet: { text: string; highlight: boolean }[];
   createdAt: number;
-  score: number;
+  /**
+   * The ranking's own score where it has one (hybrid search: the fused reciprocal rank); none for
+   * full-text search, which orders by recency.
+   */
+  score?: number;
 };

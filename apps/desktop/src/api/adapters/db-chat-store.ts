@@ -117,17 +117,15 @@ export function createDbChatStore(store: Store): ChatStore {
       };
     },
     search(query): SearchHit[] {
-      return store
-        .search(query.text, { chatId: query.chatId, limit: query.limit })
-        .map((hit, rank) => ({
-          chatId: hit.chatId,
-          chatTitle: hit.chatTitle,
-          messageId: hit.messageId,
-          role: hit.role,
-          snippet: hit.snippet,
-          createdAt: hit.createdAt,
-          score: 1 / (rank + 1),
-        }));
+      // Newest first, with no score: full-text search ranks by recency, not relevance.
+      return store.search(query.text, { chatId: query.chatId, limit: query.limit }).map((hit) => ({
+        chatId: hit.chatId,
+        chatTitle: hit.chatTitle,
+        messageId: hit.messageId,
+        role: hit.role,
+        snippet: hit.snippet,
+        createdAt: hit.createdAt,
+      }));
     },
     readSettings(): Settings {
       const all = store.settings.getAll();
