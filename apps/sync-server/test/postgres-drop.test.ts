@@ -202,5 +202,6 @@ describe('PGlite server killed during pushes', () => {
     } finally {
       second.process.kill('SIGKILL');
     }
-  }, 90_000);
+    // Two cold starts of a server process: about 45 s each on a loaded 2-core machine.
+  }, 180_000);
 });
