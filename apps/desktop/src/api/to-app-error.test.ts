@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import * as db from '@codeface/db';
 import * as inference from '@codeface/inference';
 import * as syncCrypto from '@codeface/sync/crypto';
+import * as syncEngine from '@codeface/sync/engine';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from './errors';
 import { toAppError } from './to-app-error';
@@ -32,7 +33,7 @@ const errorClasses = readdirSync(join(repo, 'packages')).flatMap((name) => {
   );
 });
 
-const exported: Record<string, unknown> = { ...db, ...inference, ...syncCrypto };
+const exported: Record<string, unknown> = { ...db, ...inference, ...syncCrypto, ...syncEngine };
 
 describe('one error shape (0406)', () => {
   it('finds the error classes of every package', () => {

@@ -8,6 +8,8 @@ import type {
   PromptErrorCode,
 } from '@codeface/inference';
 import { CryptoError } from '@codeface/sync/crypto';
+import { SyncError } from '@codeface/sync/engine';
+import type { SyncFailure } from '@codeface/sync/engine';
 import type { CryptoErrorCode } from '@codeface/sync/crypto';
 import { AppError, appErrorReasons } from './errors';
 import type { AppErrorReason } from './errors';
@@ -303,6 +305,68 @@ const cryptoErrors = packageError<CryptoErrorCode>(CryptoError, {
   },
 });
 
+const SYNC_SIGNED_OUT: Explanation = {
+  reason: 'sync-error',
+  message: 'This device was signed out of sync. Sign in again in Settings → Sync.',
+};
+const SYNC_UNREACHABLE: Explanation = {
+  reason: 'sync-error',
+  message:
+    'The sync server cannot be reached. Your chats are safe here; sync resumes when it answers.',
+};
+
+const syncErrors = packageError<SyncFailure>(SyncError, {
+  network: SYNC_UNREACHABLE,
+  'server-error': {
+    reason: 'sync-error',
+    message: 'The sync server had a problem. Sync tries again by itself; nothing here was lost.',
+  },
+  'invalid-response': {
+    reason: 'sync-error',
+    message: 'That address answers, but not as a CodeFace sync server. Check the server URL.',
+  },
+  'invalid-input': {
+    reason: 'invalid-input',
+    message: 'The sync server refused what was sent. Check the details you entered.',
+  },
+  'protocol-version': {
+    reason: 'sync-error',
+    message: 'The sync server speaks a newer protocol. Update CodeFace to keep syncing.',
+  },
+  'email-taken': {
+    reason: 'invalid-input',
+    message: 'An account with that email already exists. Sign in instead.',
+  },
+  'invalid-credentials': {
+    reason: 'wrong-passphrase',
+    message: 'That email and password do not match. Check them and try again.',
+  },
+  unauthenticated: SYNC_SIGNED_OUT,
+  'token-expired': SYNC_SIGNED_OUT,
+  'device-revoked': {
+    reason: 'sync-error',
+    message: 'This device was removed from your account. Sign in again in Settings → Sync.',
+  },
+  'refresh-token-reused': SYNC_SIGNED_OUT,
+  'refresh-token-invalid': SYNC_SIGNED_OUT,
+  'not-found': {
+    reason: 'sync-error',
+    message: 'The sync server no longer has that item. Sync again from Settings → Sync.',
+  },
+  'limit-exceeded': {
+    reason: 'sync-error',
+    message: 'The sync server refused a change as too large for its limits.',
+  },
+  'rate-limited': {
+    reason: 'sync-error',
+    message: 'The sync server asked to slow down. Try again in a minute.',
+  },
+  'origin-not-allowed': {
+    reason: 'sync-error',
+    message: 'The sync server does not accept this app. Its operator must allow it.',
+  },
+});
+
 const packageErrors = [
   storeErrors,
   clockErrors,
@@ -311,6 +375,7 @@ const packageErrors = [
   promptErrors,
   embeddingErrors,
   cryptoErrors,
+  syncErrors,
 ];
 
 /** Errors of the platform below the packages, by the `code` Node and SQLite give them. */
