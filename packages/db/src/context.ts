@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3-multiple-ciphers';
 import type { HybridLogicalClock } from './hlc';
 import type { ChangeEntity } from './schemas';
+import { wellFormed } from './well-formed';
 
 /** What every repository shares: the connection, the clock, and the change log writer. */
 export type StoreContext = {
@@ -72,12 +73,13 @@ export function changeRecorder(
  * (`BEGIN IMMEDIATE`). A deferred transaction reads first and upgrades later; if another
  * connection (the sync engine's, another process) wrote in between, the upgrade fails with
  * SQLITE_BUSY at once instead of waiting. Called inside another transaction it nests as a
- * savepoint.
+ * savepoint. Every mutation of the store is one of these, so this is where its arguments become
+ * well-formed text (`wellFormed`), before any row or change is written.
  */
 export function writeTransaction<Args extends unknown[], Result>(
   db: Database,
   mutation: (...args: Args) => Result,
 ): (...args: Args) => Result {
   const transaction = db.transaction(mutation);
-  return (...args) => transaction.immediate(...args);
+  return (...args) => transaction.immediate(...wellFormed(args));
 }
