@@ -119,8 +119,10 @@ export function createMerger(options: { db: Database; now: () => number }) {
      ON CONFLICT (entity, entity_id) DO UPDATE SET chat_id = excluded.chat_id,
        clocks = excluded.clocks, deleted = excluded.deleted, pending = excluded.pending`,
   );
+  // Named, since SQLite's planner otherwise walks every message's row by the primary key's
+  // prefix: a scan per merged message, quadratic over an initial sync.
   const pendingOfChat = db.prepare<[string], { entity_id: string }>(
-    `SELECT entity_id FROM sync_entities
+    `SELECT entity_id FROM sync_entities INDEXED BY sync_entities_pending
      WHERE entity = 'message' AND chat_id = ? AND pending IS NOT NULL`,
   );
   const dropPendingOfChat = db.prepare<[string]>(
