@@ -127,13 +127,19 @@ async function main() {
     const store = c.replica.store;
     store.db.transaction(() => {
       let chatId = '';
+      let parentId: string | null = null;
       for (let i = 0; i < ACCOUNT_MESSAGES; i += 1) {
-        if (i % MESSAGES_PER_CHAT === 0) chatId = store.chats.create({ title: `chat ${i}` }).id;
-        store.messages.append({
+        if (i % MESSAGES_PER_CHAT === 0) {
+          chatId = store.chats.create({ title: `chat ${i}` }).id;
+          parentId = null;
+        }
+        // The parent given, as the app does when it answers: no walk of the branch per message.
+        parentId = store.messages.append({
           chatId,
+          parentId,
           role: i % 2 === 0 ? 'user' : 'assistant',
           content: MESSAGE,
-        });
+        }).id;
       }
     })();
     const uploadStarted = performance.now();
