@@ -14,6 +14,7 @@ import { type SyncTransport, SyncEngine } from '../src/engine';
 import { sealOutgoing } from '../src/engine/payload';
 import { type Replica, openReplica, removeReplicaFolders } from '../test/support/replicas';
 import { createAccount, startServerProcess, transportTo } from '../test/support/server-process';
+import { percentile } from '../../../tools/bench/stats';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const resultsFile = path.resolve(here, '../../../bench/results/sync.json');
@@ -26,11 +27,6 @@ const MESSAGES_PER_CHAT = 1000;
 const MESSAGE = 'Walk the list once, keeping the previous node, and point each node back. '.repeat(
   3,
 );
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
