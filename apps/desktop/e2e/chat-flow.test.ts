@@ -24,6 +24,10 @@ describe('the chat window in Chromium, through the web host', () => {
 
       // The guided first run leads to the models screen, where a file is imported and loaded.
       await page.getByTestId('first-run-import').click();
+      // In the web host it opens the file browser; this test types the path on the Models screen.
+      await page.getByTestId('model-browser').waitFor();
+      await page.keyboard.press('Escape');
+      await page.getByTestId('model-browser').waitFor({ state: 'hidden' });
       await app.models.importPath(host.modelPath);
       await app.models.load(/codeface-tiny/);
 

@@ -40,6 +40,10 @@ describe('Settings → Local API in Chromium, called with the openai npm client'
       });
       await app.open(host.url);
       await page.getByTestId('first-run-import').click();
+      // In the web host it opens the file browser; this test types the path on the Models screen.
+      await page.getByTestId('model-browser').waitFor();
+      await page.keyboard.press('Escape');
+      await page.getByTestId('model-browser').waitFor({ state: 'hidden' });
       await app.models.importPath(host.modelPath);
       await app.models.load(/codeface-tiny/);
 
