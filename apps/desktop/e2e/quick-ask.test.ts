@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScriptedOpenAIServer } from '../test/support/scripted-openai-server';
 import type { ScriptedOpenAIServer } from '../test/support/scripted-openai-server';
 import { AppPage } from './pages/app-page';
+import { QuickAskPage } from './pages/quick-ask-page';
 import { launchChromium, openSession } from './support/browser';
 import { startE2EHost } from './support/e2e-host';
 import type { E2EHost } from './support/e2e-host';
@@ -13,6 +14,9 @@ const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '../../../docs
 /** A line with no place to break (a hash, a minified token), and a code line wider than the popup. */
 const UNBROKEN = `sha256:${'9f86d081884c7d65'.repeat(12)}`;
 const LONG_CODE = `const url = '${'https://example.com/a/very/long/path'.repeat(4)}';`;
+const FIRST_CODE = `${LONG_CODE}\nexport default url;`;
+/** What the person copied before opening the popup. */
+const COPIED = 'function total(items) {\n  return items.reduce((sum, i) => sum + i.price);\n}';
 
 describe('the quick ask, in Chromium through the web host', () => {
   let browser: Browser;
@@ -23,20 +27,10 @@ describe('the quick ask, in Chromium through the web host', () => {
     remote = await startScriptedOpenAIServer({
       models: [{ id: 'scripted-coder', contextLength: 8192 }],
       answer: () =>
-        `The digest is ${UNBROKEN} and the fix:\n\n\`\`\`ts\n${LONG_CODE}\nexport default url;\n\`\`\`\n`,
+        `The digest is ${UNBROKEN} and the fix:\n\n\`\`\`ts\n${FIRST_CODE}\n\`\`\`\n\nThen run:\n\n\`\`\`sh\nnpm test\n\`\`\`\n`,
       wordMs: 1,
     });
     host = await startE2EHost();
-    // The model: a scripted server, so the answer's text is known.
-    const { page, context } = await openSession(browser);
-    const app = new AppPage(page);
-    await app.open(host.url);
-    await page.getByTestId('first-run-remote').click();
-    await page.getByTestId('models-screen').waitFor();
-    await app.models.fillRemoteServer({ url: remote.origin });
-    await app.models.addRemoteServer();
-    await app.models.useRemote('scripted-coder');
-    await context.close();
   }, 120_000);
   afterAll(async () => {
     await host.dispose();
@@ -44,23 +38,70 @@ describe('the quick ask, in Chromium through the web host', () => {
     await remote.close();
   });
 
+  it('with no model loaded says so, and then offers the model used last', async () => {
+    const { page, context, pageErrors } = await openSession(browser, { width: 680, height: 460 });
+    try {
+      const app = new AppPage(page);
+      const quick = new QuickAskPage(page);
+      await app.open(host.url);
+      await quick.open(host.url);
+      await expect.poll(() => quick.noModel().innerText()).toContain('No model is loaded.');
+      await expect.poll(() => quick.noModel().innerText()).toContain('Models');
+      await quick.ask('anything');
+      await page.getByText('Load a model first.').waitFor();
+
+      // The model: a scripted server, so the answer's text is known.
+      await app.open(host.url);
+      await page.getByTestId('first-run-remote').click();
+      await page.getByTestId('models-screen').waitFor();
+      await app.models.fillRemoteServer({ url: remote.origin });
+      await app.models.addRemoteServer();
+      await app.models.useRemote('scripted-coder');
+      await page.getByTestId('unload-model').click();
+      await page.locator('[data-testid="remote-model"][data-loaded="true"]').waitFor({
+        state: 'detached',
+      });
+
+      await quick.open(host.url);
+      const load = page.getByTestId('quick-ask-load-last');
+      await expect.poll(() => load.innerText()).toBe('Load scripted-coder');
+      await load.click();
+      await quick.noModel().waitFor({ state: 'detached', timeout: 60_000 });
+      expect(await page.getByTestId('quick-ask-model').innerText()).toBe('scripted-coder');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   for (const colorScheme of ['light', 'dark'] as const) {
-    it(`wraps a long unbroken line and scrolls a wide code block sideways (${colorScheme})`, async () => {
+    it(`sends the clipboard, streams a code answer, copies it and continues in chat (${colorScheme})`, async () => {
       const { page, context, pageErrors } = await openSession(browser, {
         colorScheme,
         width: 680,
         height: 460,
       });
       try {
-        await new AppPage(page).open(host.url);
-        await page.goto(new URL('quick-ask.html', host.url).toString());
-        await page.getByTestId('quick-ask-input').fill('What is this digest?');
-        await page.getByTestId('quick-ask-input').press('Enter');
-        const answer = page.getByTestId('quick-ask-answer');
-        await expect
-          .poll(() => answer.innerText(), { timeout: 30_000 })
-          .toContain('export default url');
-        await page.getByTestId('generation-stats').waitFor();
+        await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+          origin: new URL(host.url).origin,
+        });
+        const app = new AppPage(page);
+        const quick = new QuickAskPage(page);
+        await app.open(host.url);
+        await page.evaluate((text) => navigator.clipboard.writeText(text), COPIED);
+        await quick.open(host.url);
+
+        const chip = quick.contextChip('clipboard');
+        await expect.poll(() => chip.innerText()).toContain('function total(items) {');
+        await page.getByTestId('quick-preset-fix').click();
+        await quick.ask('Why is the total wrong?');
+        const answer = quick.answer();
+        await expect.poll(() => answer.innerText(), { timeout: 30_000 }).toContain('npm test');
+        await quick.waitForAnswer();
+        expect(await page.getByTestId('quick-ask-model').innerText()).toBe('scripted-coder');
+
+        // The prose wraps: nothing is wider than the popup, as in the chat window; the code
+        // keeps its lines and scrolls inside its own block.
         const layout = await answer.evaluate((element) => {
           const pre = element.querySelector('pre');
           return {
@@ -72,18 +113,30 @@ describe('the quick ask, in Chromium through the web host', () => {
             },
           };
         });
-        // The prose wraps: nothing is wider than the popup, as in the chat window.
         expect(layout.answer.scroll).toBeLessThanOrEqual(layout.answer.client);
-        // The code keeps its lines and scrolls inside its own block.
         expect(layout.pre?.overflowX).toBe('auto');
         expect(layout.pre?.scroll).toBeGreaterThan(layout.pre?.client ?? Infinity);
-        await page.screenshot({
-          path: join(SCREENSHOTS, `quick-ask-long-line-${colorScheme}.png`),
-        });
+        await page.locator('[data-testid="code-block"][data-highlighted="true"]').first().waitFor();
+        await page.screenshot({ path: join(SCREENSHOTS, `quick-ask-${colorScheme}.png`) });
+
+        // Ctrl+Enter copies the first code block (and hides the popup in the desktop app).
+        await quick.input().press('Control+Enter');
+        await expect
+          .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+          .toBe(FIRST_CODE);
+
+        // The same conversation in the chat window: the question went with the clipboard.
+        await page.getByTestId('quick-ask-continue').click();
+        await page.waitForURL(/index\.html\?chat=/);
+        await app.chat.lastAssistant().waitFor();
+        const asked = await app.chat.messages().first().innerText();
+        expect(asked).toContain('Why is the total wrong?');
+        expect(asked).toContain('items.reduce((sum, i) => sum + i.price)');
+        expect(await app.chat.lastAssistant().innerText()).toContain('export default url;');
         expect(pageErrors).toEqual([]);
       } finally {
         await context.close();
       }
-    }, 90_000);
+    }, 120_000);
   }
 });

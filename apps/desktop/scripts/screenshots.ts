@@ -124,17 +124,7 @@ async function main(): Promise<void> {
     await page.waitForSelector('[data-testid="generation-stats"]', { timeout: 60_000 });
     await shot('streamed-answer-light');
 
-    // The quick-ask window, asking the tiny model with the page's own origin and cookie.
-    await page.setViewportSize({ width: 640, height: 420 });
-    for (const theme of ['light', 'dark'] as const) {
-      await api.settings.update.mutate({ theme });
-      await page.goto(new URL('quick-ask.html', host.url).toString());
-      await page.getByTestId('quick-ask-input').fill('Write a loop in C');
-      await page.keyboard.press('Enter');
-      await page.waitForSelector('[data-testid="generation-stats"]', { timeout: 60_000 });
-      await shot(`quick-ask-${theme}`);
-    }
-
+    // The quick ask's screenshots (a context chip, a code answer) come from e2e/quick-ask.test.ts.
     await page.setViewportSize({ width: 360, height: 740 });
     for (const theme of ['light', 'dark'] as const) {
       await setTheme(theme);

@@ -109,6 +109,17 @@ describe('remote model servers through the app API', { timeout: 60_000 }, () => 
     expect((await client.api.settings.get.query()).defaultModelId).toBe(model?.id);
   });
 
+  it('names the model loaded last once none is loaded, for the quick ask to offer', async () => {
+    const info = await client.api.models.unload.mutate();
+    expect(info.loadedModel).toBeNull();
+    expect(info.loadedModelName).toBeNull();
+    expect(info.lastModel).toEqual({
+      id: (await client.api.settings.get.query()).defaultModelId,
+      name: 'qwen2.5-coder:7b',
+    });
+    await client.api.models.load.mutate({ modelId: info.lastModel?.id ?? '' });
+  });
+
   it('chats with the remote model, with the preset and the key, and finds the answer', async () => {
     const { api } = client;
     const chat = await api.chats.create.mutate({ title: 'remote', presetId: 'explain' });

@@ -123,6 +123,8 @@ export type EngineInfo = {
   loadedModel: string | null;
   /** The loaded model's name as the person knows it, where the API provides it. */
   loadedModelName?: string | null;
+  /** The model loaded last time, which loads again at start; null when there is none. */
+  lastModel?: { id: string; name: string } | null;
   contextSize: number | null;
   /** Where the loaded model's weights live, where the API provides it. */
   weightMemory?: 'copied' | 'mapped' | null;

@@ -5,39 +5,65 @@ import {
   MarkdownHostContext,
   resolveTheme,
   themeStylesheet,
+  Toasts,
   useTheme,
 } from '@codeface/ui';
-import { QuickAsk, quickQuestion } from '@codeface/ui/quickask';
+import { QuickAsk } from '@codeface/ui/quickask';
 import { StrictMode, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createApi, messageOf } from './client/api';
 import { createStores, StoresContext, useSlice, useStores } from './stores/context';
 import { usePreferences } from './stores/preferences';
-import { showError } from './stores/toasts';
+import { createQuickAskStore, QUICK_PRESET_IDS } from './stores/quick-ask';
+import { showError, useToasts } from './stores/toasts';
+
+/** Esc and Ctrl+Enter hide the popup: Electron's main process hides the window on close. */
+const hide = (): void => window.close();
 
 /** The quick-ask window: a normal chat with `source = 'quick-ask'`, one question at a time. */
-function QuickAskWindow() {
+function QuickAskWindow({ quick }: { quick: ReturnType<typeof createQuickAskStore> }) {
   const stores = useStores();
   const messages = useSlice(stores.conversation, (s) => s.messages);
   const live = useSlice(stores.conversation, (s) => s.live);
   const stream = useSlice(stores.conversation, (s) => s.stream);
   const engine = useSlice(stores.models, (s) => s.engine);
   const modelsLoaded = useSlice(stores.models, (s) => s.loaded);
+  const pendingModelId = useSlice(stores.models, (s) => s.pendingModelId);
   const settings = useSlice(stores.settings, (s) => s.settings);
+  const allPresets = useSlice(stores.settings, (s) => s.presets);
+  const context = useSlice(quick, (s) => s.context);
+  const presetId = useSlice(quick, (s) => s.presetId);
   const [chatId, setChatId] = useState<string | null>(null);
+  const toasts = useToasts();
   useTheme(settings?.theme ?? usePreferences.getState().theme);
 
   useEffect(() => {
     void stores.models.getState().refresh();
     void stores.settings.getState().refresh();
-  }, [stores]);
+    void quick.getState().readContext();
+    // The window is shown again and again without reloading: each time, what was just copied
+    // or selected is the context, and the model may have changed in the chat window.
+    const onShown = () => {
+      if (document.visibilityState !== 'visible') return;
+      void quick.getState().readContext();
+      void stores.models.getState().refresh();
+    };
+    document.addEventListener('visibilitychange', onShown);
+    window.addEventListener('focus', onShown);
+    return () => {
+      document.removeEventListener('visibilitychange', onShown);
+      window.removeEventListener('focus', onShown);
+    };
+  }, [stores, quick]);
 
-  const ask = async ({ text, withClipboard }: { text: string; withClipboard: boolean }) => {
-    const clipboard = withClipboard ? await navigator.clipboard.readText().catch(() => null) : null;
-    if (withClipboard && clipboard === null) showError('Could not read the clipboard.');
+  const modelLoaded = engine?.loadedModel != null;
+  const presets = QUICK_PRESET_IDS.flatMap((id) => allPresets.filter((p) => p.id === id));
+
+  const ask = async (text: string) => {
     try {
       const chat = await stores.api.chats.create.mutate({
         source: 'quick-ask',
+        presetId,
         title: text.trim().split('\n')[0]?.slice(0, 60) || 'Quick question',
       });
       setChatId(chat.id);
@@ -45,7 +71,7 @@ function QuickAskWindow() {
       stores.conversation.getState().generate({
         kind: 'send',
         chatId: chat.id,
-        content: quickQuestion(text, clipboard),
+        content: quick.getState().messageFor(text),
       });
     } catch (error) {
       showError(messageOf(error));
@@ -71,21 +97,42 @@ function QuickAskWindow() {
           answer={answer}
           live={live}
           streaming={stream !== null}
-          blockedReason={
-            modelsLoaded && engine?.loadedModel == null
-              ? 'Load a model first: open Models in the chat window.'
+          context={context}
+          onRemoveContext={(kind) => quick.getState().removeContext(kind)}
+          presets={presets}
+          presetId={presetId}
+          onPresetChange={(id) => quick.getState().setPreset(id)}
+          modelName={modelLoaded ? (engine.loadedModelName ?? engine.loadedModel) : null}
+          noModel={
+            modelsLoaded && !modelLoaded
+              ? {
+                  lastModelName: engine?.lastModel?.name ?? null,
+                  loading: pendingModelId !== null,
+                  onLoad: () => {
+                    const last = engine?.lastModel;
+                    if (last) void stores.models.getState().load(last.id);
+                  },
+                }
               : null
           }
-          onAsk={(question) => void ask(question)}
+          onAsk={(text) => void ask(text)}
+          onDraftChange={(text) =>
+            quick.getState().draftChanged(text, { modelLoaded, streaming: stream !== null })
+          }
           onStop={() => stores.conversation.getState().stop()}
           onContinue={
             chatId
               ? () => window.location.assign(`./index.html?chat=${encodeURIComponent(chatId)}`)
               : null
           }
-          // Electron's main process hides the window instead of closing it.
-          onDismiss={() => window.close()}
+          onCopyCode={(code) => {
+            navigator.clipboard
+              .writeText(code)
+              .then(hide, () => showError('Could not copy the code: the clipboard refused it.'));
+          }}
+          onDismiss={hide}
         />
+        <Toasts toasts={toasts.toasts} onDismiss={toasts.dismiss} />
       </ErrorBoundary>
     </MarkdownHostContext.Provider>
   );
@@ -105,7 +152,7 @@ const { api } = createApi();
 createRoot(root).render(
   <StrictMode>
     <StoresContext.Provider value={createStores(api)}>
-      <QuickAskWindow />
+      <QuickAskWindow quick={createQuickAskStore(api)} />
     </StoresContext.Provider>
   </StrictMode>,
 );

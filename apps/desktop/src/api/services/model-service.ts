@@ -6,7 +6,11 @@ import { listen } from './listen';
 import { parseRemoteModelId } from './remote-server-service';
 import type { RemoteServerService } from './remote-server-service';
 
-export type ModelInfo = EngineInfo & { loadedModelName: string | null };
+export type ModelInfo = EngineInfo & {
+  loadedModelName: string | null;
+  /** The model loaded last (loaded again at start): what the quick ask offers when none is. */
+  lastModel: { id: string; name: string } | null;
+};
 
 /** Model files and the one loaded model: loading remembers the choice for the next start. */
 export class ModelService {
@@ -81,14 +85,24 @@ export class ModelService {
     return this.info();
   }
 
-  /** The engine's state, with the loaded model's name as the person knows it. */
+  /** The engine's state, with the loaded and the last model's names as the person knows them. */
   async info(): Promise<ModelInfo> {
     const info = await this.deps.engine.info();
-    if (info.loadedModel === null) return { ...info, loadedModelName: null };
-    const remote = parseRemoteModelId(info.loadedModel);
-    if (remote) return { ...info, loadedModelName: remote.name };
-    const loaded = (await this.local()).find((model) => model.id === info.loadedModel);
-    return { ...info, loadedModelName: loaded?.name ?? info.loadedModel };
+    const { defaultModelId } = this.deps.settings.get();
+    return {
+      ...info,
+      loadedModelName: info.loadedModel === null ? null : await this.nameOf(info.loadedModel),
+      lastModel:
+        defaultModelId === null
+          ? null
+          : { id: defaultModelId, name: await this.nameOf(defaultModelId) },
+    };
+  }
+
+  private async nameOf(modelId: string): Promise<string> {
+    const remote = parseRemoteModelId(modelId);
+    if (remote) return remote.name;
+    return (await this.local()).find((model) => model.id === modelId)?.name ?? modelId;
   }
 
   /** The chats' saved model states (0208): the space they take, or null where none are saved. */

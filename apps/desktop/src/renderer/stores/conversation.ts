@@ -59,7 +59,7 @@ export type ConversationState = {
  * How long typing must pause before the draft is evaluated: shorter than the gap between
  * finishing a message and pressing Enter, longer than the gap between keystrokes.
  */
-const DRAFT_PAUSE_MS = 200;
+export const DRAFT_PAUSE_MS = 200;
 
 /** Replaces the last message if it is `id` (the streaming answer is always last). */
 function patchLast(
