@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '@codeface/db';
 import type { Store } from '@codeface/db';
@@ -10,6 +10,7 @@ import {
   startOpenAIApiServer,
 } from '@codeface/inference';
 import type { DiscoveryRoots, Engine } from '@codeface/inference';
+import WebSocket from 'ws';
 import { createCodeFiles } from './adapters/code-files';
 import { createDbChatStore, createDbEmbeddingStore } from './adapters/db-chat-store';
 import { createTransformersEmbedder } from './adapters/transformers-embedder';
@@ -18,6 +19,7 @@ import { createJsonDocuments } from './adapters/json-documents';
 import { createInferenceModelLibrary } from './adapters/inference-model-library';
 import { ModelSwitch } from './adapters/model-switch';
 import { prepareStoreKey } from './adapters/store-encryption';
+import { createSyncAccounts } from './adapters/sync-accounts';
 import type { Platform } from './platform';
 import { createServices } from './services';
 import { DEFAULT_REMOTE_CONTEXT_SIZE } from './services/remote-server-service';
@@ -150,6 +152,12 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
     },
     newToken,
     storeEncryption: encryption,
+    syncAccounts: createSyncAccounts({
+      store,
+      // Node 20 (the web host) has no WebSocket of its own; `ws` is the same class in both.
+      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    }),
+    defaultDeviceName: `CodeFace on ${hostname()}`,
     maxAnswerTokens: options.maxAnswerTokens,
   });
   // Called first: the engine takes the budget as set at once, before anything starts its model
@@ -164,6 +172,8 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
   // the Models screen first asks. A failure here shows up again, readable, when it asks.
   services.models.info().catch(() => undefined);
   services.semantic.poke();
+  // A device that was signed in syncs again; signed out, sync opens no connection at all.
+  services.sync.resume();
   return {
     services,
     store,
@@ -171,6 +181,7 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
       // Answers being written are saved as stopped before the engine goes away under them.
       await services.generation.stopAll();
       await services.localApi.close();
+      await services.sync.close();
       await services.semantic.close();
       await models.dispose();
       store.close();

@@ -9,6 +9,7 @@ import { quickAskRouter } from './routers/quick-ask';
 import { remoteServersRouter } from './routers/remote-servers';
 import { searchRouter } from './routers/search';
 import { presetsRouter, settingsRouter } from './routers/settings';
+import { syncRouter } from './routers/sync';
 import { createTRPCRouter } from './trpc';
 
 export const appRouter = createTRPCRouter({
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   platform: platformRouter,
   quickAsk: quickAskRouter,
   codeFiles: codeFilesRouter,
+  sync: syncRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -33,7 +33,8 @@ const errorBodySchema = z.object({
   }),
 });
 
-type Call<T> = {
+/** One call to the sync server (a procedure of SPEC.md), its answer checked against `output`. */
+export type SyncServerCall<T> = {
   path: string;
   kind: 'query' | 'mutation';
   input?: unknown;
@@ -49,16 +50,7 @@ type Call<T> = {
 export function createHttpTransport(options: HttpTransportOptions): SyncTransport {
   const base = options.url.replace(/\/+$/, '');
   const http = httpCaller({ base, fetch: options.fetch, timeoutMs: options.timeoutMs });
-
-  async function authed<T>(call: Omit<Call<T>, 'accessToken'>): Promise<T> {
-    try {
-      return await http({ ...call, accessToken: await options.credentials.accessToken() });
-    } catch (error) {
-      if (!(error instanceof SyncError) || actionFor(error.code) !== 'renew-token') throw error;
-      await options.credentials.renew();
-      return http({ ...call, accessToken: await options.credentials.accessToken() });
-    }
-  }
+  const authed = createAuthedCaller(options);
 
   return {
     async limits() {
@@ -71,6 +63,43 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
   };
 }
 
+/**
+ * Calls the server as the signed-in device: an expired or unknown access token is renewed and
+ * the call tried once more. The account calls of the app (devices, sign-out) use it with the
+ * engine's own credentials, so the two never spend one refresh token twice.
+ */
+export function createAuthedCaller(
+  options: Pick<HttpTransportOptions, 'url' | 'credentials' | 'fetch' | 'timeoutMs'>,
+) {
+  const http = httpCaller({
+    base: options.url.replace(/\/+$/, ''),
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+  });
+  return async function authed<T>(call: Omit<SyncServerCall<T>, 'accessToken'>): Promise<T> {
+    try {
+      return await http({ ...call, accessToken: await options.credentials.accessToken() });
+    } catch (error) {
+      if (!(error instanceof SyncError) || actionFor(error.code) !== 'renew-token') throw error;
+      await options.credentials.renew();
+      return http({ ...call, accessToken: await options.credentials.accessToken() });
+    }
+  };
+}
+
+/** Calls the server without a session (`meta.info`, sign-up, sign-in). */
+export function createPublicCaller(options: {
+  url: string;
+  fetch?: typeof globalThis.fetch;
+  timeoutMs?: number;
+}) {
+  return httpCaller({
+    base: options.url.replace(/\/+$/, ''),
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+  });
+}
+
 /** Exchanges a refresh token for new tokens (`account.refresh`), for `createRefreshingSession`. */
 export async function refreshTokens(options: {
   url: string;
@@ -78,12 +107,7 @@ export async function refreshTokens(options: {
   fetch?: typeof globalThis.fetch;
   timeoutMs?: number;
 }): Promise<SessionTokens> {
-  const http = httpCaller({
-    base: options.url.replace(/\/+$/, ''),
-    fetch: options.fetch,
-    timeoutMs: options.timeoutMs,
-  });
-  return http({
+  return createPublicCaller(options)({
     path: 'account.refresh',
     kind: 'mutation',
     input: { refreshToken: options.refreshToken },
@@ -98,7 +122,7 @@ function httpCaller(options: {
 }) {
   const fetchFn = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  return async function call<T>(call: Call<T>): Promise<T> {
+  return async function call<T>(call: SyncServerCall<T>): Promise<T> {
     const query =
       call.kind === 'query' && call.input !== undefined
         ? `?input=${encodeURIComponent(JSON.stringify(call.input))}`

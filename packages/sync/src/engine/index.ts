@@ -11,8 +11,13 @@ export type {
   SubscriptionHandlers,
   Timers,
 } from './ports';
-export { createHttpTransport, refreshTokens } from './http-transport';
-export type { HttpTransportOptions } from './http-transport';
+export {
+  createAuthedCaller,
+  createHttpTransport,
+  createPublicCaller,
+  refreshTokens,
+} from './http-transport';
+export type { HttpTransportOptions, SyncServerCall } from './http-transport';
 export { createRefreshingSession } from './session';
 export type { SessionTokens, RefreshingSessionOptions } from './session';
 export { SYNCED_FIELDS, SYNCED_SETTINGS } from './scope';

@@ -19,6 +19,8 @@ import { PrivacyService } from './privacy-service';
 import type { StoreEncryption } from './privacy-service';
 import { RemoteServerService } from './remote-server-service';
 import type { ListRemoteModels } from './remote-server-service';
+import { SyncService } from './sync-service';
+import type { SyncAccounts } from './sync-ports';
 
 export type ServiceDeps = {
   store: ChatStore;
@@ -42,6 +44,10 @@ export type ServiceDeps = {
   newToken: () => string;
   /** How the store was opened at this start. */
   storeEncryption: StoreEncryption;
+  /** The sync protocol's account calls and engine (Settings → Sync). */
+  syncAccounts: SyncAccounts;
+  /** This device's name in the account's device list until the person changes it. */
+  defaultDeviceName: string;
   maxAnswerTokens?: number;
 };
 
@@ -120,6 +126,12 @@ export function createServices(deps: ServiceDeps) {
       remoteServers,
     }),
     generation,
+    sync: new SyncService({
+      documents: deps.documents,
+      secrets: deps.platform.secrets,
+      accounts: deps.syncAccounts,
+      defaultDeviceName: deps.defaultDeviceName,
+    }),
     quickAsk: new QuickAskService({ platform: deps.platform, generation }),
     codeFiles: new CodeFileService({
       files: deps.files,

@@ -1,0 +1,73 @@
+import type { SyncStatus } from '@codeface/sync/engine';
+
+/**
+ * What the sync service needs of the layer below (decision 0403): the account calls of the
+ * sync protocol, and a running engine over this device's store. `adapters/sync-accounts.ts`
+ * fits `@codeface/sync` to them; the service holds the state and the secrets.
+ */
+
+/** A device's tokens and ids, as the server issues them at sign-in. */
+export type SyncSessionTokens = {
+  userId: string;
+  deviceId: string;
+  accessToken: string;
+  accessTokenExpiresAt: number;
+  refreshToken: string;
+};
+
+export type SignedInDevice = { session: SyncSessionTokens; dataKey: Uint8Array };
+
+/** One device of the account, as Settings → Sync lists it. */
+export type SyncDevice = {
+  id: string;
+  name: string;
+  createdAt: number;
+  lastSeenAt: number;
+  /** This device. */
+  current: boolean;
+};
+
+/** Calls that need a signed-in device: they share its refreshing tokens with the engine. */
+export interface SyncAccountSession {
+  devices(): Promise<SyncDevice[]>;
+  revokeDevice(deviceId: string): Promise<void>;
+  changePassword(input: { currentPassword: string; newPassword: string }): Promise<void>;
+  signOut(): Promise<void>;
+  deleteAccount(password: string): Promise<void>;
+}
+
+export type SignInRequest = { url: string; email: string; deviceName: string };
+
+export interface SyncAccounts {
+  /** The protocol version the server at `url` speaks; throws when it does not answer as one. */
+  serverInfo(url: string): Promise<{ protocolVersion: number }>;
+  /** Creates the account and signs this device in; `recoveryKey` is shown once. */
+  signUp(
+    request: SignInRequest & { password: string },
+  ): Promise<SignedInDevice & { recoveryKey: string | null }>;
+  signIn(request: SignInRequest & { password: string }): Promise<SignedInDevice>;
+  signInWithRecoveryKey(request: SignInRequest & { recoveryKey: string }): Promise<SignedInDevice>;
+  /**
+   * Starts the engine for a signed-in device. `onTokens` keeps each refreshed set of tokens
+   * before they are used (a refresh token works once).
+   */
+  connect(options: {
+    url: string;
+    email: string;
+    signedIn: SignedInDevice;
+    onTokens: (tokens: SyncSessionTokens) => void;
+  }): SyncConnection;
+}
+
+/** A running engine and the account calls of the same device. */
+export interface SyncConnection {
+  readonly account: SyncAccountSession;
+  status(): SyncStatus;
+  onStatus(listener: (status: SyncStatus) => void): () => void;
+  onRemoteChanges(listener: (change: RemoteChange) => void): () => void;
+  syncNow(): void;
+  stop(): Promise<void>;
+}
+
+/** What a page of remote changes touched, for the pages to refresh. */
+export type RemoteChange = { chatIds: string[]; presets: boolean; settingKeys: string[] };

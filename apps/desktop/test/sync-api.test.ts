@@ -1,0 +1,172 @@
+import { statSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ServerProcess,
+  startServerProcess,
+} from '../../../packages/sync/test/support/server-process';
+import { SECRETS_FILE } from '../src/api';
+import {
+  type TestClient,
+  type TestHost,
+  connectClient,
+  removeTestHost,
+  startTestHost,
+} from './support/test-host';
+
+type Device = { host: TestHost; client: TestClient };
+
+/** Every TCP connection this process opens, as `host:port`. */
+function countConnections(): { targets: string[]; stop(): void } {
+  const targets: string[] = [];
+  const original = Socket.prototype.connect;
+  Socket.prototype.connect = function connect(this: Socket, ...args: unknown[]) {
+    // `net.connect` passes its normalized arguments as an array, a caller an options object.
+    const first = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
+    if (typeof first === 'object' && first !== null && 'port' in first) {
+      const target = first as { host?: string; port: number };
+      targets.push(`${target.host ?? 'localhost'}:${target.port}`);
+    }
+    return (original as (...a: unknown[]) => Socket).apply(this, args);
+  } as typeof original;
+  return { targets, stop: () => (Socket.prototype.connect = original) };
+}
+
+function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  return (async () => {
+    for (;;) {
+      const value = await read();
+      if (done(value)) return value;
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+}
+
+/**
+ * Settings → Sync through the app API: two web hosts (two data folders) and a real sync
+ * server process (PGlite), over HTTP and WebSocket.
+ */
+describe('sync through the app API', () => {
+  let server: ServerProcess;
+  const devices: Device[] = [];
+  const connections = countConnections();
+
+  beforeAll(async () => {
+    server = await startServerProcess();
+  }, 300_000);
+
+  afterAll(async () => {
+    connections.stop();
+    for (const device of devices) {
+      await device.client.close();
+      await removeTestHost(device.host);
+    }
+    await server?.stop();
+  }, 60_000);
+
+  async function device(): Promise<Device> {
+    const host = await startTestHost();
+    const started = { host, client: connectClient(host) };
+    devices.push(started);
+    return started;
+  }
+
+  const serverPort = () => new URL(server.url).port;
+  const hostPorts = () => devices.map((each) => String(each.host.port));
+
+  it('keeps two devices in step, lists and revokes devices, and opens no connection while off', async () => {
+    const email = `person-${randomUUID()}@example.test`;
+    const password = 'correct horse battery';
+    const a = await device();
+    const b = await device();
+
+    // Off: nothing but the hosts themselves (the test's clients) is connected to.
+    const off = await a.client.api.sync.view.query();
+    expect(off).toMatchObject({ signedIn: false, status: { state: 'stopped' }, email: null });
+    await a.client.api.chats.create.mutate({ title: 'Before sync' });
+    expect(
+      connections.targets.every((target) => hostPorts().includes(target.split(':')[1] ?? '')),
+    ).toBe(true);
+
+    await expect(
+      a.client.api.sync.testConnection.mutate({ url: server.url }),
+    ).resolves.toMatchObject({ protocolVersion: 1 });
+    await expect(
+      a.client.api.sync.signUp.mutate({ url: server.url, email, password: 'short' }),
+    ).rejects.toThrow('Choose a password of at least 10 characters.');
+
+    const signedUp = await a.client.api.sync.signUp.mutate({ url: server.url, email, password });
+    expect(signedUp).toMatchObject({ signedIn: true, email, serverUrl: server.url });
+    // The secrets are in the data folder's 0600 file, not in the sync document.
+    expect(statSync(join(a.host.dataDir, SECRETS_FILE)).mode & 0o777).toBe(0o600);
+
+    await expect(
+      b.client.api.sync.signIn.mutate({ url: server.url, email, password: 'wrong password' }),
+    ).rejects.toThrow('That email and password do not match. Check them and try again.');
+    await b.client.api.sync.setDeviceName.mutate({ name: 'Device B' });
+    await b.client.api.sync.signIn.mutate({ url: server.url, email, password });
+
+    // What A had before signing up reaches B, and a chat made on A afterwards does too.
+    await until(
+      () => b.client.api.chats.list.query(),
+      (chats) => chats.some((chat) => chat.title === 'Before sync'),
+      'the first chat on B',
+    );
+    const typed = await a.client.api.chats.create.mutate({ title: 'Typed on A' });
+    await until(
+      () => b.client.api.chats.list.query(),
+      (chats) => chats.some((chat) => chat.id === typed.id && chat.title === 'Typed on A'),
+      'the new chat on B',
+    );
+    await until(
+      () => a.client.api.sync.view.query(),
+      (view) => view.status.state === 'synced' && view.status.lastSyncedAt !== null,
+      'A synced',
+    );
+
+    // With sync on, the hosts connect to the sync server and to nothing else.
+    const allowed = [...hostPorts(), serverPort()];
+    expect(
+      connections.targets.filter((target) => !allowed.includes(target.split(':')[1] ?? '')),
+    ).toEqual([]);
+    expect(connections.targets.some((target) => target.endsWith(`:${serverPort()}`))).toBe(true);
+
+    const listed = await a.client.api.sync.devices.query();
+    expect(listed.map((each) => each.name).sort()).toEqual([
+      `CodeFace on ${hostname()}`,
+      'Device B',
+    ]);
+    const deviceB = listed.find((each) => each.name === 'Device B');
+    const deviceA = listed.find((each) => each.current);
+    expect(deviceB?.lastSeenAt).toBeGreaterThan(0);
+    await expect(
+      a.client.api.sync.revokeDevice.mutate({ deviceId: deviceA?.id ?? '' }),
+    ).rejects.toThrow('That is this device: use Sign out to stop syncing it.');
+
+    const afterRevoke = await a.client.api.sync.revokeDevice.mutate({
+      deviceId: deviceB?.id ?? '',
+    });
+    expect(afterRevoke.map((each) => each.id)).not.toContain(deviceB?.id);
+    // B hears it on its live stream and says so in a sentence; its secrets are gone.
+    const revoked = await until(
+      () => b.client.api.sync.view.query(),
+      (view) => !view.signedIn,
+      'B signed out',
+    );
+    expect(revoked.status).toMatchObject({ state: 'signed-out' });
+    expect(revoked.status.error?.message).toMatch(/Sign in again/);
+    expect(b.host.runtime.services.sync.view().signedIn).toBe(false);
+
+    // Signing out on A deletes its session; the email stays for the next sign-in.
+    const signedOut = await a.client.api.sync.signOut.mutate();
+    expect(signedOut).toMatchObject({ signedIn: false, email, status: { state: 'stopped' } });
+    await expect(a.client.api.sync.devices.query()).rejects.toThrow(
+      'This device is not signed in to sync. Sign in first.',
+    );
+  }, 300_000);
+});
