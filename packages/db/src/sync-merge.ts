@@ -26,7 +26,6 @@ type EntityState = {
   deleted: boolean;
   /** Fields of an entity that is not in its table yet. */
   pending: Values | null;
-  stored: boolean;
 };
 
 type StateRow = {
@@ -169,9 +168,21 @@ export function createMerger(options: { db: Database; now: () => number }) {
   };
   const updates = new Map<string, Statement>();
 
-  /** One merge (a page of changes) at a time: states are read once and written at the end. */
+  /**
+   * One merge (a page of changes) at a time: states are read once and written once, by `flush`
+   * at the end. A page of a chat's messages moves the chat's head a thousand times; writing its
+   * state each time was a third of the merge.
+   */
   function batch(report: MergeReport) {
     const states = new Map<string, EntityState>();
+    const dirty = new Set<EntityState>();
+    /**
+     * Messages waiting for their chat or parent, by chat. The `sync_entities_pending` index
+     * holds those of earlier batches (read once per chat); this holds what this batch added,
+     * which the table has not seen yet.
+     */
+    const waiting = new Map<string, Set<EntityState>>();
+    const waitingRead = new Set<string>();
 
     function load(entity: SyncedEntity, entityId: string): EntityState {
       const key = `${entity}\u0000${entityId}`;
@@ -185,7 +196,6 @@ export function createMerger(options: { db: Database; now: () => number }) {
           clocks: row === undefined ? new Map() : decodeClocks(row.clocks),
           deleted: row?.deleted === 1,
           pending: row?.pending == null ? null : (JSON.parse(row.pending) as Values),
-          stored: row !== undefined,
         };
         states.set(key, state);
       }
@@ -278,14 +288,32 @@ export function createMerger(options: { db: Database; now: () => number }) {
       return true;
     }
 
+    function waitingOf(chatId: string): Set<EntityState> {
+      let set = waiting.get(chatId);
+      if (set === undefined) {
+        set = new Set();
+        waiting.set(chatId, set);
+      }
+      if (!waitingRead.has(chatId)) {
+        waitingRead.add(chatId);
+        for (const { entity_id: messageId } of pendingOfChat.all(chatId)) {
+          set.add(load('message', messageId));
+        }
+      }
+      return set;
+    }
+
     /** Inserts what was waiting for this chat or message, and what waited for those. */
     function materializeDependents(chatId: string): void {
+      const candidates = waitingOf(chatId);
       let progress = true;
       while (progress) {
         progress = false;
-        for (const { entity_id: messageId } of pendingOfChat.all(chatId)) {
-          const state = load('message', messageId);
-          if (state.pending !== null && tryMaterialize(state)) {
+        for (const state of candidates) {
+          if (state.pending === null) {
+            candidates.delete(state);
+          } else if (tryMaterialize(state)) {
+            candidates.delete(state);
             save(state);
             progress = true;
           }
@@ -294,15 +322,25 @@ export function createMerger(options: { db: Database; now: () => number }) {
     }
 
     function save(state: EntityState): void {
-      upsertState.run({
-        entity: state.entity,
-        entityId: state.entityId,
-        chatId: state.chatId,
-        clocks: encodeClocks(state.clocks),
-        deleted: state.deleted ? 1 : 0,
-        pending: state.pending === null ? null : JSON.stringify(state.pending),
-      });
-      state.stored = true;
+      dirty.add(state);
+      if (state.entity === 'message' && state.chatId !== null && state.pending !== null) {
+        waitingOf(state.chatId).add(state);
+      }
+    }
+
+    /** Writes the states this batch changed; the caller's transaction commits them. */
+    function flush(): void {
+      for (const state of dirty) {
+        upsertState.run({
+          entity: state.entity,
+          entityId: state.entityId,
+          chatId: state.chatId,
+          clocks: encodeClocks(state.clocks),
+          deleted: state.deleted ? 1 : 0,
+          pending: state.pending === null ? null : JSON.stringify(state.pending),
+        });
+      }
+      dirty.clear();
     }
 
     function touch(state: EntityState): void {
@@ -399,18 +437,19 @@ export function createMerger(options: { db: Database; now: () => number }) {
       return changed;
     }
 
-    return { merge };
+    return { merge, flush };
   }
 
   return {
     /** Merges remote changes; returns what changed. Runs inside the caller's transaction. */
     mergeRemote(changes: readonly RemoteChange[], report: MergeReport): void {
-      const { merge } = batch(report);
+      const { merge, flush } = batch(report);
       for (const change of changes) if (merge(change, true)) report.applied += 1;
+      flush();
     },
     /** Records the clocks of this device's own changes (their rows are already written). */
     foldLocal(changes: readonly Change[]): void {
-      const { merge } = batch({
+      const { merge, flush } = batch({
         applied: 0,
         chatIds: new Set(),
         presets: false,
@@ -420,6 +459,7 @@ export function createMerger(options: { db: Database; now: () => number }) {
         if (change.entity === 'model') continue;
         merge(change as MergeableChange, false);
       }
+      flush();
     },
   };
 }
