@@ -8,6 +8,7 @@ import {
   Menu,
   nativeImage,
   protocol,
+  screen,
   session,
   shell,
   Tray,
@@ -36,7 +37,8 @@ import { allowOnlyClipboard, lockDownWebContents } from './security';
 import { trayMenuTemplate, trayTooltip } from './tray';
 import { startUpdates } from './updates';
 import { spawnUtilityModelProcess } from './utility-process-spawn';
-import { createMainWindow, createQuickAskWindow, mainWindowUrl, toggleQuickAsk } from './windows';
+import { toggleQuickAsk } from './quick-ask-window';
+import { createMainWindow, createQuickAskWindow, mainWindowUrl } from './windows';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const RENDERER_DIR = join(here, '../renderer');
@@ -67,7 +69,7 @@ async function start(): Promise<void> {
   let quickAskWindow: BrowserWindow | null = null;
   let quitting = false;
   const showQuickAsk = () => {
-    if (quickAskWindow) toggleQuickAsk(quickAskWindow);
+    if (quickAskWindow) toggleQuickAsk(quickAskWindow, screen);
   };
   const hotkey = createHotkeyController({
     globalShortcut,

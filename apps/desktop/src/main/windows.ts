@@ -2,13 +2,13 @@ import { BrowserWindow, screen } from 'electron';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import type { DocumentStore } from '../api';
 import { APP_ORIGIN } from './security';
-import { quickAskBounds, restoreWindowState } from './window-state';
+import { keepQuickAskAlive, QUICK_ASK_WINDOW_OPTIONS } from './quick-ask-window';
+import { restoreWindowState } from './window-state';
 import type { DisplayArea, WindowState } from './window-state';
 
 /** The document of the data folder that remembers the main window's place. */
 const WINDOW_STATE_DOCUMENT = 'window-state';
 const MAIN_WINDOW_SIZE = { width: 1200, height: 800 };
-const QUICK_ASK_SIZE = { width: 680, height: 460 };
 
 /**
  * Every window of the app, with the same locked-down web preferences written out here (not
@@ -93,73 +93,14 @@ export function createMainWindow(options: {
   return window;
 }
 
-/**
- * The quick-ask popup: frameless and on top, created hidden at start so the hotkey shows it at
- * once. Closing (Esc) and losing focus only hide it; an answer keeps streaming while hidden.
- * "Continue in chat" (a navigation to the chat page) opens that chat in the main window.
- */
+/** The quick-ask popup, created hidden at start (see quick-ask-window.ts). */
 export function createQuickAskWindow(options: {
   preload: string;
   isQuitting: () => boolean;
   continueInChat: (chatId: string) => void;
 }): BrowserWindow {
-  const window = newAppWindow(
-    {
-      ...QUICK_ASK_SIZE,
-      show: false,
-      frame: false,
-      resizable: true,
-      alwaysOnTop: true,
-      skipTaskbar: true,
-      fullscreenable: false,
-      minimizable: false,
-      maximizable: false,
-      title: 'CodeFace quick ask',
-    },
-    options.preload,
-  );
+  const window = newAppWindow(QUICK_ASK_WINDOW_OPTIONS, options.preload);
   void window.loadURL(`${APP_ORIGIN}/quick-ask.html`);
-  window.on('close', (event) => {
-    if (options.isQuitting()) return;
-    event.preventDefault();
-    window.hide();
-  });
-  window.on('blur', () => window.hide());
-  window.webContents.on('will-navigate', (event, url) => {
-    const target = new URL(url);
-    const chatId = target.searchParams.get('chat');
-    if (target.pathname === '/index.html' && chatId) {
-      event.preventDefault();
-      window.hide();
-      options.continueInChat(chatId);
-    }
-  });
+  keepQuickAskAlive(window, options);
   return window;
-}
-
-/**
- * Shows the popup on the display under the pointer, above full-screen apps and on every
- * workspace, and gives it the keyboard; hides it when it is already showing.
- */
-export function toggleQuickAsk(window: BrowserWindow): void {
-  if (window.isVisible() && window.isFocused()) {
-    window.hide();
-    return;
-  }
-  const display = screen.getDisplayNearestPoint(screen.getCursorScreenPoint());
-  window.setBounds(
-    quickAskBounds({
-      display: { id: display.id, workArea: display.workArea },
-      size: QUICK_ASK_SIZE,
-    }),
-  );
-  window.setAlwaysOnTop(true, 'screen-saver');
-  window.setVisibleOnAllWorkspaces(true, {
-    visibleOnFullScreen: true,
-    skipTransformProcessType: true,
-  });
-  window.show();
-  window.moveTop();
-  window.focus();
-  window.webContents.focus();
 }
