@@ -121,6 +121,18 @@ describe('createHttpTransport', () => {
     }
   });
 
+  it('reads a bare 401 as unauthenticated, which renews the token', async () => {
+    const session = credentials();
+    const server = scripted([{ status: 401 }, ok(page)]);
+    const transport = createHttpTransport({
+      url: 'http://s',
+      credentials: session,
+      fetch: server.fetch,
+    });
+    expect(await transport.pull({ cursor: 0 })).toEqual(page);
+    expect(session.renewed).toBe(1);
+  });
+
   it('passes on how long the server asks to wait when rate limited', async () => {
     for (const [headers, retryAfterMs] of [
       [{ 'retry-after': '7' }, 7000],

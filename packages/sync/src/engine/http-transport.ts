@@ -174,10 +174,8 @@ function failureOf(response: Response, body: unknown): SyncError {
   return new SyncError('invalid-response', message);
 }
 
-const trpcErrorSchema = z.object({
-  message: z.string(),
-  data: z.object({ reason: z.enum(SYNC_ERROR_REASONS).optional() }).nullish(),
-});
+/** What the server's errors carry; a reason this version does not know reads as a server error. */
+const liveErrorDataSchema = z.object({ reason: z.enum(SYNC_ERROR_REASONS) });
 
 /**
  * The "pull now" stream over one WebSocket. Any end of it (the connection lost, the server
@@ -199,7 +197,10 @@ function subscribeLive(
     handlers.onError(error);
   };
 
-  const open = async () => {
+  const open = () => {
+    // Closing on purpose (to renew the token, or the engine's close) is not a lost connection:
+    // reporting it as one sent every token renewal through the engine's backoff as "offline".
+    let closing = false;
     const wsClient = createWSClient({
       url: `${options.base.replace(/^http/, 'ws')}/trpc`,
       WebSocket: options.WebSocket,
@@ -209,8 +210,10 @@ function subscribeLive(
       }),
       // The engine reconnects, with its own backoff: never this client.
       retryDelayMs: () => 2 ** 31 - 1,
-      onClose: () =>
-        end(new SyncError('network', 'The live connection to the sync server closed.')),
+      onClose: () => {
+        if (!closing)
+          end(new SyncError('network', 'The live connection to the sync server closed.'));
+      },
     });
     const client = createTRPCUntypedClient({ links: [wsLink({ client: wsClient })] });
     const subscription = client.subscription('sync.subscribe', undefined, {
@@ -228,18 +231,17 @@ function subscribeLive(
         renewedSinceEvent = false;
         handlers.onPullNow(event.data);
       },
-      onError: (error: unknown) => {
-        const parsed = trpcErrorSchema.safeParse(error);
-        const reason = parsed.success ? parsed.data.data?.reason : undefined;
+      onError: (error) => {
+        const data = liveErrorDataSchema.safeParse(error.data);
         const failure = new SyncError(
-          reason ?? 'server-error',
-          parsed.success ? parsed.data.message : 'The live connection failed.',
+          data.success ? data.data.reason : 'server-error',
+          error.message,
         );
         if (actionFor(failure.code) === 'renew-token' && !renewedSinceEvent) {
           renewedSinceEvent = true;
           current?.close();
           options.credentials.renew().then(() => {
-            if (!closed) void open();
+            if (!closed) open();
           }, end);
           return;
         }
@@ -248,14 +250,14 @@ function subscribeLive(
     });
     current = {
       close: () => {
+        closing = true;
         subscription.unsubscribe();
         void wsClient.close();
       },
     };
-    if (closed) current.close();
   };
 
-  void open();
+  open();
   return {
     close: () => {
       closed = true;
