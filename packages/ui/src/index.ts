@@ -19,6 +19,7 @@ export { MarkdownHostContext, type MarkdownHost } from './markdown/MarkdownConte
 export { advanceBlocks, splitBlocks, EMPTY_SPLIT, type BlockSplit } from './markdown/blocks';
 export { Sidebar, type Screen } from './sidebar/Sidebar';
 export type { ChatItemActions } from './sidebar/ChatListItem';
+export { SyncIndicator } from './sync/SyncIndicator';
 export { SearchResults, IndexingIndicator } from './search/SearchResults';
 export { CommandPalette, type PaletteCommand } from './search/CommandPalette';
 export { Snippet } from './search/Snippet';

@@ -201,3 +201,41 @@ export type ThemePreference = 'light' | 'dark' | 'system';
  * conversation again: the space they take, and the most they may take (GB as the person sets it).
  */
 export type ChatStatesUse = { bytes: number; chats: number; budgetGb: number };
+
+/** What the sync engine is doing (the sidebar indicator, Settings → Sync). */
+export type SyncState =
+  'stopped' | 'syncing' | 'synced' | 'offline' | 'error' | 'signed-out' | 'update-required';
+
+export type SyncStatus = {
+  state: SyncState;
+  lastSyncedAt: number | null;
+  /** Local changes the server has not acknowledged yet. */
+  toSend: number;
+  /** While a new device catches up: changes received of those the server has. */
+  progress: { received: number; total: number } | null;
+  /** The last failure, in a sentence that says what to do. */
+  error: { code: string; message: string } | null;
+  retryAt: number | null;
+  /** Remote changes set aside because they did not open or validate. */
+  quarantined: number;
+};
+
+/** Settings → Sync as the app API reports it (`sync.view`). */
+export type SyncView = {
+  serverUrl: string | null;
+  deviceName: string;
+  email: string | null;
+  signedIn: boolean;
+  status: SyncStatus;
+  recoveryKeyPending: boolean;
+  secrets: 'os-keychain' | 'user-only-file';
+};
+
+/** One device of the sync account. */
+export type SyncDevice = {
+  id: string;
+  name: string;
+  createdAt: number;
+  lastSeenAt: number;
+  current: boolean;
+};

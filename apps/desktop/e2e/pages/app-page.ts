@@ -2,17 +2,20 @@ import type { Page } from 'playwright-core';
 import { ChatPage } from './chat-page';
 import { ModelsPage } from './models-page';
 import { SettingsPage } from './settings-page';
+import { SyncPage } from './sync-page';
 
 /** The whole window: the sidebar and whichever screen is open. */
 export class AppPage {
   readonly chat: ChatPage;
   readonly models: ModelsPage;
   readonly settings: SettingsPage;
+  readonly sync: SyncPage;
 
   constructor(readonly page: Page) {
     this.chat = new ChatPage(page);
     this.models = new ModelsPage(page);
     this.settings = new SettingsPage(page);
+    this.sync = new SyncPage(page);
   }
 
   /** Opens the link `codeface serve` prints and waits for the app to draw. */

@@ -8,6 +8,7 @@ import {
   SearchResults,
   ShortcutsSheet,
   Sidebar,
+  SyncIndicator,
   Toasts,
   isMacPlatform,
   shortcutFor,
@@ -62,6 +63,7 @@ export function App() {
   const search = useSlice(stores.search, (s) => s);
   const paletteSearch = useSlice(stores.paletteSearch, (s) => s);
   const indexStatus = useSlice(stores.index, (s) => s.status);
+  const syncView = useSlice(stores.sync, (s) => s.view);
   const toasts = useToasts();
   const files = useChatFiles(api);
 
@@ -81,9 +83,18 @@ export function App() {
     void stores.settings.getState().refresh();
     const stopDownloads = stores.models.getState().watchDownloads();
     const stopIndex = stores.index.getState().watch();
+    // Another device's changes show up live: the list, the open chat, presets and settings.
+    const stopSync = stores.sync.getState().watch((change) => {
+      void stores.chats.getState().refresh();
+      void stores.conversation.getState().refreshRemote(change.chatIds);
+      if (change.presets || change.settingKeys.length > 0) {
+        void stores.settings.getState().refresh();
+      }
+    });
     return () => {
       stopDownloads();
       stopIndex();
+      stopSync();
     };
   }, [stores]);
 
@@ -96,6 +107,9 @@ export function App() {
     [chats, pendingDelete],
   );
   const chat = visibleChats.find((c) => c.id === activeChatId) ?? null;
+
+  // Settings → Sync scrolled into view once the settings screen is drawn.
+  const [syncFocusRequests, setSyncFocusRequests] = useState(0);
 
   // Focus for the composer of a view that is about to be drawn.
   const [composerFocusRequests, setComposerFocusRequests] = useState(0);
@@ -219,7 +233,13 @@ export function App() {
   const main = (() => {
     if (screen === 'models') return <ModelsPane startBrowsing={browseOnOpen} />;
     if (screen === 'settings')
-      return <SettingsPane onExport={files.exportChats} onImport={files.importChats} />;
+      return (
+        <SettingsPane
+          onExport={files.exportChats}
+          onImport={files.importChats}
+          showSync={syncFocusRequests}
+        />
+      );
     if (draftOpen && draft)
       return <ChatPane key={viewKey} draft={draft} composerRef={composerRef} />;
     if (firstRun && !chat) {
@@ -264,6 +284,17 @@ export function App() {
               }}
               actions={chatActions}
               searchRef={searchRef}
+              status={
+                <SyncIndicator
+                  view={syncView}
+                  onOpenSettings={() => {
+                    setScreen('settings');
+                    setDrawerOpen(false);
+                    setSyncFocusRequests((count) => count + 1);
+                  }}
+                  onSyncNow={() => stores.sync.getState().syncNow()}
+                />
+              }
               searchResults={
                 <SearchResults
                   query={search.query}

@@ -25,7 +25,14 @@ const bin = fileURLToPath(
 );
 
 /** A real sync server in a child process, as an operator runs it (`codeface-sync`). */
-export type ServerProcess = { url: string; kind: 'pglite' | 'postgres'; stop(): Promise<void> };
+export type ServerProcess = {
+  url: string;
+  kind: 'pglite' | 'postgres';
+  /** The server's data folder (PGlite's database is in `pglite/` there). */
+  dataDir: string;
+  /** Stops the server; `keepData` leaves its data folder for the caller to read and remove. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+};
 
 /**
  * Starts the sync server: PGlite in a temporary folder by default, Postgres and Redis when
@@ -75,13 +82,14 @@ export async function startServerProcess(
   return {
     url,
     kind: databaseUrl === undefined ? 'pglite' : 'postgres',
-    stop: async () => {
+    dataDir,
+    stop: async ({ keepData = false } = {}) => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;
       }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -6,8 +6,11 @@ import type {
   LocalApiStatus,
   Preset,
   PrivacyStatus,
+  SyncDevice,
+  SyncView,
   ThemePreference,
 } from '../types';
+import { SyncSettings, type SyncActions } from '../sync/SyncSettings';
 import { PrivacySettings } from './PrivacySettings';
 import type { EncryptData } from './PrivacySettings';
 import { LocalApiSettings } from './LocalApiSettings';
@@ -32,6 +35,7 @@ export type SettingsActions = {
   saveChatStatesBudget: (budgetGb: number) => Promise<void>;
   clearChatStates: () => Promise<void>;
   encryptData: EncryptData;
+  sync: SyncActions;
 };
 
 type SettingsScreenProps = {
@@ -45,6 +49,12 @@ type SettingsScreenProps = {
   chatStates: ChatStatesUse | null;
   /** Null while it loads. */
   privacy: PrivacyStatus | null;
+  sync: {
+    view: SyncView | null;
+    devices: readonly SyncDevice[] | null;
+    recoveryKey: readonly string[] | null;
+    now: number;
+  };
   actions: SettingsActions;
 };
 
@@ -289,6 +299,7 @@ export function SettingsScreen({
   localApi,
   chatStates,
   privacy,
+  sync,
   actions,
 }: SettingsScreenProps) {
   return (
@@ -312,6 +323,10 @@ export function SettingsScreen({
             </button>
           ))}
         </div>
+      </section>
+      <section className="cf-card" aria-label="Sync" id="settings-sync" data-testid="sync-settings">
+        <h2>Sync</h2>
+        <SyncSettings {...sync} actions={actions.sync} />
       </section>
       <section className="cf-card" aria-label="Generation">
         <h2>Generation</h2>

@@ -16,6 +16,8 @@ type SidebarProps = {
   searchRef?: Ref<HTMLInputElement>;
   /** Shown in place of the chat list while there is a query. */
   searchResults: ReactNode;
+  /** Always shown above the navigation: the sync indicator. */
+  status?: ReactNode;
 };
 
 export function Sidebar({
@@ -29,6 +31,7 @@ export function Sidebar({
   actions,
   searchRef,
   searchResults,
+  status,
 }: SidebarProps) {
   const [showArchived, setShowArchived] = useState(false);
   const live = chats.filter((chat) => !chat.archived);
@@ -102,6 +105,7 @@ export function Sidebar({
           </>
         )}
       </div>
+      {status}
       <div className="cf-sidebar-bottom">
         <button
           type="button"

@@ -8,6 +8,7 @@ import { createModelsStore } from './models';
 import { createRemoteServersStore } from './remote-servers';
 import { createIndexStore, createSearchStore } from './search';
 import { createSettingsStore } from './settings';
+import { createSyncStore } from './sync';
 
 export function createStores(api: Api) {
   const chats = createChatsStore(api);
@@ -23,6 +24,7 @@ export function createStores(api: Api) {
     models,
     remoteServers: createRemoteServersStore(api, { models }),
     settings: createSettingsStore(api),
+    sync: createSyncStore(api),
     index,
     search: createSearchStore(api, { semantic }),
     /** The command palette searches on its own, leaving the sidebar's query alone. */

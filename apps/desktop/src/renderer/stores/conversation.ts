@@ -51,6 +51,12 @@ export type ConversationState = {
   draftChanged: (chatId: string, content: string) => void;
   stop: () => void;
   switchBranch: (messageId: string, step: -1 | 1) => Promise<void>;
+  /**
+   * Another device changed these chats: the open one reads its branch again, unless an answer
+   * is streaming here (its end reads it then). The composer's draft and the scroll position
+   * are the components' own and stay as they are.
+   */
+  refreshRemote: (chatIds: readonly string[]) => Promise<void>;
   /** Makes `messageId`'s branch active and scrolls to it (a search hit). */
   reveal: (chatId: string, messageId: string) => Promise<void>;
 };
@@ -308,6 +314,11 @@ export function createConversationStore(
           if (get().stream?.chatId === chatId) finish(chatId);
           else void reloadBranch(chatId);
         });
+      },
+
+      async refreshRemote(chatIds) {
+        const chatId = get().chatId;
+        if (chatId !== null && chatIds.includes(chatId)) await reloadBranch(chatId);
       },
 
       async switchBranch(messageId, step) {

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ServerProcess,
+  startServerProcess,
+} from '../../../packages/sync/test/support/server-process';
+import { AppPage } from './pages/app-page';
+import { type Session, launchChromium, openSession } from './support/browser';
+import { type E2EHost, startE2EHost } from './support/e2e-host';
+
+const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
+
+type Device = { host: E2EHost; session: Session; app: AppPage };
+
+/**
+ * Every row of every table of the sync server's database as text (bytea as Latin-1, so a
+ * plaintext byte string would show): what a thief of a database dump gets.
+ */
+async function dumpServerDatabase(server: ServerProcess): Promise<string> {
+  const query =
+    server.kind === 'pglite'
+      ? await (async () => {
+          const db = await PGlite.create({ dataDir: join(server.dataDir, 'pglite') });
+          return { run: (sql: string) => db.query(sql), close: () => db.close() };
+        })()
+      : await (async () => {
+          const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+          await client.connect();
+          return { run: (sql: string) => client.query(sql), close: () => client.end() };
+        })();
+  try {
+    const tables = await query.run(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+    );
+    let dump = '';
+    for (const { table_name } of tables.rows as { table_name: string }[]) {
+      const rows = await query.run(`SELECT * FROM "${table_name}"`);
+      dump += JSON.stringify(rows.rows, (_key, value: unknown) =>
+        value instanceof Uint8Array
+          ? Buffer.from(value).toString('latin1')
+          : typeof value === 'bigint'
+            ? String(value)
+            : value,
+      );
+    }
+    return dump;
+  } finally {
+    await query.close();
+  }
+}
+
+/**
+ * Two web hosts with their own data folders and one real sync server (PGlite), driven in
+ * Chromium: sign up on A, sign in on B, a chat typed on A appears on B live (while B has it
+ * open, its draft kept), revoke B from A and B says it was signed out. Afterwards the server's
+ * database holds none of the text typed.
+ */
+describe('sync between two web hosts in Chromium', () => {
+  let browser: Browser;
+  let server: ServerProcess;
+  const devices: Device[] = [];
+
+  beforeAll(async () => {
+    [browser, server] = await Promise.all([launchChromium(), startServerProcess()]);
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const device of devices) {
+      await device.session.context.close();
+      await device.host.dispose();
+    }
+    await browser?.close();
+    if (server) {
+      await server.stop();
+    }
+  }, 60_000);
+
+  async function device(): Promise<Device> {
+    const host = await startE2EHost({ maxAnswerTokens: 8 });
+    const session = await openSession(browser);
+    const app = new AppPage(session.page);
+    await app.open(host.url);
+    const started = { host, session, app };
+    devices.push(started);
+    return started;
+  }
+
+  async function shoot(app: AppPage, name: string): Promise<void> {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await app.page.emulateMedia({ colorScheme });
+      await app.page.waitForFunction(
+        (theme) => document.documentElement.dataset.theme === theme,
+        colorScheme,
+      );
+      await app.page.screenshot({ path: join(SCREENSHOTS, `${name}-${colorScheme}.png`) });
+    }
+    await app.page.emulateMedia({ colorScheme: 'light' });
+  }
+
+  it('signs up on A, signs in on B, shows A’s chats on B live, and signs B out when revoked', async () => {
+    const email = `person-${randomUUID()}@example.test`;
+    const password = 'correct horse battery';
+    const typed = {
+      title: `Lighthouse ${randomUUID().slice(0, 8)}`,
+      message: `The keeper counted ${randomUUID()} gulls`,
+      renamed: `Renamed lighthouse ${randomUUID().slice(0, 8)}`,
+    };
+    const a = await device();
+    const b = await device();
+
+    // A: a model to answer with, then a chat typed before sync is even on.
+    const model = await a.host.runtime.services.models.import(a.host.modelPath);
+    await a.host.runtime.services.models.load(model.id);
+    await a.app.page.reload();
+    await a.app.sync.waitForState('off');
+    await a.app.newChat();
+    await a.app.chat.send(typed.message);
+    await a.app.chat.waitForIdle();
+
+    // A: Settings → Sync, signed out; test connection, then a refused password, then sign up.
+    await a.app.openSettings();
+    await a.app.sync.section().waitFor();
+    expect(await a.app.sync.testConnection(server.url)).toMatch(
+      /a CodeFace sync server \(protocol \d+\)/,
+    );
+    await a.app.page.getByTestId('sync-email').fill(email);
+    await a.app.page.getByTestId('sync-mode-sign-up').click();
+    await shoot(a.app, 'sync-signed-out');
+    await a.app.sync.createAccount({
+      url: server.url,
+      email,
+      password: 'short',
+      deviceName: 'Laptop A',
+    });
+    expect(await a.app.sync.problem().innerText()).toBe(
+      'Choose a password of at least 10 characters.',
+    );
+    await a.app.sync.createAccount({ url: server.url, email, password, deviceName: 'Laptop A' });
+    await a.app.sync.signedIn().waitFor({ timeout: 60_000 });
+    await a.app.sync.waitForState('synced');
+
+    // B: a wrong password is a sentence; the right one signs in, and A's chat arrives.
+    await b.app.openSettings();
+    await b.app.sync.signIn({
+      url: server.url,
+      email,
+      password: 'not the password',
+      deviceName: 'Desktop B',
+    });
+    expect(await b.app.sync.problem().innerText()).toBe(
+      'That email and password do not match. Check them and try again.',
+    );
+    await b.app.sync.signIn({ url: server.url, email, password, deviceName: 'Desktop B' });
+    await b.app.sync.signedIn().waitFor({ timeout: 60_000 });
+    const chatOnB = b.app.chatItems().filter({ hasText: typed.message.slice(0, 20) });
+    await chatOnB.first().waitFor({ timeout: 60_000 });
+    await b.app.sync.waitForState('synced');
+
+    // B opens it and starts a draft; A renames it and answers again: B shows both live.
+    await chatOnB.first().click();
+    await b.app.chat.messages().filter({ hasText: typed.message }).first().waitFor();
+    await b.app.chat.type('A draft on B that must survive');
+    const chatOnA = a.app.chatItems().first();
+    await chatOnA.click();
+    await chatOnA.getByTestId('chat-menu').click();
+    await a.app.page.getByRole('menuitem', { name: 'Rename' }).click();
+    await a.app.page.getByTestId('rename-input').fill(typed.renamed);
+    await a.app.page.getByTestId('rename-input').press('Enter');
+    await b.app.chat.title().filter({ hasText: typed.renamed }).waitFor({ timeout: 30_000 });
+    await a.app.chat.send('And a second question from A');
+    await a.app.chat.waitForIdle();
+    await b.app.chat
+      .messages()
+      .filter({ hasText: 'And a second question from A' })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    expect(await b.app.chat.composer().inputValue()).toBe('A draft on B that must survive');
+
+    // Screenshots: Settings → Sync with the devices, and the sidebar's status with details.
+    await a.app.openSettings();
+    await a.app.sync.devices().filter({ hasText: 'Desktop B' }).waitFor();
+    await shoot(a.app, 'sync-signed-in');
+    await b.app.sync.indicator().click();
+    await b.app.page.getByTestId('sync-details').waitFor();
+    await shoot(b.app, 'sync-sidebar-status');
+    await b.app.sync.indicator().click();
+
+    // Revoke B from A: B hears it on its live stream and says so.
+    await a.app.sync.revoke('Desktop B');
+    await expect.poll(() => a.app.sync.devices().count(), { timeout: 30_000 }).toBe(1);
+    await b.app.sync.waitForState('off');
+    expect(await b.app.sync.indicator().innerText()).toBe('Signed out of sync');
+    await b.app.openSettings();
+    expect(await b.app.page.getByTestId('sync-signed-out').innerText()).toMatch(/Sign in again/);
+
+    for (const each of devices) expect(each.session.pageErrors).toEqual([]);
+
+    // What the server keeps: none of the text typed, in any table.
+    await server.stop({ keepData: true });
+    const dump = await dumpServerDatabase(server);
+    await rm(server.dataDir, { recursive: true, force: true });
+    expect(dump).toContain(email);
+    for (const text of [typed.message, typed.renamed, 'And a second question from A']) {
+      expect(dump).not.toContain(text);
+    }
+    expect(dump).not.toContain(password);
+  }, 600_000);
+});
