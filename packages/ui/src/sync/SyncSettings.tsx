@@ -10,7 +10,9 @@ export type SyncActions = {
   testConnection: (url: string) => Promise<{ protocolVersion: number }>;
   signUp: (input: Credentials & { password: string }) => Promise<void>;
   signIn: (
-    input: (Credentials & { password: string }) | (Credentials & { recoveryKey: string }),
+    input:
+      | (Credentials & { password: string })
+      | (Credentials & { recoveryKey: string; newPassword: string }),
   ) => Promise<void>;
   setDeviceName: (name: string) => Promise<void>;
   revokeDevice: (deviceId: string) => Promise<void>;
@@ -85,6 +87,7 @@ function SignedOut({ view, actions }: { view: SyncView; actions: SyncActions }) 
   const [url, setUrl] = useState(view.serverUrl ?? '');
   const [email, setEmail] = useState(view.email ?? '');
   const [secret, setSecret] = useState('');
+  const [newPassword, setNewPassword] = useState('');
   const [deviceName, setDeviceName] = useState(view.deviceName);
   const [tested, setTested] = useState<string | null>(null);
   const test = useAction();
@@ -95,7 +98,7 @@ function SignedOut({ view, actions }: { view: SyncView; actions: SyncActions }) 
       if (deviceName.trim() !== view.deviceName) await actions.setDeviceName(deviceName);
       if (mode === 'sign-up') await actions.signUp({ url, email, password: secret });
       else if (mode === 'sign-in') await actions.signIn({ url, email, password: secret });
-      else await actions.signIn({ url, email, recoveryKey: secret });
+      else await actions.signIn({ url, email, recoveryKey: secret, newPassword });
     });
   };
   const modes: { value: Mode; label: string }[] = [
@@ -187,6 +190,23 @@ function SignedOut({ view, actions }: { view: SyncView; actions: SyncActions }) 
             data-testid="sync-recovery-key"
             value={secret}
             onChange={(event) => setSecret(event.target.value)}
+          />
+        </Field>
+      ) : null}
+      {mode === 'recovery' ? (
+        <Field
+          id="cf-sync-new-password"
+          label="New password"
+          hint="At least 10 characters. It replaces the old one: your other devices are signed out and sign in again with it."
+        >
+          <input
+            id="cf-sync-new-password"
+            className="cf-input cf-input-wide"
+            type="password"
+            autoComplete="new-password"
+            data-testid="sync-new-password"
+            value={newPassword}
+            onChange={(event) => setNewPassword(event.target.value)}
           />
         </Field>
       ) : (

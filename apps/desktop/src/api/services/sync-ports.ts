@@ -41,12 +41,18 @@ export type SignInRequest = { url: string; email: string; deviceName: string };
 export interface SyncAccounts {
   /** The protocol version the server at `url` speaks; throws when it does not answer as one. */
   serverInfo(url: string): Promise<{ protocolVersion: number }>;
-  /** Creates the account and signs this device in; `recoveryKey` is shown once. */
+  /**
+   * Creates the account and signs this device in; `recoveryKey` (groups of 4 joined by dashes)
+   * is shown once.
+   */
   signUp(
     request: SignInRequest & { password: string },
   ): Promise<SignedInDevice & { recoveryKey: string | null }>;
   signIn(request: SignInRequest & { password: string }): Promise<SignedInDevice>;
-  signInWithRecoveryKey(request: SignInRequest & { recoveryKey: string }): Promise<SignedInDevice>;
+  /** Signs in with the recovery key and sets `newPassword`; the other devices are signed out. */
+  signInWithRecoveryKey(
+    request: SignInRequest & { recoveryKey: string; newPassword: string },
+  ): Promise<SignedInDevice>;
   /**
    * Starts the engine for a signed-in device. `onTokens` keeps each refreshed set of tokens
    * before they are used (a refresh token works once).

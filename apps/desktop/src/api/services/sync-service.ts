@@ -59,13 +59,14 @@ export const syncSignInInput = z.union([
   z.object({
     url: serverUrlSchema,
     email: emailSchema,
+    // Typed in the groups it was shown in, in any case: the protocol's parser reads it.
     recoveryKey: z
       .string()
       .trim()
       .min(1, 'Enter your recovery key.')
-      .max(200, 'That is longer than a recovery key.')
-      // People type it in the groups it was shown in.
-      .transform((key) => key.replace(/[\s-]+/g, '')),
+      .max(200, 'That is longer than a recovery key.'),
+    /** Signing in with the recovery key sets a new password in the same step. */
+    newPassword: newPasswordSchema,
   }),
 ]);
 export const syncChangePasswordInput = z.object({
@@ -209,6 +210,7 @@ export class SyncService {
           : await this.deps.accounts.signInWithRecoveryKey({
               ...request,
               recoveryKey: input.recoveryKey,
+              newPassword: input.newPassword,
             });
       this.signedIn(input.url, input.email, signedIn);
       return this.view();
@@ -218,7 +220,7 @@ export class SyncService {
   /** The recovery key made at sign-up, in groups, until the person says they saved it. */
   recoveryKey(): { groups: string[] } | null {
     const key = this.pendingRecoveryKey;
-    return key === null ? null : { groups: key.match(/.{1,4}/g) ?? [] };
+    return key === null ? null : { groups: key.split('-') };
   }
 
   confirmRecoveryKeySaved(): SyncView {

@@ -17,7 +17,7 @@ export type SyncState = {
   signIn: (
     input:
       | { url: string; email: string; password: string }
-      | { url: string; email: string; recoveryKey: string },
+      | { url: string; email: string; recoveryKey: string; newPassword: string },
   ) => Promise<void>;
   setDeviceName: (name: string) => Promise<void>;
   revokeDevice: (deviceId: string) => Promise<void>;
