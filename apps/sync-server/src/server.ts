@@ -22,8 +22,9 @@ import { createRedisEventBus } from './bus/redis-event-bus';
 import { waitForRedis } from './bus/wait-for-redis';
 import { serverConfigSchema, type ServerConfig, type ServerConfigInput } from './config';
 import {
-  BodyTooLargeError,
+  BodyRefusedError,
   bodyLimitFor,
+  bodyTooLarge,
   pushBodyLimit,
   registerBodyLimits,
 } from './http/body-limits';
@@ -178,7 +179,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
   // connection, so that keep-alive sockets do not hold the shutdown open.
   let shuttingDown = false;
   registerResponseHeaders(app, { shuttingDown: () => shuttingDown });
-  registerBodyLimits(app, pushLimit);
+  registerBodyLimits(app, { pushLimit, limits: config.limits });
   app.setErrorHandler((error: { statusCode?: number; message?: string }, req, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500
@@ -188,11 +189,9 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     else req.log.info({ status, reason: scrubText(error.message ?? '') }, 'request refused');
     if (status === 413) {
       // Fastify's own refusal or ours: either way, one that says what the limit is.
-      metrics.limitRefusals.inc({ limit: 'bodyLimit' });
       const refusal =
-        error instanceof BodyTooLargeError
-          ? error
-          : new BodyTooLargeError(bodyLimitFor(req, pushLimit));
+        error instanceof BodyRefusedError ? error : bodyTooLarge(bodyLimitFor(req, pushLimit));
+      metrics.limitRefusals.inc({ limit: refusal.limit });
       return reply.code(413).send({
         error: {
           message: refusal.message,
@@ -201,7 +200,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
             code: 'PAYLOAD_TOO_LARGE',
             httpStatus: 413,
             reason: 'limit-exceeded',
-            limit: 'bodyLimit',
+            limit: refusal.limit,
             max: refusal.max,
           },
         },

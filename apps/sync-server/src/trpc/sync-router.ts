@@ -28,7 +28,8 @@ function whenPassed(at: number, now: () => number, fire: () => void): () => void
 
 /**
  * A push's changes are counted on the raw input, before any is validated: validating 340,000
- * tiny changes only to refuse them took seconds of the event loop.
+ * tiny changes only to refuse them took seconds of the event loop. (A push of far more values
+ * than `maxBatchChanges` changes hold is refused earlier still, as it arrives: body-limits.ts.)
  */
 const countedPush = authedProcedure.use(async ({ ctx, getRawInput, next }) => {
   const changes = ((await getRawInput()) as { changes?: unknown } | undefined)?.changes;
