@@ -346,4 +346,142 @@ describe('SyncEngine', { timeout: 60_000 }, () => {
     expect(server.stored).toHaveLength(1);
     expect(a.engine.status()).toMatchObject({ state: 'synced', toSend: 0 });
   });
+
+  it('pushes in batches within the server limit, and sends no device setting', async () => {
+    const server = new MemoryServer();
+    server.limits = { ...server.limits, maxBatchChanges: 2 };
+    const a = device('device-a', server);
+    for (let i = 0; i < 5; i += 1) a.replica.store.chats.create({ title: `chat ${i}` });
+    a.replica.store.settings.set('gpuLayers', 12);
+    a.engine.start();
+    await settle();
+    const pushes = server.requests.filter((r) => r.kind === 'push');
+    expect(pushes).toHaveLength(3);
+    expect(server.stored).toHaveLength(5);
+    expect(a.engine.status()).toMatchObject({ state: 'synced', toSend: 0 });
+  });
+
+  it("merges the person's settings from another device and says which changed", async () => {
+    const server = new MemoryServer();
+    const a = device('device-a', server);
+    const b = device('device-b', server);
+    a.engine.start();
+    b.engine.start();
+    await settle();
+    const received = nextRemoteChanges(b.engine);
+    a.replica.store.settings.set('theme', 'dark');
+    const report = await received;
+    expect([...report.settingKeys]).toEqual(['theme']);
+    expect(b.replica.store.settings.get('theme')).toBe('dark');
+  });
+
+  it('keeps the pages merged before the connection broke, and pulls the rest later', async () => {
+    const server = new MemoryServer();
+    server.limits = { ...server.limits, maxPullChanges: 2 };
+    const a = device('device-a', server);
+    a.engine.start();
+    for (let i = 0; i < 5; i += 1) a.replica.store.chats.create({ title: `chat ${i}` });
+    await settle();
+    const b = device('device-b', server);
+    b.faults.pagesLeft = 1;
+    b.engine.start();
+    await settle();
+    expect(b.engine.status().state).toBe('offline');
+    expect(b.replica.store.sync.cursors().pullCursor).toBe(2);
+    expect(b.replica.store.chats.list()).toHaveLength(2);
+    b.faults.heal();
+    b.engine.syncNow();
+    await settle();
+    expect(b.replica.store.chats.list()).toHaveLength(5);
+  });
+
+  it('refuses a page that does not move the cursor on', async () => {
+    const server = new MemoryServer();
+    const a = device('device-a', server);
+    a.engine.start();
+    a.replica.store.chats.create({ title: 'one' });
+    await settle();
+    const b = device('device-b', server, {
+      wrap: (transport) => {
+        transport.pull = async ({ cursor }) => ({
+          changes: [],
+          nextCursor: cursor,
+          hasMore: true,
+          highWaterMark: 1,
+        });
+      },
+    });
+    b.engine.start();
+    await settle();
+    expect(b.engine.status()).toMatchObject({
+      state: 'error',
+      error: { code: 'invalid-response' },
+    });
+    expect(b.replica.store.sync.cursors().pullCursor).toBe(0);
+  });
+
+  it('retries a failure of its own (not a sync error) with backoff, as internal', async () => {
+    const server = new MemoryServer();
+    let fail = true;
+    const a = device('device-a', server, {
+      wrap: (transport) => {
+        const pull = transport.pull;
+        transport.pull = (input) => {
+          if (!fail) return pull(input);
+          fail = false;
+          return Promise.reject(new TypeError('a bug'));
+        };
+      },
+    });
+    a.engine.start();
+    await settle();
+    expect(a.engine.status()).toMatchObject({
+      state: 'error',
+      error: { code: 'internal' },
+      retryAt: a.replica.clock.now + 750,
+    });
+    a.timers.advance(750);
+    await settle();
+    expect(a.engine.status()).toMatchObject({ state: 'synced', error: null });
+  });
+
+  it('ignores a stream that reports its end after the engine stopped', async () => {
+    const server = new MemoryServer();
+    const a = device('device-a', server, {
+      wrap: (transport) => {
+        const subscribe = transport.subscribe;
+        // A transport that reports its own close as the end of the stream.
+        transport.subscribe = (handlers) => {
+          const subscription = subscribe(handlers);
+          return {
+            close: () => {
+              subscription.close();
+              handlers.onError(new SyncError('network', 'closed'));
+            },
+          };
+        };
+      },
+    });
+    a.engine.start();
+    await settle();
+    await a.engine.stop();
+    expect(a.timers.waiting()).toEqual([]);
+    expect(a.engine.status().state).toBe('stopped');
+    expect(server.subscriberCount).toBe(0);
+  });
+
+  it('counts every change too large for the server in one sentence', async () => {
+    const server = new MemoryServer();
+    server.limits = { ...server.limits, maxChangeBytes: 400 };
+    const a = device('device-a', server);
+    const chat = a.replica.store.chats.create({ title: 'small' });
+    for (const role of ['user', 'assistant'] as const) {
+      a.replica.store.messages.append({ chatId: chat.id, role, content: 'x'.repeat(1000) });
+    }
+    a.engine.start();
+    await settle();
+    expect(a.engine.status().error?.message).toMatch(
+      /^2 changes are larger than the sync server takes \(400 bytes\), so they stay/,
+    );
+  });
 });

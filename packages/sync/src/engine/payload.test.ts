@@ -140,6 +140,17 @@ describe('openIncoming', () => {
     }
   });
 
+  it('names the whole change as the problem when it is not an object at all', () => {
+    const opened = openIncoming(sealedText('c1', JSON.stringify(['not', 'a', 'change'])), options);
+    expect(opened).toMatchObject({
+      kind: 'quarantine',
+      entry: {
+        reason: 'invalid-change',
+        detail: expect.stringMatching(/^The change does not fit \(change: /),
+      },
+    });
+  });
+
   it('skips what this version does not sync: another entity, a device setting, a chat model', () => {
     const skipped: OutgoingChange[] = [
       { ...rename('c1'), entity: 'model', fields: { name: 'x' } },
