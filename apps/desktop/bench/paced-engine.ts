@@ -1,4 +1,5 @@
-import type { Engine, EngineEvent, EngineInfo } from '@codeface/inference';
+import { estimateTokenCount } from '@codeface/inference';
+import type { ChatMessage, Engine, EngineEvent, EngineInfo, TokenCount } from '@codeface/inference';
 
 /**
  * An engine that writes numbered words at a steady pace, for measuring the app's own path
@@ -46,6 +47,10 @@ export class PacedEngine implements Engine {
   /** Writes without a prompt: nothing to evaluate ahead. */
   prefill(): Promise<number> {
     return Promise.resolve(0);
+  }
+  /** It has no tokenizer: the documented estimate, as for a remote model. */
+  countTokens(messages: ChatMessage[]): Promise<TokenCount> {
+    return Promise.resolve(estimateTokenCount(messages));
   }
   embed(): Promise<number[][]> {
     return Promise.resolve([]);

@@ -230,6 +230,34 @@ describe('streaming a long answer', () => {
   }, 60_000);
   afterAll(() => stopLoadedHost({ host, client }));
 
+  it('sends the message the context meter says fits exactly, and refuses one token more', async () => {
+    const { api } = client;
+    const meter = (chatId: string, draft: string) =>
+      api.messages.contextBudget.query({ chatId, draft });
+    const refusedChat = await api.chats.create.mutate({ title: 'One token too many' });
+    // Counted with the loaded model's tokenizer, whose vocabulary is bytes: a letter, a token.
+    // (An empty draft is no message yet, so its reading leaves out a message's own markup.)
+    const typed = await meter(refusedChat.id, 'x');
+    expect(typed).toMatchObject({ exact: true, droppedTurns: 0 });
+    expect(typed.freeTokens).toBeGreaterThan(1000);
+    const fits = 'x'.repeat(1 + typed.freeTokens);
+    expect(await meter(refusedChat.id, fits)).toMatchObject({ freeTokens: 0 });
+    expect(await meter(refusedChat.id, `${fits}x`)).toMatchObject({ freeTokens: -1 });
+
+    const refused = await rejection(
+      generate(api, { kind: 'send', chatId: refusedChat.id, content: `${fits}x` }).finished,
+    );
+    expect(refused.data?.reason).toBe('prompt-too-long');
+    expect(refused.message).toMatch(/^This message is 1 token too long for the model's context/);
+
+    const acceptedChat = await api.chats.create.mutate({ title: 'Exactly enough' });
+    expect(await meter(acceptedChat.id, fits)).toMatchObject({ freeTokens: 0 });
+    const accepted = generate(api, { kind: 'send', chatId: acceptedChat.id, content: fits });
+    await accepted.firstDelta;
+    accepted.unsubscribe();
+    expect(accepted.events[0]).toMatchObject({ type: 'started', omittedMessages: 0 });
+  }, 60_000);
+
   it('stops the model when the client unsubscribes, keeping what it wrote', async () => {
     const chat = await client.api.chats.create.mutate({ title: 'Stop' });
     const run = generate(client.api, {

@@ -138,6 +138,34 @@ describe('the renderer stores against the real app API, SQLite and the tiny mode
     expect(again.tokens).toBe(0);
   });
 
+  it('reads the context meter from the API: on opening, as the draft is typed, after a turn', async () => {
+    const chat = await client.api.chats.create.mutate({});
+    const conversation = createConversationStore(client.api, {
+      scheduler: countingFrames(),
+      draftPauseMs: 50,
+    });
+    await conversation.getState().load(chat.id);
+    await until(() => conversation.getState().budget !== null, 'the first reading');
+    const opened = conversation.getState().budget;
+    expect(opened).toMatchObject({ exact: true, droppedTurns: 0 });
+
+    conversation.getState().draftChanged(chat.id, 'hello');
+    await until(() => conversation.getState().budget !== opened, 'the draft reading');
+    const typed = conversation.getState().budget;
+    conversation.getState().draftChanged(chat.id, 'hello, world');
+    await until(() => conversation.getState().budget !== typed, 'the longer draft');
+    // The tiny model's tokens are bytes: seven more letters, seven fewer tokens free.
+    expect(conversation.getState().budget?.freeTokens).toBe((typed?.freeTokens ?? 0) - 7);
+
+    conversation.getState().generate({ kind: 'send', chatId: chat.id, content: 'hello, world' });
+    await until(() => conversation.getState().stream !== null, 'the turn');
+    await until(() => conversation.getState().stream === null, 'the end of the turn');
+    await until(
+      () => (conversation.getState().budget?.usedTokens ?? 0) > (typed?.usedTokens ?? 0) + 5,
+      'the reading of the saved turn',
+    );
+  }, 60_000);
+
   it('stops an answer and shows it as interrupted, with what was written kept', async () => {
     const chat = await client.api.chats.create.mutate({});
     const conversation = createConversationStore(client.api, { scheduler: countingFrames() });

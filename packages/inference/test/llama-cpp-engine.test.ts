@@ -65,6 +65,26 @@ describe('LlamaCppEngine on the tiny model', () => {
     expect(result.end.tokensPerSecond).toBeGreaterThan(0);
   });
 
+  it("counts a conversation's tokens exactly as the chat evaluates them", async () => {
+    const messages: ChatMessage[] = [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'What does `x ?? y` do?' },
+      { role: 'assistant', content: 'It returns y when x is null or undefined.' },
+      { role: 'user', content: 'And `x || y`? ünïcode costs bytes' },
+    ];
+    const count = await engine.countTokens(messages);
+    expect(count.exact).toBe(true);
+    // The fixture's vocabulary is bytes plus the ChatML markers: a message costs its bytes and
+    // its markup (<|im_start|>role\n … <|im_end|>\n).
+    expect(count.messages[3]).toBe(
+      fixtureTokens(`<|im_start|>user\n${messages[3]?.content}<|im_end|>\n`),
+    );
+    const result = await collect(engine.chat(messages, { maxTokens: 1, temperature: 0 }));
+    if (result.end?.type !== 'done') throw new Error('expected done');
+    const counted = count.messages.reduce((sum, tokens) => sum + tokens, count.fixedTokens);
+    expect(counted).toBe(result.end.promptTokens);
+  });
+
   it('is deterministic under greedy sampling', async () => {
     const ask = (): Promise<string> =>
       collect(

@@ -13,7 +13,6 @@ export {
 } from './chat/liveAnswer';
 export { Composer, MAX_MESSAGE_CHARS } from './chat/Composer';
 export { ContextMeter } from './chat/ContextMeter';
-export { computeContextBudget, estimateTokens, type ContextBudget } from './chat/contextBudget';
 export { StreamingMarkdown } from './markdown/StreamingMarkdown';
 export { MarkdownHostContext, type MarkdownHost } from './markdown/MarkdownContext';
 export { advanceBlocks, splitBlocks, EMPTY_SPLIT, type BlockSplit } from './markdown/blocks';

@@ -239,3 +239,25 @@ export type SyncDevice = {
   lastSeenAt: number;
   current: boolean;
 };
+
+/**
+ * How full the model's context window is with the open chat and the message being typed, counted
+ * by the app (the loaded model's tokenizer; an estimate, `exact: false`, without one). A send is
+ * refused exactly when `freeTokens < 0`.
+ */
+export type ContextBudget = {
+  usedTokens: number;
+  windowTokens: number;
+  /** Tokens kept free for the answer. */
+  answerTokens: number;
+  /** How many more tokens the draft may take; negative: too long by that many. */
+  freeTokens: number;
+  /** Older messages that will be left out to fit. */
+  droppedTurns: number;
+  exact: boolean;
+  /**
+   * Prompt tokens the last answer read back from the chat's state saved on disk instead of
+   * evaluating them (the chat was reopened, or the app restarted); 0 or absent when none.
+   */
+  restoredTokens?: number;
+};

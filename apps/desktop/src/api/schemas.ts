@@ -134,6 +134,39 @@ export type GenerationEvent =
     }
   | { type: 'error'; messageId: string | null; reason: AppErrorReason; message: string };
 
+/**
+ * How full the model's context window is with a chat and the message being typed, as the context
+ * meter shows it (`messages.contextBudget`); a send is refused exactly when `freeTokens < 0`.
+ */
+export type ContextBudget = {
+  /** Tokens of the system prompt, the whole branch and the draft, left-out turns included. */
+  usedTokens: number;
+  windowTokens: number;
+  /** Tokens kept free for the answer. */
+  answerTokens: number;
+  /**
+   * How many more tokens the draft may take and still be sent; negative: too long by that many.
+   * An empty draft is no message yet: its reading leaves out the markup a message adds.
+   */
+  freeTokens: number;
+  /** Older messages that will be left out to fit. */
+  droppedTurns: number;
+  /** Counted with the loaded model's tokenizer; false: the estimate used without one. */
+  exact: boolean;
+};
+
+/** Which conversation a budget is for: a saved chat, or a new one not saved yet. */
+export const contextBudgetInput = z.union([
+  z.object({ chatId: id, draft: z.string().max(MAX_MESSAGE_CHARS) }),
+  z.object({
+    chatId: z.null(),
+    presetId: id.nullable(),
+    systemPrompt: z.string().max(MAX_SYSTEM_PROMPT_CHARS).nullable(),
+    draft: z.string().max(MAX_MESSAGE_CHARS),
+  }),
+]);
+export type ContextBudgetInput = z.infer<typeof contextBudgetInput>;
+
 export const searchInput = z.object({
   query: z.string().max(10_000, 'A search can be at most 10,000 characters.'),
   chatId: id.optional(),

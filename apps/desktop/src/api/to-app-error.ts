@@ -264,7 +264,6 @@ const modelErrors = packageError<ModelErrorCode>(ModelError, {
 });
 
 const promptErrors = packageError<PromptErrorCode>(PromptError, {
-  'prompt-too-long': TOO_LONG,
   'invalid-budget': {
     reason: 'invalid-settings',
     message: 'The context size or answer length in Settings is not valid.',

@@ -1,17 +1,8 @@
-import {
-  ChatView,
-  computeContextBudget,
-  type ChatSummary,
-  type MessageActions,
-} from '@codeface/ui';
-import { useMemo, type Ref } from 'react';
+import { ChatView, type ChatSummary, type MessageActions } from '@codeface/ui';
+import { useEffect, useMemo, type Ref } from 'react';
 import type { ChatDraft } from './stores/chats';
 import { useSlice, useStores } from './stores/context';
 import { showError } from './stores/toasts';
-
-/** Tokens kept free for the answer when judging whether older turns still fit. */
-const REPLY_RESERVE_TOKENS = 1024;
-const DEFAULT_CONTEXT_TOKENS = 4096;
 
 type ChatPaneProps = { composerRef: Ref<HTMLTextAreaElement> } & (
   { chat: ChatSummary; draft?: undefined } | { draft: ChatDraft; chat?: undefined }
@@ -41,8 +32,8 @@ export function ChatPane({ composerRef, ...props }: ChatPaneProps) {
   const stream = useSlice(stores.conversation, (s) => s.stream);
   const errors = useSlice(stores.conversation, (s) => s.errors);
   const focusMessageId = useSlice(stores.conversation, (s) => s.focusMessageId);
-  const omittedMessages = useSlice(stores.conversation, (s) => s.omittedMessages);
   const restoredTokens = useSlice(stores.conversation, (s) => s.lastRestoredTokens);
+  const counted = useSlice(stores.conversation, (s) => s.budget);
   const engine = useSlice(stores.models, (s) => s.engine);
   const modelsLoaded = useSlice(stores.models, (s) => s.loaded);
   const loadingModelName = useSlice(stores.models, (s) =>
@@ -50,7 +41,6 @@ export function ChatPane({ composerRef, ...props }: ChatPaneProps) {
       ? null
       : (s.models.find((model) => model.id === s.pendingModelId)?.name ?? 'the model'),
   );
-  const settings = useSlice(stores.settings, (s) => s.settings);
   const presets = useSlice(stores.settings, (s) => s.presets);
 
   const actions = useMemo<MessageActions>(
@@ -70,20 +60,29 @@ export function ChatPane({ composerRef, ...props }: ChatPaneProps) {
     [stores],
   );
 
-  const presetPrompt = presets.find((p) => p.id === chat.presetId)?.systemPrompt ?? '';
-  const windowTokens = engine?.contextSize ?? settings?.contextSize ?? DEFAULT_CONTEXT_TOKENS;
-  const estimate = computeContextBudget({
-    turns: messages,
-    systemPrompt: chat.systemPrompt ?? presetPrompt,
-    windowTokens,
-    replyReserve: Math.min(REPLY_RESERVE_TOKENS, Math.floor(windowTokens / 4)),
-  });
-  // The estimate warns before sending; the engine's own count of the last turn wins after.
-  const budget = {
-    ...estimate,
-    droppedTurns: Math.max(estimate.droppedTurns, omittedMessages),
-    restoredTokens,
+  // The API counts: the meter and a send's refusal are one function (0491).
+  const budget = counted && { ...counted, restoredTokens };
+  const newChat = props.draft && {
+    presetId: props.draft.presetId,
+    systemPrompt: props.draft.systemPrompt,
   };
+  // A model loaded or unloaded changes the window and what counts the tokens.
+  useEffect(() => {
+    stores.conversation.getState().recount();
+  }, [stores, engine?.loadedModel, engine?.contextSize]);
+  // A new chat's meter counts its prompt before its first keystroke, and again when it changes;
+  // its text is counted as it is typed (onDraftChange).
+  const newChatPresetId = newChat?.presetId;
+  const newChatPrompt = newChat?.systemPrompt;
+  useEffect(() => {
+    const text = stores.chats.getState().draft?.text;
+    if (newChatPresetId === undefined || newChatPrompt === undefined || text === undefined) return;
+    stores.conversation.getState().newChatDraftChanged({
+      presetId: newChatPresetId,
+      systemPrompt: newChatPrompt,
+      draft: text,
+    });
+  }, [stores, newChatPresetId, newChatPrompt]);
 
   /** Sends in this chat; a draft is saved as a chat first, with its first message. */
   const send = async (content: string): Promise<void> => {
@@ -125,11 +124,12 @@ export function ChatPane({ composerRef, ...props }: ChatPaneProps) {
       focusMessageId={focusMessageId}
       composerRef={composerRef}
       onSend={(content) => void send(content)}
-      onDraftChange={(content) =>
-        props.draft
-          ? stores.chats.getState().updateDraft({ text: content })
-          : stores.conversation.getState().draftChanged(chat.id, content)
-      }
+      onDraftChange={(content) => {
+        if (newChat) {
+          stores.chats.getState().updateDraft({ text: content });
+          stores.conversation.getState().newChatDraftChanged({ ...newChat, draft: content });
+        } else stores.conversation.getState().draftChanged(chat.id, content);
+      }}
       onStop={() => stores.conversation.getState().stop()}
       onPresetChange={(presetId) =>
         props.draft

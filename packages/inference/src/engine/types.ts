@@ -201,6 +201,20 @@ export const engineInfoSchema = z.object({
 export type EngineInfo = z.infer<typeof engineInfoSchema>;
 
 /**
+ * The tokens each message takes in a prompt, as `countTokens` reports them. They add up to the
+ * prompt: `fixedTokens` plus every message's count.
+ */
+export const tokenCountSchema = z.object({
+  /** Per message, in order, the chat template's markup around it included. */
+  messages: z.array(z.number().int().nonnegative()),
+  /** What the template adds once per prompt: the start token and the answer's header. */
+  fixedTokens: z.number().int().nonnegative(),
+  /** True when counted with the loaded model's tokenizer; false for `estimateTokenCount`. */
+  exact: z.boolean(),
+});
+export type TokenCount = z.infer<typeof tokenCountSchema>;
+
+/**
  * What the app talks to. `chat` never throws: every failure, including bad params,
  * arrives as an `error` event, and a stopped generation ends in `done` with
  * `stopReason: 'aborted'`.
@@ -220,6 +234,12 @@ export interface Engine {
    * work superseded it, or for an engine with no cache of its own to fill.
    */
   prefill(messages: ChatMessage[], params: ChatParams & { chatId: string }): Promise<number>;
+  /**
+   * Counts the tokens these messages take in a prompt: with the loaded model's own tokenizer and
+   * chat template, or, with no model loaded here (none yet, or a remote one), the documented
+   * estimate `estimateTokenCount`. The app's context budget (`planContext`) uses nothing else.
+   */
+  countTokens(messages: ChatMessage[]): Promise<TokenCount>;
   embed(texts: string[]): Promise<number[][]>;
   info(): Promise<EngineInfo>;
   /**

@@ -7,7 +7,7 @@ import type {
   Token,
   Tokenizer,
 } from 'node-llama-cpp';
-import type { ChatMessage } from '../engine/types';
+import type { ChatMessage, TokenCount } from '../engine/types';
 
 /**
  * node-llama-cpp's chat history form of our messages; assistant turns are model responses. The
@@ -38,6 +38,31 @@ export function promptTokens(
   return chatWrapper
     .generateContextState({ chatHistory: toChatHistory(messages) })
     .contextText.tokenize(tokenizer);
+}
+
+/**
+ * Counts each message's tokens with the model's tokenizer and chat template, as a prompt's parts:
+ * a message costs what it adds to a prompt, its markup included. Every message is counted as a
+ * whole turn (a last answer is followed by the next answer's header, as in a follow-up), so the
+ * counts add up to `promptTokens` of the messages for templates that render turn by turn (ChatML,
+ * Llama 3, Qwen, …).
+ */
+export function countTokens(
+  chatWrapper: ChatWrapper,
+  tokenizer: Tokenizer,
+  messages: readonly ChatMessage[],
+): TokenCount {
+  const count = (part: readonly ChatMessage[]): number => {
+    const chatHistory = toChatHistory(part);
+    if (part.at(-1)?.role === 'assistant') chatHistory.push({ type: 'model', response: [] });
+    return chatWrapper.generateContextState({ chatHistory }).contextText.tokenize(tokenizer).length;
+  };
+  const fixedTokens = count([]);
+  return {
+    messages: messages.map((message) => count([message]) - fixedTokens),
+    fixedTokens,
+    exact: true,
+  };
 }
 
 /** Enough for a chat's draft, its send and the next-turn probes, across a few chats. */

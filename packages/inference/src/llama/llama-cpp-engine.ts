@@ -21,7 +21,9 @@ import type {
   SavedStatesCommand,
   SavedStatesInfo,
   SavedStatesSettings,
+  TokenCount,
 } from '../engine/types';
+import { estimateTokenCount } from '../prompts/context-budget';
 import { ProcessConnection } from './process-connection';
 import type { ProcessSettings } from './protocol';
 import { MODEL_PROCESS_ENTRY, spawnNodeModelProcess } from './spawn-model-process';
@@ -30,6 +32,7 @@ import type { SpawnModelProcess } from './spawn-model-process';
 // Built once: building a zod schema costs far more than using it, and these are on the path
 // to every answer's first token.
 const chatMessagesSchema = chatMessageSchema.array().min(1);
+const countedMessagesSchema = chatMessageSchema.array();
 /** Without a chat id there is no cache that the chat would find filled. */
 const prefillParamsSchema = chatParamsSchema.required({ chatId: true });
 
@@ -187,6 +190,16 @@ export class LlamaCppEngine implements Engine {
     const reply = await (await this.connect()).call({ type: 'prefill', ...request });
     if (reply.type !== 'prefilled') throw unexpected(reply.type);
     return reply.tokens;
+  }
+
+  async countTokens(messages: ChatMessage[]): Promise<TokenCount> {
+    const parsed = countedMessagesSchema.safeParse(messages);
+    if (!parsed.success) throw new EngineError('invalid-params', describeZodError(parsed.error));
+    // Nothing loaded, or wanted: no process need start just to say so.
+    if (!this.wanted) return estimateTokenCount(parsed.data);
+    const reply = await (await this.connect()).call({ type: 'countTokens', messages: parsed.data });
+    if (reply.type !== 'tokenCount') throw unexpected(reply.type);
+    return reply.count;
   }
 
   async embed(texts: string[]): Promise<number[][]> {

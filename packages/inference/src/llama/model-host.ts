@@ -15,6 +15,7 @@ import type {
   LlamaModel,
 } from 'node-llama-cpp';
 import { EngineError, toEngineError } from '../engine/errors';
+import { estimateTokenCount } from '../prompts/context-budget';
 import type {
   ChatMessage,
   EngineInfo,
@@ -33,7 +34,7 @@ import { chooseWeightMemory, weightMemoryLoadOptions } from './weight-memory';
 import type { WeightMemory } from './weight-memory';
 import type { FromProcessMessage, ToProcessMessage } from './protocol';
 import { DeltaStream } from './delta-stream';
-import { promptTokens, rememberingRenders, toChatHistory } from './chat-history';
+import { countTokens, promptTokens, rememberingRenders, toChatHistory } from './chat-history';
 import { nextTurnPrefix, prepareNextTurn, withAnswer } from './next-turn';
 import { ResponseGrammars } from './response-grammar';
 import { SequencePool } from './sequence-pool';
@@ -57,6 +58,11 @@ type Loaded = {
   model: LlamaModel;
   context: LlamaContext;
   pool: SequencePool;
+  /**
+   * The model's chat template for counting tokens: a wrapper of its own, so that counting a
+   * conversation never pushes a chat's renders out of the one the chats remember.
+   */
+  countingWrapper: ChatWrapper;
   threads: number;
   /** Where the weights live (keepInMemory, 0207). */
   weightMemory: WeightMemory;
@@ -103,7 +109,9 @@ export class ModelHost {
   ) {}
 
   handle(message: ToProcessMessage): void {
-    if (message.type !== 'abort' && message.type !== 'info') {
+    // Asking for info or a count is not work for the model: it neither ends the idle time after
+    // an answer nor makes a queued prefill stale (the meter counts the draft the prefill is for).
+    if (message.type !== 'abort' && message.type !== 'info' && message.type !== 'countTokens') {
       this.endIdle?.();
       this.arrivals++;
     }
@@ -177,6 +185,16 @@ export class ModelHost {
         }
         return;
       }
+      case 'countTokens': {
+        // Counting does not wait behind a generation either: it only tokenises, and the context
+        // meter asks while an answer is being written.
+        const loaded = this.loaded;
+        const count = loaded
+          ? countTokens(loaded.countingWrapper, loaded.model.tokenizer, message.messages)
+          : estimateTokenCount(message.messages);
+        this.send({ type: 'tokenCount', requestId: message.requestId, count });
+        return;
+      }
       case 'info':
         // Info does not wait behind a generation: the UI polls it.
         void this.info().then(
@@ -247,7 +265,16 @@ export class ModelHost {
         chatWrapper,
         store ? (chatId, sequence) => store.save({ chatId, sequence, key: stateKey }) : undefined,
       );
-      this.loaded = { ref, model, context, pool, threads, weightMemory, stateKey };
+      this.loaded = {
+        ref,
+        model,
+        context,
+        pool,
+        countingWrapper: resolveChatWrapper(model),
+        threads,
+        weightMemory,
+        stateKey,
+      };
       await this.placeThreads(threads, options.cpuAffinity);
       await warmUp(model, context, chatWrapper);
       return context.contextSize;

@@ -10,13 +10,14 @@ import {
   savedStatesCommandSchema,
   savedStatesInfoSchema,
   savedStatesSettingsSchema,
+  tokenCountSchema,
 } from '../engine/types';
 
 /**
  * The message protocol between LlamaCppEngine (the app) and its model process.
  * Both sides validate every message they receive. See SPEC.md.
  */
-export const MODEL_PROCESS_PROTOCOL_VERSION = 6;
+export const MODEL_PROCESS_PROTOCOL_VERSION = 7;
 
 const requestId = z.number().int().nonnegative();
 
@@ -62,6 +63,8 @@ export const toProcessMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('abort'), requestId }),
   z.object({ type: z.literal('embed'), requestId, texts: z.array(z.string()) }),
   z.object({ type: z.literal('info'), requestId }),
+  /** Counts the messages' tokens with the loaded model's tokenizer (the estimate with none). */
+  z.object({ type: z.literal('countTokens'), requestId, messages: z.array(chatMessageSchema) }),
   /** Acts on the saved chat states (forget, keep only, clear, set the budget). */
   z.object({ type: z.literal('savedStates'), requestId, command: savedStatesCommandSchema }),
 ]);
@@ -76,6 +79,7 @@ export const fromProcessMessageSchema = z.discriminatedUnion('type', [
   /** Prompt tokens the prefill evaluated (0 when the cache held them or it was skipped). */
   z.object({ type: z.literal('prefilled'), requestId, tokens: z.number().int().nonnegative() }),
   z.object({ type: z.literal('info'), requestId, info: engineInfoSchema }),
+  z.object({ type: z.literal('tokenCount'), requestId, count: tokenCountSchema }),
   z.object({
     type: z.literal('savedStates'),
     requestId,

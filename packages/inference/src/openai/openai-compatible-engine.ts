@@ -9,7 +9,9 @@ import type {
   ModelRef,
   ResolvedChatParams,
   StopReason,
+  TokenCount,
 } from '../engine/types';
+import { estimateTokenCount } from '../prompts/context-budget';
 import { readSseData } from './sse';
 import {
   chatCompletionChunkSchema,
@@ -192,6 +194,11 @@ export class OpenAICompatibleEngine implements Engine {
    * The server keeps its own prompt cache (llama.cpp's server and Ollama reuse a matching
    * prefix by themselves) and the OpenAI API has no call to fill it ahead of a request.
    */
+  /** The server's tokenizer is out of reach: the documented estimate. */
+  countTokens(messages: ChatMessage[]): Promise<TokenCount> {
+    return Promise.resolve(estimateTokenCount(messages));
+  }
+
   prefill(): Promise<number> {
     return Promise.resolve(0);
   }

@@ -1,7 +1,6 @@
 import { useState, type Ref } from 'react';
-import type { BranchMessage, ChatSummary, Preset } from '../types';
+import type { BranchMessage, ChatSummary, ContextBudget, Preset } from '../types';
 import { Composer } from './Composer';
-import type { ContextBudget } from './contextBudget';
 import { ContextMeter } from './ContextMeter';
 import type { LiveAnswer } from './liveAnswer';
 import { MessageList } from './MessageList';
@@ -15,7 +14,8 @@ type ChatViewProps = {
   live?: LiveAnswer;
   errors: Readonly<Record<string, string>>;
   streaming: boolean;
-  budget: ContextBudget;
+  /** Null until the app has counted the chat. */
+  budget: ContextBudget | null;
   presets: readonly Preset[];
   actions: MessageActions;
   blockedReason: string | null;
@@ -42,7 +42,7 @@ export function ChatView(props: ChatViewProps) {
         <h1 className="cf-chat-heading" data-testid="chat-title">
           {chat.title || 'Untitled chat'}
         </h1>
-        <ContextMeter budget={props.budget} />
+        {props.budget && <ContextMeter budget={props.budget} />}
         <button
           type="button"
           className={chat.systemPrompt ? 'cf-chip cf-chip-on' : 'cf-chip'}

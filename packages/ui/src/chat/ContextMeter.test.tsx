@@ -1,46 +1,54 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { computeContextBudget } from './contextBudget';
+import type { ContextBudget } from '../types';
 import { ContextMeter } from './ContextMeter';
 
 afterEach(cleanup);
 
+const budget = (patch: Partial<ContextBudget> = {}): ContextBudget => ({
+  usedTokens: 500,
+  windowTokens: 2000,
+  answerTokens: 500,
+  freeTokens: 1000,
+  droppedTurns: 0,
+  exact: true,
+  ...patch,
+});
+
 describe('ContextMeter', () => {
   it('shows the share of the window in use', () => {
-    const budget = computeContextBudget({
-      turns: [{ content: 'x'.repeat(2000) }],
-      systemPrompt: '',
-      windowTokens: 2000,
-      replyReserve: 500,
-    });
-    render(<ContextMeter budget={budget} />);
+    render(<ContextMeter budget={budget()} />);
     expect(screen.getByRole('meter').getAttribute('aria-valuenow')).toBe('25');
     expect(screen.getByTestId('context-meter').textContent).toBe('25% of context');
+    expect(screen.getByTestId('context-meter').getAttribute('title')).toBe(
+      '500 of 2,000 tokens; 500 kept for the answer; 1,000 more fit in your message',
+    );
   });
 
   it('warns how many older messages will be left out', () => {
-    const budget = computeContextBudget({
-      turns: [{ content: '', tokens: 900 }, { content: '', tokens: 900 }, { content: 'hi' }],
-      systemPrompt: '',
-      windowTokens: 2000,
-      replyReserve: 500,
-    });
-    render(<ContextMeter budget={budget} />);
+    render(<ContextMeter budget={budget({ droppedTurns: 1 })} />);
     expect(screen.getByTestId('context-meter').textContent).toBe(
       '1 older message will be left out',
     );
   });
 
+  it('says by how much a message is too long to send', () => {
+    render(<ContextMeter budget={budget({ freeTokens: -1, droppedTurns: 3 })} />);
+    expect(screen.getByTestId('context-meter').textContent).toBe('Message too long by 1 token');
+    expect(screen.getByTestId('context-meter').className).toContain('cf-context-warn');
+  });
+
+  it('says when the counts are an estimate', () => {
+    render(<ContextMeter budget={budget({ exact: false })} />);
+    expect(screen.getByTestId('context-meter').getAttribute('title')).toMatch(
+      /^about 500 of 2,000 tokens;.*estimated/,
+    );
+  });
+
   it('says how many prompt tokens the last answer read back from disk', () => {
-    const estimate = computeContextBudget({
-      turns: [{ content: 'x'.repeat(2000) }],
-      systemPrompt: '',
-      windowTokens: 2000,
-      replyReserve: 500,
-    });
-    const { rerender } = render(<ContextMeter budget={{ ...estimate, restoredTokens: 0 }} />);
+    const { rerender } = render(<ContextMeter budget={budget({ restoredTokens: 0 })} />);
     expect(screen.queryByTestId('context-restored')).toBeNull();
-    rerender(<ContextMeter budget={{ ...estimate, restoredTokens: 4210 }} />);
+    rerender(<ContextMeter budget={budget({ restoredTokens: 4210 })} />);
     expect(screen.getByTestId('context-restored').textContent).toMatch(/restored from disk$/);
     expect(screen.getByTestId('context-meter').getAttribute('title')).toContain(
       'tokens restored from disk',

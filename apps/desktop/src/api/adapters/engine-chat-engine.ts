@@ -46,6 +46,7 @@ export function createEngineChatEngine(
       }
     },
     prefill: (request) => engine.prefill(request.messages, { chatId: request.chatId }),
+    countTokens: (messages) => engine.countTokens(messages),
     async load(model) {
       loaded = null;
       await engine.load(

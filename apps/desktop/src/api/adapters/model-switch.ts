@@ -8,6 +8,7 @@ import type {
   ModelRef,
   SavedStatesCommand,
   SavedStatesInfo,
+  TokenCount,
 } from '@codeface/inference';
 
 /**
@@ -53,6 +54,10 @@ export class ModelSwitch implements Engine {
 
   prefill(messages: ChatMessage[], params: ChatParams & { chatId: string }): Promise<number> {
     return this.active.prefill(messages, params);
+  }
+
+  countTokens(messages: ChatMessage[]): Promise<TokenCount> {
+    return this.active.countTokens(messages);
   }
 
   embed(texts: string[]): Promise<number[][]> {

@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { generateInput, id, messageText } from '../schemas';
+import { contextBudgetInput, generateInput, id, messageText } from '../schemas';
 import type { GenerationEvent } from '../schemas';
 import { publicProcedure } from '../trpc';
 
@@ -24,6 +24,14 @@ export const messagesRouter = {
     .mutation(async ({ ctx, input }) => ({
       tokens: await ctx.services.generation.prefill(input),
     })),
+  /**
+   * How full the model's context window is with the chat and the message being typed, counted by
+   * the loaded model's tokenizer: the context meter. A send is refused exactly when it says the
+   * draft does not fit (`freeTokens < 0`).
+   */
+  contextBudget: publicProcedure
+    .input(contextBudgetInput)
+    .query(({ ctx, input }) => ctx.services.generation.contextBudget(input)),
   switchBranch: publicProcedure
     .input(z.object({ messageId: id }))
     .mutation(({ ctx, input }) => ctx.services.chats.switchBranch(input.messageId)),

@@ -1,62 +1,70 @@
-import { fitTurnsToBudget, PromptError } from '@codeface/inference';
+import { planContext } from '@codeface/inference';
+import type { ContextPlan } from '@codeface/inference';
 import { AppError } from '../errors';
-import type { Message } from '../schemas';
-import type { EngineMessage } from './ports';
-
-/** The chat template's few tokens around each turn. */
-const TURN_MARKUP_TOKENS = 8;
+import type { ContextBudget, Message } from '../schemas';
+import type { ChatEngine, EngineMessage } from './ports';
 
 /**
- * Tokens a message is assumed to take: code averages about three characters a token in the
- * tokenizers of the catalog's models, plus the chat template's few tokens per turn. The engine
- * does not expose its tokenizer to the app, so this errs on the generous side.
+ * The window assumed while no model is loaded and Settings leaves its size to the engine: the
+ * context size llama.cpp and most servers start with. The meter is then an estimate anyway
+ * (`exact: false`), and nothing can be sent until a model is loaded and says its real size.
  */
-export function estimateTokens(message: EngineMessage): number {
-  return Math.ceil(message.content.length / 3) + TURN_MARKUP_TOKENS;
-}
+export const ASSUMED_CONTEXT_TOKENS = 4096;
 
 /**
- * Keeps the system prompt and the newest turns that fit the context window with room for the
- * answer (the inference package's token budget), and says how many older ones were left out.
- * An answer counts the tokens the engine generated for it, as the context meter does; only text
- * without a count is estimated. (Estimated, a 4,000-token answer of symbols came to 1,350, the
- * prompt overflowed the engine's window, and the meter had said older turns would be left out.)
+ * Tokens kept for the answer: the longest answer allowed, but never more than a quarter of the
+ * window, so that a small window still holds a conversation.
  */
-export function fitToContext(input: {
-  systemPrompt: string | null;
-  history: (Pick<Message, 'role' | 'content'> & { tokens?: number | null })[];
-  contextSize: number | null;
-  maxTokens: number;
-}): { messages: EngineMessage[]; omitted: number } {
-  const counted = new Map<EngineMessage, number>();
+export const answerReserve = (contextSize: number, maxAnswerTokens: number): number =>
+  Math.min(maxAnswerTokens, Math.floor(contextSize / 4));
+
+/**
+ * What of this history is sent for the next answer: the inference package's `planContext`,
+ * counted by the loaded model's tokenizer (the documented estimate without one). The send and the
+ * context meter both come here, so they cannot disagree.
+ */
+export function planTurn(
+  engine: Pick<ChatEngine, 'countTokens'>,
+  input: {
+    systemPrompt: string | null;
+    history: Pick<Message, 'role' | 'content'>[];
+    contextSize: number;
+    maxAnswerTokens: number;
+  },
+): Promise<ContextPlan> {
   const turns: EngineMessage[] = input.history
     .filter((message) => message.role !== 'system')
-    .map((message) => {
-      const turn: EngineMessage = { role: message.role, content: message.content };
-      if (message.tokens) counted.set(turn, message.tokens + TURN_MARKUP_TOKENS);
-      return turn;
-    });
-  const system: EngineMessage[] = input.systemPrompt
-    ? [{ role: 'system', content: input.systemPrompt }]
-    : [];
-  if (input.contextSize === null) return { messages: [...system, ...turns], omitted: 0 };
-  try {
-    const budget = fitTurnsToBudget({
-      systemPrompt: input.systemPrompt,
-      turns,
-      countTokens: (turn) => counted.get(turn) ?? estimateTokens(turn),
-      contextSize: input.contextSize,
-      answerTokens: Math.min(input.maxTokens, Math.floor(input.contextSize / 4)),
-    });
-    return { messages: budget.kept, omitted: budget.omitted.length };
-  } catch (error) {
-    if (error instanceof PromptError && error.code === 'prompt-too-long') {
-      throw new AppError(
-        'prompt-too-long',
-        `This message is too long for the model's context window of ${input.contextSize.toLocaleString('en')} tokens. Shorten it, or raise the context size in Settings.`,
-        error.data,
-      );
-    }
-    throw error;
-  }
+    .map((message) => ({ role: message.role, content: message.content }));
+  return planContext(engine, {
+    systemPrompt: input.systemPrompt,
+    turns,
+    contextSize: input.contextSize,
+    answerTokens: answerReserve(input.contextSize, input.maxAnswerTokens),
+  });
+}
+
+/** The plan as the context meter shows it. */
+export const toContextBudget = (plan: ContextPlan): ContextBudget => ({
+  usedTokens: plan.totalTokens,
+  windowTokens: plan.contextSize,
+  answerTokens: plan.answerTokens,
+  freeTokens: plan.freeTokens,
+  droppedTurns: plan.omitted,
+  exact: plan.exact,
+});
+
+/** Refuses a turn whose newest message does not fit, in a sentence that says what to do. */
+export function assertFits(plan: ContextPlan): void {
+  if (plan.freeTokens >= 0) return;
+  const over = -plan.freeTokens;
+  throw new AppError(
+    'prompt-too-long',
+    `This message is ${over.toLocaleString('en')} ${over === 1 ? 'token' : 'tokens'} too long for the model's context window of ${plan.contextSize.toLocaleString('en')} tokens (${plan.answerTokens.toLocaleString('en')} are kept for the answer). Shorten it, or raise the context size in Settings.`,
+    {
+      neededTokens: plan.contextSize - plan.answerTokens - plan.freeTokens,
+      availableTokens: plan.contextSize - plan.answerTokens,
+      contextSize: plan.contextSize,
+      answerTokens: plan.answerTokens,
+    },
+  );
 }

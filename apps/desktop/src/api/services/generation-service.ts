@@ -1,10 +1,17 @@
+import type { ContextPlan } from '@codeface/inference';
 import { AppError } from '../errors';
 import { toAppError } from '../to-app-error';
-import type { GenerateInput, GenerationEvent, Message } from '../schemas';
+import type {
+  ContextBudget,
+  ContextBudgetInput,
+  GenerateInput,
+  GenerationEvent,
+  Message,
+} from '../schemas';
 import { coalesceDeltas } from './coalesce-deltas';
 import type { ChatService } from './chat-service';
-import type { ChatEngine, ChatStore, EngineMessage } from './ports';
-import { fitToContext } from './context-budget';
+import type { ChatEngine, ChatStore } from './ports';
+import { ASSUMED_CONTEXT_TOKENS, assertFits, planTurn, toContextBudget } from './context-budget';
 import type { SettingsService } from './settings-service';
 import type { PresetService } from './preset-service';
 import { MAX_ANSWER_TOKENS } from '../settings-schema';
@@ -99,6 +106,7 @@ export class GenerationService {
     const turn = this.prepareTurn(input);
     const maxTokens = this.maxAnswerTokens();
     const budget = await this.promptFor(turn.chatId, turn.history);
+    assertFits(budget);
     const writer = store.startStreaming({
       chatId: turn.chatId,
       parentId: turn.parentId,
@@ -133,7 +141,7 @@ export class GenerationService {
       };
       const events = engine.chat({
         chatId: cacheKey,
-        messages: budget.messages,
+        messages: budget.kept,
         params: { temperature, maxTokens },
         signal,
       });
@@ -243,8 +251,10 @@ export class GenerationService {
       ...store.activeBranch(input.chatId),
       { role: 'user' as const, content: input.content },
     ];
-    const { messages } = await this.promptFor(input.chatId, history);
-    return engine.prefill({ chatId: input.chatId, messages });
+    const plan = await this.promptFor(input.chatId, history);
+    // A draft that does not fit is refused when it is sent; there is nothing to evaluate ahead.
+    if (plan.freeTokens < 0) return 0;
+    return engine.prefill({ chatId: input.chatId, messages: plan.kept });
   }
 
   /**
@@ -257,10 +267,11 @@ export class GenerationService {
     if (engine.loadedModelId() === null) return 0;
     const quickAsks = [...this.active.values()].filter((g) => g.cacheKey === QUICK_ASK_CACHE_KEY);
     if (quickAsks.length > 0) return 0;
-    const { messages } = await this.fit(this.deps.presets.systemPromptOf(input.presetId), [
+    const plan = await this.fit(this.deps.presets.systemPromptOf(input.presetId), [
       { role: 'user', content: input.content },
     ]);
-    return engine.prefill({ chatId: QUICK_ASK_CACHE_KEY, messages });
+    if (plan.freeTokens < 0) return 0;
+    return engine.prefill({ chatId: QUICK_ASK_CACHE_KEY, messages: plan.kept });
   }
 
   /** Stops every answer being written and waits until each is saved as stopped (at quit). */
@@ -285,11 +296,30 @@ export class GenerationService {
       : turn.chatId;
   }
 
+  /**
+   * How full the context window is with this chat's active branch and the message being typed
+   * (the context meter): the same plan a send of that message makes, so the meter's "fits" and
+   * the send's refusal cannot disagree.
+   */
+  async contextBudget(input: ContextBudgetInput): Promise<ContextBudget> {
+    const draft = { role: 'user' as const, content: input.draft };
+    const plan =
+      input.chatId === null
+        ? await this.fit(input.systemPrompt ?? this.deps.presets.systemPromptOf(input.presetId), [
+            draft,
+          ])
+        : await this.promptFor(input.chatId, [
+            ...this.deps.store.activeBranch(input.chatId).filter((m) => m.status !== 'streaming'),
+            draft,
+          ]);
+    return toContextBudget(plan);
+  }
+
   /** What the engine is sent for this history: the chat's system prompt and what fits. */
-  private async promptFor(
+  private promptFor(
     chatId: string,
     history: Pick<Message, 'role' | 'content'>[],
-  ): Promise<{ messages: EngineMessage[]; omitted: number }> {
+  ): Promise<ContextPlan> {
     const chat = this.deps.chats.get(chatId);
     return this.fit(chat.systemPrompt ?? this.deps.presets.systemPromptOf(chat.presetId), history);
   }
@@ -297,12 +327,16 @@ export class GenerationService {
   private async fit(
     systemPrompt: string | null,
     history: Pick<Message, 'role' | 'content'>[],
-  ): Promise<{ messages: EngineMessage[]; omitted: number }> {
-    return fitToContext({
+  ): Promise<ContextPlan> {
+    const contextSize =
+      (await this.deps.engine.info()).contextSize ??
+      this.deps.settings.get().contextSize ??
+      ASSUMED_CONTEXT_TOKENS;
+    return planTurn(this.deps.engine, {
       systemPrompt,
       history,
-      contextSize: (await this.deps.engine.info()).contextSize,
-      maxTokens: this.maxAnswerTokens(),
+      contextSize,
+      maxAnswerTokens: this.maxAnswerTokens(),
     });
   }
 

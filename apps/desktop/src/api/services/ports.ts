@@ -95,6 +95,9 @@ export type EngineEvent =
       restoredTokens: number;
     };
 
+/** The tokens of each message in a prompt and of the prompt's own markup (`Engine.countTokens`). */
+export type TokenCount = { messages: number[]; fixedTokens: number; exact: boolean };
+
 /** The chats' model states saved on disk (0208): the space they take and may take. */
 export type SavedStatesUse = { bytes: number; chats: number; budgetBytes: number };
 
@@ -139,6 +142,8 @@ export interface ChatEngine {
   }): AsyncIterable<EngineEvent>;
   /** Evaluates this prompt into the chat's cache ahead of a `chat` with the same messages. */
   prefill(request: { chatId: string; messages: EngineMessage[] }): Promise<number>;
+  /** The loaded model's count of these messages' tokens, or the documented estimate without one. */
+  countTokens(messages: EngineMessage[]): Promise<TokenCount>;
   load(model: {
     id: string;
     path: string;

@@ -8,7 +8,7 @@ import {
   type LiveAnswer,
 } from '@codeface/ui';
 import { createStore } from 'zustand/vanilla';
-import type { GenerateInput, GenerationEvent } from '../../api';
+import type { ContextBudget, ContextBudgetInput, GenerateInput, GenerationEvent } from '../../api';
 import { messageOf, type Api } from '../client/api';
 import { showError } from './toasts';
 
@@ -38,8 +38,11 @@ export type ConversationState = {
   lastPromptTokens: number | null;
   /** Prompt tokens of the last answer read back from the chat's state saved on disk (0208). */
   lastRestoredTokens: number;
-  /** Older messages the last turn left out to fit the model's context window. */
-  omittedMessages: number;
+  /**
+   * The context meter: how full the window is with the open chat (or the new one being written)
+   * and the composer's text, as the API counts it; null until it has answered.
+   */
+  budget: ContextBudget | null;
   load: (chatId: string | null) => Promise<void>;
   /** Opens a chat just created: it has no messages yet, so there is nothing to read. */
   openNew: (chatId: string) => void;
@@ -49,6 +52,12 @@ export type ConversationState = {
    * draft, so its answer starts at once when it is sent.
    */
   draftChanged: (chatId: string, content: string) => void;
+  /** Told a new chat's text and prompt while it is written, before it is saved: for the meter. */
+  newChatDraftChanged: (
+    draft: Omit<Extract<ContextBudgetInput, { chatId: null }>, 'chatId'>,
+  ) => void;
+  /** Counts the meter again now (a model was loaded: the window and the tokenizer changed). */
+  recount: () => void;
   stop: () => void;
   switchBranch: (messageId: string, step: -1 | 1) => Promise<void>;
   /**
@@ -95,6 +104,10 @@ export function createConversationStore(
   let batcher: FrameBatcher<string> | null = null;
   const live = createLiveAnswer();
   let draftTimer: ReturnType<typeof setTimeout> | undefined;
+  let measureTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The composer's text, as last told, so that a re-count after a turn keeps counting it. */
+  let draft: ContextBudgetInput | null = null;
+  let measured = 0;
 
   const store = createStore<ConversationState>()((set, get) => {
     const reloadBranch = async (chatId: string): Promise<void> => {
@@ -131,7 +144,7 @@ export function createConversationStore(
       if (get().chatId !== chatId) return;
       switch (event.type) {
         case 'started': {
-          const { userMessage, assistantMessage, omittedMessages } = event;
+          const { userMessage, assistantMessage } = event;
           const parentId = assistantMessage.parentId;
           const messages = get().messages;
           // Keep the branch up to the new answer's parent, then the new turn.
@@ -147,7 +160,6 @@ export function createConversationStore(
             messages: [...kept, ...turn],
             stream: stream && { ...stream, messageId: assistantMessage.id },
             focusMessageId: null,
-            omittedMessages,
           });
           if (userMessage?.parentId === null) options.onChatChanged?.(chatId);
           return;
@@ -214,7 +226,7 @@ export function createConversationStore(
       focusMessageId: null,
       lastPromptTokens: null,
       lastRestoredTokens: 0,
-      omittedMessages: 0,
+      budget: null,
 
       async load(chatId) {
         if (get().chatId === chatId) return;
@@ -225,7 +237,7 @@ export function createConversationStore(
           focusMessageId: null,
           lastPromptTokens: null,
           lastRestoredTokens: 0,
-          omittedMessages: 0,
+          budget: null,
         });
         if (chatId === null) return;
         set({ loading: true });
@@ -247,15 +259,18 @@ export function createConversationStore(
           errors: {},
           focusMessageId: null,
           lastPromptTokens: null,
-          omittedMessages: 0,
           loading: false,
         });
+        // The draft's text was sent as the first message: the composer starts empty.
+        draft = null;
       },
 
       generate(input) {
         const chatId = get().chatId;
         if (!chatId || get().stream) return;
         clearTimeout(draftTimer);
+        // The composer is emptied by a send: the meter counts the turn, then an empty draft.
+        draft = null;
         batcher = createFrameBatcher<string>({
           scheduler,
           // Every delta of a frame lands in one update of the live text: one render per frame at
@@ -285,6 +300,7 @@ export function createConversationStore(
       },
 
       draftChanged(chatId, content) {
+        measureLater({ chatId, draft: content });
         clearTimeout(draftTimer);
         // While an answer streams the engine is busy, and the draft's branch is about to change.
         if (content.trim() === '' || get().stream) return;
@@ -294,6 +310,16 @@ export function createConversationStore(
           // and anything wrong with it is reported then.
           api.messages.prefill.mutate({ chatId, content }).catch(() => undefined);
         }, draftPauseMs);
+      },
+
+      newChatDraftChanged(newChat) {
+        measureLater({ chatId: null, ...newChat });
+      },
+
+      recount() {
+        const chatId = get().chatId;
+        if (chatId !== null) measureNow(openChatInput(chatId));
+        else if (draft?.chatId === null) measureNow(draft);
       },
 
       stop() {
@@ -347,6 +373,37 @@ export function createConversationStore(
         }
       },
     };
+  });
+  /** Asks the API for the meter's reading; only the newest answer is shown. */
+  const measureNow = (input: ContextBudgetInput): void => {
+    clearTimeout(measureTimer);
+    const asked = ++measured;
+    api.messages.contextBudget.query(input).then(
+      (budget) => {
+        if (asked === measured && store.getState().chatId === input.chatId)
+          store.setState({ budget });
+      },
+      // The meter is a guide; a send reports what is wrong with a message.
+      () => undefined,
+    );
+  };
+  /** Counts the draft once typing pauses, as the prefill does. */
+  const measureLater = (input: ContextBudgetInput): void => {
+    draft = input;
+    clearTimeout(measureTimer);
+    measureTimer = setTimeout(() => measureNow(input), draftPauseMs);
+  };
+  /** The open chat with the composer's text, when it is the text of this chat. */
+  const openChatInput = (chatId: string): ContextBudgetInput =>
+    draft?.chatId === chatId ? draft : { chatId, draft: '' };
+
+  // The meter is counted again whenever the branch on screen settles: a chat opened, an answer
+  // saved, another branch chosen. While an answer streams it keeps its last reading.
+  store.subscribe((state, previous) => {
+    if (state.stream || state.chatId === null) return;
+    if (state.messages !== previous.messages || previous.stream) {
+      measureNow(openChatInput(state.chatId));
+    }
   });
   return store;
 }
