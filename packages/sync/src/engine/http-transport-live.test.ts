@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { TRPCError, initTRPC } from '@trpc/server';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { PullNowEvent } from '../protocol';
 import { createHttpTransport } from './http-transport';
@@ -201,5 +201,35 @@ describe('the live "pull now" stream', () => {
     live.subscription.close();
     await settle();
     expect(live.errors).toEqual([]);
+  });
+
+  it('reports a server it cannot reach as network, once', async () => {
+    const server = await liveServer([]);
+    const { url } = server;
+    await server.close();
+    const live = listen(url, credentials());
+    expect(await live.ended).toMatchObject({ code: 'network' });
+    await settle();
+    expect(live.errors).toHaveLength(1);
+  });
+
+  it('neither reopens nor reports when a renewal ends after the engine closed the stream', async () => {
+    for (const outcome of ['renewed', 'refused'] as const) {
+      const server = await liveServer([[{ fail: 'token-expired' }], [pullNow(1), 'wait']]);
+      servers.push(server);
+      let release: () => void = () => undefined;
+      const renewing = new Promise<void>((resolve) => (release = resolve));
+      const session = credentials(async () => {
+        await renewing;
+        if (outcome === 'refused') throw new SyncError('device-revoked', 'Signed out.');
+      });
+      const live = listen(server.url, session);
+      await vi.waitFor(() => expect(session.renewed).toBe(1));
+      live.subscription.close();
+      release();
+      await settle();
+      expect(live.errors, outcome).toEqual([]);
+      expect(server.tokens, outcome).toEqual(['token-1']);
+    }
   });
 });
