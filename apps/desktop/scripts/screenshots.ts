@@ -3,7 +3,7 @@
  * a fresh data folder, with a demo chat imported through the API and the tiny model answering.
  * Run with `npm run screenshots -w apps/desktop` after building the renderer.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,6 +116,30 @@ async function main(): Promise<void> {
       await page.keyboard.press('Escape');
     }
 
+    // Code to files: an answer's block applied to a file in the workspace folder, as a diff.
+    const workspace = join(dataDir, 'workspace');
+    await mkdir(join(workspace, 'src'), { recursive: true });
+    await writeFile(join(workspace, 'src/debounce.ts'), DEBOUNCE_BEFORE);
+    await api.settings.update.mutate({ workspaceFolder: workspace });
+    for (const theme of ['light', 'dark'] as const) {
+      await setTheme(theme);
+      await openChat(page, 'Debounce loses the last call');
+      await page
+        .locator('[data-testid="message"][data-role="assistant"]')
+        .filter({ hasText: 'debounced.flush' })
+        .first()
+        .getByTestId('apply-code-to-file')
+        .click();
+      await page.getByTestId('code-file-path').fill('src/debounce.ts');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-testid="diff-unified"]');
+      await shot(`diff-preview-unified-${theme}`);
+      await page.getByTestId('diff-layout-split').click();
+      await page.waitForSelector('[data-testid="diff-split"]');
+      await shot(`diff-preview-side-by-side-${theme}`);
+      await page.keyboard.press('Escape');
+    }
+
     // A real answer from the tiny model, streamed through the whole path.
     await setTheme('light');
     await page.getByTestId('new-chat').click();
@@ -143,6 +167,16 @@ async function main(): Promise<void> {
     await rm(dataDir, { recursive: true, force: true });
   }
 }
+
+/** The file the demo answer's fix is applied to: the code the question asks about. */
+const DEBOUNCE_BEFORE = `export function debounce<T extends unknown[]>(fn: (...args: T) => void, ms: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return (...args: T) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+`;
 
 async function openChat(page: Page, title: string, narrow = false): Promise<void> {
   if (narrow) await page.getByTestId('open-drawer').click();

@@ -14,7 +14,11 @@ export {
 export { Composer, MAX_MESSAGE_CHARS } from './chat/Composer';
 export { ContextMeter } from './chat/ContextMeter';
 export { StreamingMarkdown } from './markdown/StreamingMarkdown';
-export { MarkdownHostContext, type MarkdownHost } from './markdown/MarkdownContext';
+export {
+  MarkdownHostContext,
+  type MarkdownHost,
+  type CodeToFileRequest,
+} from './markdown/MarkdownContext';
 export { advanceBlocks, splitBlocks, EMPTY_SPLIT, type BlockSplit } from './markdown/blocks';
 export { Sidebar, type Screen } from './sidebar/Sidebar';
 export type { ChatItemActions } from './sidebar/ChatListItem';

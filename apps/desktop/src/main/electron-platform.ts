@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { clipboard, dialog, safeStorage, shell } from 'electron';
-import type { BrowserWindow, OpenDialogOptions, SaveDialogOptions } from 'electron';
+import type { BrowserWindow } from 'electron';
 import { createFileSecretStore, SECRETS_FILE } from '../api';
 import type { Platform } from '../api';
+import { createPathPicker } from './native-dialogs';
 import { isExternalLink } from './security';
 
 /**
@@ -22,46 +23,11 @@ export function createElectronPlatform(options: {
   parentWindow: () => BrowserWindow | null;
   hotkey: Platform['hotkey'];
 }): Platform {
-  const showOpen = async (dialogOptions: OpenDialogOptions): Promise<string | null> => {
-    const parent = options.parentWindow();
-    const result = parent
-      ? await dialog.showOpenDialog(parent, dialogOptions)
-      : await dialog.showOpenDialog(dialogOptions);
-    return result.canceled ? null : (result.filePaths[0] ?? null);
-  };
-  const showSave = async (dialogOptions: SaveDialogOptions): Promise<string | null> => {
-    const parent = options.parentWindow();
-    const result = parent
-      ? await dialog.showSaveDialog(parent, dialogOptions)
-      : await dialog.showSaveDialog(dialogOptions);
-    return result.canceled ? null : (result.filePath ?? null);
-  };
   return {
     kind: 'electron',
     dataDir: options.dataDir,
     canPickFiles: true,
-    pickModelFile: () =>
-      showOpen({
-        title: 'Import a model',
-        properties: ['openFile'],
-        filters: [{ name: 'GGUF models', extensions: ['gguf'] }],
-      }),
-    pickPath(request) {
-      const common = { title: request.title, defaultPath: request.defaultPath };
-      switch (request.kind) {
-        case 'open-file':
-          return showOpen({ ...common, properties: ['openFile'] });
-        case 'folder':
-          return showOpen({ ...common, properties: ['openDirectory', 'createDirectory'] });
-        case 'save-file':
-          return showSave({
-            ...common,
-            properties: ['createDirectory', 'showOverwriteConfirmation'],
-          });
-        default:
-          return request satisfies never;
-      }
-    },
+    ...createPathPicker({ dialog, parentWindow: options.parentWindow }),
     async openExternal(url) {
       if (isExternalLink(url)) await shell.openExternal(url);
     },

@@ -26,6 +26,7 @@ import { SIDEBAR_MAX, SIDEBAR_MIN, usePreferences } from './stores/preferences';
 import { useSlice, useStores } from './stores/context';
 import { showError, useToasts } from './stores/toasts';
 import { useChatFiles } from './useChatFiles';
+import { useCodeToFile } from './useCodeToFile';
 
 // The models and settings screens are their own chunks: the chat paints without them.
 const ModelsPane = lazy(() => import('./ModelsPane'));
@@ -66,6 +67,7 @@ export function App() {
   const syncView = useSlice(stores.sync, (s) => s.view);
   const toasts = useToasts();
   const files = useChatFiles(api);
+  const code = useCodeToFile(api, () => setScreen('settings'));
 
   // The database's theme wins once it arrives; the local copy only avoids a wrong first paint.
   const themePreference = settings?.theme ?? prefs.theme;
@@ -192,8 +194,9 @@ export function App() {
           .catch((error: unknown) => showError(messageOf(error)));
       },
       copyText: (text) => navigator.clipboard.writeText(text),
+      codeToFile: code.codeToFile,
     }),
-    [api],
+    [api, code.codeToFile],
   );
 
   const chatActions = useMemo<ChatItemActions>(
@@ -358,6 +361,7 @@ export function App() {
         />
       )}
       {shortcutsOpen && <ShortcutsSheet isMac={isMac} onClose={() => setShortcutsOpen(false)} />}
+      {code.dialog}
     </MarkdownHostContext.Provider>
   );
 }

@@ -52,6 +52,7 @@ export default function SettingsPane({ onExport, onImport, showSync }: SettingsP
         recoveryKey: syncState.recoveryKey,
         now,
       }}
+      workspaceFolder={state.settings.workspaceFolder}
       actions={{
         setTheme: (theme) => void state.setTheme(theme),
         saveParams: state.saveParams,
@@ -79,6 +80,10 @@ export default function SettingsPane({ onExport, onImport, showSync }: SettingsP
           copyText: (text) => navigator.clipboard.writeText(text),
           printRecoveryKey,
           syncNow: syncState.syncNow,
+        },
+        workspace: {
+          save: state.saveWorkspaceFolder,
+          choose: state.canPickFiles ? state.chooseWorkspaceFolder : undefined,
         },
       }}
     />

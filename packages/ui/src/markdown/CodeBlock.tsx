@@ -14,6 +14,8 @@ import { useMarkdownHost } from './MarkdownContext';
 type CodeBlockProps = {
   code: string;
   language: string;
+  /** The path the fence's info string proposes, for "Save as…" and "Apply to file…". */
+  path?: string | null;
   /** While the block is still streaming it is shown plain; highlighting waits for the end. */
   streaming?: boolean;
   /** Receives the `<code>` element; while streaming, its text may run ahead of `code` (0456). */
@@ -33,7 +35,13 @@ function renderTokens(tokens: ThemedToken[][]): ReactNode {
   ));
 }
 
-export function CodeBlock({ code, language, streaming = false, codeRef }: CodeBlockProps) {
+export function CodeBlock({
+  code,
+  language,
+  path = null,
+  streaming = false,
+  codeRef,
+}: CodeBlockProps) {
   const host = useMarkdownHost();
   const shown = useRef<HTMLElement | null>(null);
   const setCodeElement = useCallback(
@@ -80,7 +88,29 @@ export function CodeBlock({ code, language, streaming = false, codeRef }: CodeBl
       <div className="cf-codeblock-header">
         <span className="cf-codeblock-lang" data-testid="code-language">
           {language || 'text'}
+          {path && <span className="cf-codeblock-path"> · {path}</span>}
         </span>
+        {/* A file gets the finished block only: a streaming one is still being written. */}
+        {host.codeToFile && !streaming && (
+          <>
+            <button
+              type="button"
+              className="cf-button cf-button-ghost cf-button-small"
+              data-testid="save-code-as"
+              onClick={() => host.codeToFile?.({ mode: 'save', code, language, path })}
+            >
+              Save as…
+            </button>
+            <button
+              type="button"
+              className="cf-button cf-button-ghost cf-button-small"
+              data-testid="apply-code-to-file"
+              onClick={() => host.codeToFile?.({ mode: 'apply', code, language, path })}
+            >
+              Apply to file…
+            </button>
+          </>
+        )}
         <button
           type="button"
           className="cf-button cf-button-ghost cf-button-small"

@@ -2,6 +2,7 @@ import { isValidElement, memo, type ReactElement, type ReactNode, type RefCallba
 import Markdown, { type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import { CodeBlock } from './CodeBlock';
+import { fencePath } from './fencePath';
 import { useMarkdownHost } from './MarkdownContext';
 import { plainBlock } from './unparsedBlocks';
 
@@ -53,11 +54,16 @@ function componentsFor(streaming: boolean): Components {
   return {
     a: ({ href, children }) => <SafeLink href={href}>{children}</SafeLink>,
     img: ({ src, alt }) => <ImageLink src={typeof src === 'string' ? src : undefined} alt={alt} />,
-    pre: ({ children }) => {
+    pre: ({ node, children }) => {
       const code = isValidElement(children) ? (children as ReactElement<CodeElementProps>) : null;
       const language = /language-([\w+#.-]+)/.exec(code?.props.className ?? '')?.[1] ?? '';
       const text = textOf(code?.props.children).replace(/\n$/, '');
-      return <CodeBlock code={text} language={language} streaming={streaming} />;
+      // The fence's info string after the language ("meta") is kept on the hast code element.
+      const codeNode = node?.children[0];
+      const meta = codeNode?.type === 'element' ? codeNode.data?.meta : null;
+      return (
+        <CodeBlock code={text} language={language} path={fencePath(meta)} streaming={streaming} />
+      );
     },
     code: ({ className, children }) => (
       <code className={className ? `${className} cf-inline-code` : 'cf-inline-code'}>

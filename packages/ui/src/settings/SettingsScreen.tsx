@@ -14,6 +14,7 @@ import { SyncSettings, type SyncActions } from '../sync/SyncSettings';
 import { PrivacySettings } from './PrivacySettings';
 import type { EncryptData } from './PrivacySettings';
 import { LocalApiSettings } from './LocalApiSettings';
+import { WorkspaceSettings, type WorkspaceActions } from './WorkspaceSettings';
 import type { LocalApiActions } from './LocalApiSettings';
 import {
   PARAM_LIMITS,
@@ -36,6 +37,7 @@ export type SettingsActions = {
   clearChatStates: () => Promise<void>;
   encryptData: EncryptData;
   sync: SyncActions;
+  workspace: WorkspaceActions;
 };
 
 type SettingsScreenProps = {
@@ -55,6 +57,8 @@ type SettingsScreenProps = {
     recoveryKey: readonly string[] | null;
     now: number;
   };
+  /** Where code from answers is saved; null until the person chooses one. */
+  workspaceFolder: string | null;
   actions: SettingsActions;
 };
 
@@ -300,6 +304,7 @@ export function SettingsScreen({
   chatStates,
   privacy,
   sync,
+  workspaceFolder,
   actions,
 }: SettingsScreenProps) {
   return (
@@ -350,6 +355,10 @@ export function SettingsScreen({
             <PresetEditor key={preset.id} preset={preset} onSave={actions.savePreset} />
           ))}
         </div>
+      </section>
+      <section className="cf-card" aria-label="Code to files" data-testid="workspace-settings">
+        <h2>Code to files</h2>
+        <WorkspaceSettings folder={workspaceFolder} actions={actions.workspace} />
       </section>
       <section className="cf-card" aria-label="Local API" data-testid="local-api-settings">
         <h2>Local API</h2>

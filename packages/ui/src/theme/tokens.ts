@@ -24,6 +24,9 @@ export type Palette = {
   markText: string;
   codeBg: string;
   codeText: string;
+  /** Backgrounds of added and removed lines in a diff preview; code text sits on them. */
+  diffAddedBg: string;
+  diffRemovedBg: string;
   focus: string;
 };
 
@@ -47,6 +50,8 @@ export const palettes: Record<ThemeName, Palette> = {
     markText: '#1b1f24',
     codeBg: '#f3f4f6',
     codeText: '#1b1f24',
+    diffAddedBg: '#dcf5e3',
+    diffRemovedBg: '#fbe1df',
     focus: '#1f5fd1',
   },
   dark: {
@@ -68,6 +73,8 @@ export const palettes: Record<ThemeName, Palette> = {
     markText: '#fff6cc',
     codeBg: '#0f1114',
     codeText: '#e6e8eb',
+    diffAddedBg: '#173a24',
+    diffRemovedBg: '#4a1f1c',
     focus: '#8ab4ff',
   },
 };
@@ -92,6 +99,9 @@ export const textPairs: ReadonlyArray<{ fg: keyof Palette; bg: keyof Palette; la
   { fg: 'success', bg: 'bg' },
   { fg: 'markText', bg: 'mark' },
   { fg: 'codeText', bg: 'codeBg' },
+  { fg: 'codeText', bg: 'diffAddedBg' },
+  { fg: 'codeText', bg: 'diffRemovedBg' },
+  { fg: 'textMuted', bg: 'codeBg' },
 ];
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -40,14 +40,15 @@ export class CodeFileService {
   private readonly picks = new Map<string, string>();
   private readonly undos = new Map<
     string,
-    { file: ResolvedFile; previous: string | null; written: string }
+    { resolveAgain: () => ResolvedFile; previous: string | null; written: string }
   >();
 
   constructor(
     private readonly deps: {
       files: CodeFiles;
       settings: SettingsService;
-      platform: Platform;
+      /** The native dialogs, where the platform has them. */
+      platform: Pick<Platform, 'canPickFiles' | 'pickPath'>;
       newId: () => string;
     },
   ) {}
@@ -92,7 +93,7 @@ export class CodeFileService {
 
   /** What writing `content` to the target would change; nothing is written. */
   preview(request: { target: CodeTarget; content: string }) {
-    const file = this.resolve(request.target);
+    const file = this.resolverFor(request.target)();
     const before = this.deps.files.read(file);
     return {
       shown: file.shown,
@@ -105,7 +106,8 @@ export class CodeFileService {
 
   /** Writes, if the file still holds what the preview showed (`beforeHash`); keeps an Undo. */
   write(request: { target: CodeTarget; content: string; beforeHash: string }) {
-    const file = this.resolve(request.target);
+    const resolveAgain = this.resolverFor(request.target);
+    const file = resolveAgain();
     const before = this.deps.files.read(file);
     if (hashOf(before) !== request.beforeHash) {
       throw new AppError('file-changed', `${file.shown} changed since the preview: look again.`);
@@ -115,10 +117,7 @@ export class CodeFileService {
     const undoId = this.deps.newId();
     remember(
       this.undos,
-      [
-        undoId,
-        { file: { ...file, createFolders: null }, previous: file.exists ? before : null, written },
-      ],
+      [undoId, { resolveAgain, previous: file.exists ? before : null, written }],
       UNDO_KEPT,
     );
     return { shown: file.shown, created: !file.exists, undoId };
@@ -131,8 +130,9 @@ export class CodeFileService {
       throw new AppError('undo-expired', 'That change can no longer be undone.', { undoId });
     }
     const { previous, written } = entry;
-    // Checked again as it is now: the file may have been removed or replaced by a link since.
-    const file = { ...this.deps.files.picked(entry.file.path), shown: entry.file.shown };
+    // Resolved and checked again as the write was, against the same workspace folder: the file
+    // may have been removed or replaced by a link (one leading out of the workspace) since.
+    const file = entry.resolveAgain();
     const current = file.exists ? this.deps.files.read(file) : null;
     if (current !== written) {
       throw new AppError(
@@ -146,13 +146,17 @@ export class CodeFileService {
     return { shown: file.shown, removed: previous === null };
   }
 
-  private resolve(target: CodeTarget): ResolvedFile {
+  /**
+   * How to find the target's file, fixed now (the picked path, the workspace folder as it is
+   * set now) and checked each time it is called: at the preview, the write, and an Undo.
+   */
+  private resolverFor(target: CodeTarget): () => ResolvedFile {
     if (target.kind === 'picked') {
       const path = this.picks.get(target.pickId);
       if (path === undefined) {
         throw new AppError('undo-expired', 'Choose the file again: that choice has expired.');
       }
-      return this.deps.files.picked(path);
+      return () => this.deps.files.picked(path);
     }
     const workspace = this.deps.settings.get().workspaceFolder;
     if (workspace === null) {
@@ -161,6 +165,6 @@ export class CodeFileService {
         'Choose a workspace folder in Settings first: code is saved only inside it.',
       );
     }
-    return this.deps.files.inWorkspace(workspace, target.path);
+    return () => this.deps.files.inWorkspace(workspace, target.path);
   }
 }

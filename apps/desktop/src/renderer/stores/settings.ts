@@ -33,6 +33,10 @@ export type SettingsState = {
   clearChatStates: () => Promise<void>;
   /** Rejects with the sentence that says why, shown under the button. */
   encryptData: () => Promise<void>;
+  /** The folder code from answers goes into; rejects with the sentence that says why. */
+  saveWorkspaceFolder: (folder: string | null) => Promise<void>;
+  /** A native folder dialog (desktop app); the choice is saved. */
+  chooseWorkspaceFolder: () => Promise<void>;
 };
 
 /** The API's saved-states use in the settings screen's shape. */
@@ -117,6 +121,15 @@ export function createSettingsStore(api: Api) {
 
     async encryptData() {
       set({ privacy: await api.privacy.encrypt.mutate() });
+    },
+
+    async saveWorkspaceFolder(workspaceFolder) {
+      set({ settings: await api.settings.update.mutate({ workspaceFolder }) });
+    },
+
+    async chooseWorkspaceFolder() {
+      const { folder } = await api.codeFiles.pickWorkspace.mutate();
+      if (folder !== null) set({ settings: await api.settings.get.query() });
     },
 
     async regenerateLocalApiToken() {

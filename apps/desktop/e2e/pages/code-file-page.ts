@@ -1,0 +1,42 @@
+import type { Page } from 'playwright-core';
+
+/** The code-to-file dialog: the path, the diff preview, and the write. */
+export class CodeFilePage {
+  constructor(readonly page: Page) {}
+
+  dialog() {
+    return this.page.getByTestId('code-to-file');
+  }
+
+  path() {
+    return this.page.getByTestId('code-file-path');
+  }
+
+  problem() {
+    return this.page.getByTestId('code-file-problem');
+  }
+
+  summary() {
+    return this.page.getByTestId('diff-summary');
+  }
+
+  diff(layout: 'unified' | 'split') {
+    return this.page.getByTestId(`diff-${layout}`);
+  }
+
+  async showLayout(layout: 'unified' | 'split'): Promise<void> {
+    await this.page.getByTestId(`diff-layout-${layout}`).click();
+    await this.diff(layout).waitFor();
+  }
+
+  /** Types a path inside the workspace and waits for its preview or its refusal. */
+  async previewPath(path: string): Promise<void> {
+    await this.path().fill(path);
+    await this.path().press('Enter');
+  }
+
+  async write(): Promise<void> {
+    await this.page.getByTestId('code-file-write').click();
+    await this.dialog().waitFor({ state: 'detached' });
+  }
+}
