@@ -183,13 +183,21 @@ describe('sync between two web hosts in Chromium', () => {
     expect(await b.app.chat.composer().inputValue()).toBe('A draft on B that must survive');
 
     // Screenshots: Settings → Sync with the devices, and the sidebar's status with details.
-    await a.app.openSettings();
-    await a.app.sync.devices().filter({ hasText: 'Desktop B' }).waitFor();
-    await shoot(a.app, 'sync-signed-in');
     await b.app.sync.indicator().click();
     await b.app.page.getByTestId('sync-details').waitFor();
     await shoot(b.app, 'sync-sidebar-status');
     await b.app.sync.indicator().click();
+
+    await a.app.openSettings();
+    await a.app.sync.devices().filter({ hasText: 'Desktop B' }).waitFor();
+    await shoot(a.app, 'sync-signed-in');
+
+    // A deletes the chat B has open: it leaves B's list once the undo time is over.
+    await a.app.chatItems().first().getByTestId('chat-menu').click();
+    await a.app.page.getByRole('menuitem', { name: 'Delete' }).click();
+    await expect.poll(() => b.app.chatItems().count(), { timeout: 60_000 }).toBe(0);
+    // B has no model, so it shows the first run's choices where the chat was.
+    await b.app.page.getByTestId('chat-view').waitFor({ state: 'detached' });
 
     // Revoke B from A: B hears it on its live stream and says so.
     await a.app.sync.revoke('Desktop B');

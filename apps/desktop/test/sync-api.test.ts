@@ -128,6 +128,13 @@ describe('sync through the app API', () => {
       (view) => view.status.state === 'synced' && view.status.lastSyncedAt !== null,
       'A synced',
     );
+    // A deletes it: it leaves B too.
+    await a.client.api.chats.delete.mutate({ chatId: typed.id });
+    await until(
+      () => b.client.api.chats.list.query(),
+      (chats) => !chats.some((chat) => chat.id === typed.id),
+      'the deleted chat gone from B',
+    );
 
     // With sync on, the hosts connect to the sync server and to nothing else.
     const allowed = [...hostPorts(), serverPort()];
