@@ -139,4 +139,45 @@ describe('the quick ask, in Chromium through the web host', () => {
       }
     }, 120_000);
   }
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`records the hotkey in Settings and says why it cannot be used here (${colorScheme})`, async () => {
+      const { page, context, pageErrors } = await openSession(browser, {
+        colorScheme,
+        width: 900,
+        height: 700,
+      });
+      try {
+        const app = new AppPage(page);
+        await app.open(host.url);
+        await app.openSettings();
+        const section = app.settings.hotkey();
+        await expect.poll(() => section.innerText()).toContain('Quick ask opens with');
+        // The web host saves the hotkey for the desktop app, and says a tab cannot hear it.
+        expect(await page.getByTestId('hotkey-status').getAttribute('data-state')).toBe(
+          'unsupported',
+        );
+        expect(await page.getByTestId('hotkey-status').innerText()).toMatch(/desktop app/);
+
+        await app.settings.recordHotkey('Shift+K');
+        await app.settings.saveHotkey();
+        await section.getByRole('alert').filter({ hasText: 'Add Ctrl, Alt or Cmd' }).waitFor();
+
+        await page.getByTestId('hotkey-recorder').press('Control+Alt+K');
+        expect(await page.getByTestId('hotkey-recorder').innerText()).toBe('Ctrl+Alt+K');
+        await page.locator('section[aria-label="Quick ask"]').screenshot({
+          path: join(SCREENSHOTS, `hotkey-settings-${colorScheme}.png`),
+        });
+        await app.settings.saveHotkey();
+        await page.getByTestId('hotkey-recorder').waitFor({ state: 'detached' });
+        expect(await page.getByTestId('hotkey-current').innerText()).toBe('Ctrl+Alt+K');
+        await app.reload();
+        await app.openSettings();
+        await expect.poll(() => page.getByTestId('hotkey-current').innerText()).toBe('Ctrl+Alt+K');
+        expect(pageErrors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }, 60_000);
+  }
 });

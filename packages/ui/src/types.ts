@@ -174,6 +174,14 @@ export type LocalApiStatus = {
   problem: string | null;
 };
 
+/** Whether the quick ask's global hotkey works, in words a person can act on. */
+export type HotkeyStatus =
+  | { state: 'registered'; accelerator: string }
+  /** The desktop could not register it: another app holds it, or no way to register exists. */
+  | { state: 'failed'; accelerator: string; message: string }
+  /** This host has no global hotkeys (the web host). */
+  | { state: 'unsupported'; message: string };
+
 /** How the local data is protected (Settings → Privacy). */
 export type PrivacyStatus = {
   encryption: 'os-keychain' | 'passphrase' | 'none';

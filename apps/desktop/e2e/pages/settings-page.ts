@@ -1,14 +1,28 @@
 import type { Download, Page } from 'playwright-core';
 
 /**
- * The Settings screen: theme, generation parameters, presets, the local API and the person's
- * data.
+ * The Settings screen: theme, the quick ask's hotkey, generation parameters, presets, the local
+ * API and the person's data.
  */
 export class SettingsPage {
   constructor(readonly page: Page) {}
 
   async chooseTheme(theme: 'light' | 'dark' | 'system'): Promise<void> {
     await this.page.getByTestId(`theme-${theme}`).click();
+  }
+
+  hotkey() {
+    return this.page.getByTestId('hotkey-settings');
+  }
+
+  /** Opens the hotkey recorder and presses `keys` (Playwright's syntax: `Control+Alt+K`). */
+  async recordHotkey(keys: string): Promise<void> {
+    await this.page.getByTestId('hotkey-change').click();
+    await this.page.getByTestId('hotkey-recorder').press(keys);
+  }
+
+  async saveHotkey(): Promise<void> {
+    await this.page.getByTestId('hotkey-save').click();
   }
 
   async setParam(name: 'temperature' | 'contextSize' | 'gpuLayers', value: string): Promise<void> {

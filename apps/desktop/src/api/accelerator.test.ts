@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { recordKeyPress } from '@codeface/ui/settings';
 import { checkAccelerator, describeAccelerator } from './accelerator';
 
 const ok = (input: string) => checkAccelerator(input);
@@ -50,5 +51,45 @@ describe('describeAccelerator', () => {
     expect(describeAccelerator('CommandOrControl+Shift+Space', 'linux')).toBe('Ctrl+Shift+Space');
     expect(describeAccelerator('Alt+Super+K', 'win32')).toBe('Alt+Win+K');
     expect(describeAccelerator('Alt+K', 'darwin')).toBe('Option+K');
+  });
+});
+
+describe('the Settings recorder against the check', () => {
+  const press = (
+    code: string,
+    modifiers: { ctrl?: boolean; alt?: boolean; shift?: boolean; meta?: boolean },
+  ) => ({
+    key: '',
+    code,
+    ctrlKey: modifiers.ctrl ?? false,
+    altKey: modifiers.alt ?? false,
+    shiftKey: modifiers.shift ?? false,
+    metaKey: modifiers.meta ?? false,
+  });
+
+  it('records hotkeys in the one spelling the check stores, on every keyboard', () => {
+    const codes = ['Space', 'KeyK', 'Digit7', 'F5', 'ArrowLeft', 'Slash', 'Numpad3', 'Backquote'];
+    const holds = [
+      { ctrl: true, shift: true },
+      { alt: true },
+      { ctrl: true, alt: true, meta: true },
+    ];
+    for (const mac of [false, true]) {
+      for (const code of codes) {
+        for (const hold of holds) {
+          const { accelerator } = recordKeyPress(press(code, hold), mac);
+          expect(accelerator).not.toBeNull();
+          expect(checkAccelerator(accelerator ?? '')).toEqual({ ok: true, accelerator });
+        }
+      }
+    }
+  });
+
+  it('leaves it to the check to refuse what cannot be a hotkey, in words', () => {
+    const typing = recordKeyPress(press('KeyK', { shift: true }), false).accelerator ?? '';
+    expect(checkAccelerator(typing)).toEqual({
+      ok: false,
+      problem: 'Add Ctrl, Alt or Cmd: without one, the hotkey would fire while you type.',
+    });
   });
 });

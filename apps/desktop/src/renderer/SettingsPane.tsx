@@ -9,6 +9,9 @@ type SettingsPaneProps = {
   showSync: number;
 };
 
+/** Keys are named as on this computer's keyboard (Cmd and Option on a Mac). */
+const IS_MAC = /Mac|iPhone|iPad/.test(navigator.platform);
+
 /** The settings screen wired to its store; a chunk of its own. */
 export default function SettingsPane({ onExport, onImport, showSync }: SettingsPaneProps) {
   const { settings, sync } = useStores();
@@ -53,6 +56,11 @@ export default function SettingsPane({ onExport, onImport, showSync }: SettingsP
         now,
       }}
       workspaceFolder={state.settings.workspaceFolder}
+      hotkey={{
+        accelerator: state.settings.quickAskHotkey,
+        status: state.hotkey,
+        mac: IS_MAC,
+      }}
       actions={{
         setTheme: (theme) => void state.setTheme(theme),
         saveParams: state.saveParams,
@@ -85,6 +93,7 @@ export default function SettingsPane({ onExport, onImport, showSync }: SettingsP
           save: state.saveWorkspaceFolder,
           choose: state.canPickFiles ? state.chooseWorkspaceFolder : undefined,
         },
+        hotkey: { save: state.saveHotkey },
       }}
     />
   );

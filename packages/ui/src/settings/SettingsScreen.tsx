@@ -3,6 +3,7 @@ import { formatBytes } from '../models/format';
 import type {
   ChatStatesUse,
   GenerationParams,
+  HotkeyStatus,
   LocalApiStatus,
   Preset,
   PrivacyStatus,
@@ -13,6 +14,7 @@ import type {
 import { SyncSettings, type SyncActions } from '../sync/SyncSettings';
 import { PrivacySettings } from './PrivacySettings';
 import type { EncryptData } from './PrivacySettings';
+import { HotkeySettings, type HotkeyActions } from './HotkeySettings';
 import { LocalApiSettings } from './LocalApiSettings';
 import { WorkspaceSettings, type WorkspaceActions } from './WorkspaceSettings';
 import type { LocalApiActions } from './LocalApiSettings';
@@ -38,6 +40,7 @@ export type SettingsActions = {
   encryptData: EncryptData;
   sync: SyncActions;
   workspace: WorkspaceActions;
+  hotkey: HotkeyActions;
 };
 
 type SettingsScreenProps = {
@@ -59,6 +62,8 @@ type SettingsScreenProps = {
   };
   /** Where code from answers is saved; null until the person chooses one. */
   workspaceFolder: string | null;
+  /** The quick ask's hotkey: the saved one and whether it works (null while it loads). */
+  hotkey: { accelerator: string; status: HotkeyStatus | null; mac: boolean };
   actions: SettingsActions;
 };
 
@@ -305,6 +310,7 @@ export function SettingsScreen({
   privacy,
   sync,
   workspaceFolder,
+  hotkey,
   actions,
 }: SettingsScreenProps) {
   return (
@@ -328,6 +334,10 @@ export function SettingsScreen({
             </button>
           ))}
         </div>
+      </section>
+      <section className="cf-card" aria-label="Quick ask">
+        <h2>Quick ask</h2>
+        <HotkeySettings {...hotkey} actions={actions.hotkey} />
       </section>
       <section className="cf-card" aria-label="Sync" id="settings-sync" data-testid="sync-settings">
         <h2>Sync</h2>

@@ -1,6 +1,7 @@
 import type {
   ChatStatesUse,
   GenerationParams,
+  HotkeyStatus,
   LocalApiStatus,
   Preset,
   PrivacyStatus,
@@ -20,6 +21,8 @@ export type SettingsState = {
   /** The chats' saved model states; null until known or where the engine saves none. */
   chatStates: ChatStatesUse | null;
   privacy: PrivacyStatus | null;
+  /** Whether the quick ask's hotkey works, and if not, why; null while it loads. */
+  hotkey: HotkeyStatus | null;
   refresh: () => Promise<void>;
   /** Reads the saved states' use again (the settings screen opens; chats were saved since). */
   refreshChatStates: () => Promise<void>;
@@ -37,6 +40,8 @@ export type SettingsState = {
   saveWorkspaceFolder: (folder: string | null) => Promise<void>;
   /** A native folder dialog (desktop app); the choice is saved. */
   chooseWorkspaceFolder: () => Promise<void>;
+  /** Rejects with the sentence that says why (another app holds it), shown under the recorder. */
+  saveHotkey: (accelerator: string) => Promise<void>;
 };
 
 /** The API's saved-states use in the settings screen's shape. */
@@ -55,15 +60,17 @@ export function createSettingsStore(api: Api) {
     localApi: null,
     chatStates: null,
     privacy: null,
+    hotkey: null,
 
     async refresh() {
       try {
-        const [settings, presets, platform, localApi, privacy] = await Promise.all([
+        const [settings, presets, platform, localApi, privacy, hotkey] = await Promise.all([
           api.settings.get.query(),
           api.presets.list.query(),
           api.platform.info.query(),
           api.localApi.status.query(),
           api.privacy.status.query(),
+          api.quickAsk.hotkeyStatus.query(),
         ]);
         set({
           settings,
@@ -72,6 +79,7 @@ export function createSettingsStore(api: Api) {
           canPickFiles: platform.canPickFiles,
           localApi,
           privacy,
+          hotkey,
         });
       } catch (error) {
         showError(`Could not load settings: ${messageOf(error)}`);
@@ -130,6 +138,11 @@ export function createSettingsStore(api: Api) {
     async chooseWorkspaceFolder() {
       const { folder } = await api.codeFiles.pickWorkspace.mutate();
       if (folder !== null) set({ settings: await api.settings.get.query() });
+    },
+
+    async saveHotkey(accelerator) {
+      const settings = await api.settings.update.mutate({ quickAskHotkey: accelerator });
+      set({ settings, hotkey: await api.quickAsk.hotkeyStatus.query() });
     },
 
     async regenerateLocalApiToken() {
