@@ -4,7 +4,7 @@ import { getModuleVersion } from 'node-llama-cpp';
 import type { Llama, LlamaContext } from 'node-llama-cpp';
 
 /** Bumped whenever a saved state's files or key change shape (SPEC.md, "Saved chat states"). */
-export const SAVED_STATE_FORMAT_VERSION = 1;
+export const SAVED_STATE_FORMAT_VERSION = 2;
 
 /**
  * A model file as a saved state knows it. Size, header and tensor table tell apart two files of
@@ -65,6 +65,11 @@ export type StateKeyParts = {
     keyType: number;
     valueType: number;
   };
+  /**
+   * Where the model runs: a state written by one backend, or with another share of the layers on
+   * the GPU, holds tensors laid out and typed for that placement (format 2 added this).
+   */
+  engine: { backend: 'cpu' | 'cuda' | 'metal' | 'vulkan'; gpuLayers: number };
   versions: { nodeLlamaCpp: string; llamaCpp: string };
 };
 
@@ -83,6 +88,10 @@ export async function stateKeyParts(options: {
       flashAttention: context.flashAttention,
       keyType: context.kvCacheKeyType,
       valueType: context.kvCacheValueType,
+    },
+    engine: {
+      backend: llama.gpu === false ? 'cpu' : llama.gpu,
+      gpuLayers: context.model.gpuLayers,
     },
     versions: {
       nodeLlamaCpp: await getModuleVersion(),
