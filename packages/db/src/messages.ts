@@ -28,6 +28,7 @@ type MessageRow = {
   completion_tokens: number | null;
   time_to_first_token_ms: number | null;
   tokens_per_second: number | null;
+  stop_reason: Message['stopReason'];
   created_at: number;
   updated_at: number;
 };
@@ -46,6 +47,7 @@ function toMessage(row: MessageRow): Message {
     completionTokens: row.completion_tokens,
     timeToFirstTokenMs: row.time_to_first_token_ms,
     tokensPerSecond: row.tokens_per_second,
+    stopReason: row.stop_reason,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -60,6 +62,7 @@ const MUTABLE_COLUMNS = {
   completionTokens: 'completion_tokens',
   timeToFirstTokenMs: 'time_to_first_token_ms',
   tokensPerSecond: 'tokens_per_second',
+  stopReason: 'stop_reason',
 } as const;
 type MessageEdit = Partial<Pick<Message, keyof typeof MUTABLE_COLUMNS>>;
 
@@ -87,10 +90,10 @@ export function createMessageRepository(ctx: StoreContext) {
   const insert = db.prepare(
     `INSERT INTO messages (id, chat_id, parent_id, role, content, status, model, error,
        prompt_tokens, completion_tokens, time_to_first_token_ms, tokens_per_second,
-       created_at, updated_at, created_hlc)
+       stop_reason, created_at, updated_at, created_hlc)
      VALUES (@id, @chatId, @parentId, @role, @content, @status, @model, @error,
        @promptTokens, @completionTokens, @timeToFirstTokenMs, @tokensPerSecond,
-       @createdAt, @updatedAt, @createdHlc)`,
+       @stopReason, @createdAt, @updatedAt, @createdHlc)`,
   );
   const updateStatements = new Map<string, ReturnType<typeof db.prepare>>();
 
@@ -185,6 +188,7 @@ export function createMessageRepository(ctx: StoreContext) {
       completionTokens: parsed.completionTokens,
       timeToFirstTokenMs: parsed.timeToFirstTokenMs,
       tokensPerSecond: parsed.tokensPerSecond,
+      stopReason: parsed.stopReason,
       createdAt: now,
       updatedAt: now,
     };
@@ -229,6 +233,18 @@ export function createMessageRepository(ctx: StoreContext) {
     }
     return message;
   }
+
+  const resume = writeTransaction(db, (id: string): Message => {
+    const message = require(id);
+    if (message.role !== 'assistant' || message.status === 'streaming') {
+      throw new StoreError(
+        'invalid-input',
+        `Message ${id} is not a finished answer that can be continued.`,
+        { id },
+      );
+    }
+    return update(id, { status: 'streaming', error: null, stopReason: null });
+  });
 
   const updateStreaming = writeTransaction(db, (id: string, content: string): Message => {
     requireStreaming(id);
@@ -311,6 +327,17 @@ export function createMessageRepository(ctx: StoreContext) {
     startStreaming(input: StartStreamingInput, options: StreamingWriterOptions = {}) {
       const parsed = startStreamingInputSchema.parse(input);
       const message = append({ ...parsed, role: 'assistant', status: 'streaming' });
+      return new StreamingWriter({ updateStreaming, finishStreaming, failStreaming }, message, {
+        now: ctx.now,
+        ...options,
+      });
+    },
+    /**
+     * Reopens a finished assistant message to write more of it (an answer cut by the length limit
+     * that the person continues): it streams again from its text, and its writer appends to it.
+     */
+    resumeStreaming(id: string, options: StreamingWriterOptions = {}) {
+      const message = resume(id);
       return new StreamingWriter({ updateStreaming, finishStreaming, failStreaming }, message, {
         now: ctx.now,
         ...options,

@@ -304,6 +304,16 @@ const syncState: Migration = {
   },
 };
 
+const stopReason: Migration = {
+  version: 9,
+  name: 'why an answer ended',
+  up: (db) => {
+    // NULL for answers older than this column, user messages and stopped answers; 'max-tokens'
+    // marks an answer cut by the length limit, which the person can continue.
+    db.exec(`ALTER TABLE messages ADD COLUMN stop_reason TEXT`);
+  },
+};
+
 export const migrations: readonly Migration[] = [
   baseSchema,
   fullTextSearch,
@@ -313,6 +323,7 @@ export const migrations: readonly Migration[] = [
   chatInSearchIndex,
   largerIndexMerges,
   syncState,
+  stopReason,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -42,12 +42,20 @@ export type MessageRole = z.infer<typeof messageRoleSchema>;
 export const messageStatusSchema = z.enum(['streaming', 'done', 'interrupted', 'error']);
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
+/**
+ * Why an answer ended: the model's end of turn, the answer-length limit (the person may continue
+ * it), or a stop sequence. A stopped answer is `interrupted` and has none.
+ */
+export const stopReasonSchema = z.enum(['eos', 'max-tokens', 'stop-sequence']);
+export type StopReason = z.infer<typeof stopReasonSchema>;
+
 /** Generation figures recorded on an assistant message when it finishes. */
 export const generationStatsSchema = z.object({
   promptTokens: z.number().int().nonnegative().nullable().default(null),
   completionTokens: z.number().int().nonnegative().nullable().default(null),
   timeToFirstTokenMs: z.number().nonnegative().nullable().default(null),
   tokensPerSecond: z.number().nonnegative().nullable().default(null),
+  stopReason: stopReasonSchema.nullable().default(null),
 });
 export type GenerationStats = z.infer<typeof generationStatsSchema>;
 
@@ -65,6 +73,7 @@ export const messageSchema = z.object({
   completionTokens: z.number().int().nullable(),
   timeToFirstTokenMs: z.number().nullable(),
   tokensPerSecond: z.number().nullable(),
+  stopReason: stopReasonSchema.nullable(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });

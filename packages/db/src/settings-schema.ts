@@ -17,6 +17,8 @@ export const settingsSchema = z.object({
   contextSize: z.number().int().positive().nullable().default(null),
   temperature: z.number().min(0).max(2).default(0.2),
   sendOnEnter: z.boolean().default(true),
+  /** The most tokens one answer may take (a preset may set its own). */
+  maxAnswerTokens: z.number().int().min(16).max(131_072).default(2048),
   syncEnabled: z.boolean().default(false),
   syncServerUrl: z.string().url().nullable().default(null),
   /** Extra folders scanned for GGUF files besides the well-known ones. */

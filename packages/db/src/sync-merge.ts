@@ -69,6 +69,7 @@ const MESSAGE_COLUMNS: Record<string, string> = {
   completionTokens: 'completion_tokens',
   timeToFirstTokenMs: 'time_to_first_token_ms',
   tokensPerSecond: 'tokens_per_second',
+  stopReason: 'stop_reason',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };
@@ -153,10 +154,10 @@ export function createMerger(options: { db: Database; now: () => number }) {
   const insertMessage = db.prepare(
     `INSERT INTO messages (id, chat_id, parent_id, role, content, status, model, error,
        prompt_tokens, completion_tokens, time_to_first_token_ms, tokens_per_second,
-       created_at, updated_at, created_hlc)
+       stop_reason, created_at, updated_at, created_hlc)
      VALUES (@id, @chatId, @parentId, @role, @content, @status, @model, @error,
        @promptTokens, @completionTokens, @timeToFirstTokenMs, @tokensPerSecond,
-       @createdAt, @updatedAt, @createdHlc)`,
+       @stopReason, @createdAt, @updatedAt, @createdHlc)`,
   );
   const insertPreset = db.prepare(
     `INSERT INTO presets (id, name, system_prompt, created_at, updated_at)
@@ -271,6 +272,7 @@ export function createMerger(options: { db: Database; now: () => number }) {
           completionTokens: values.completionTokens ?? null,
           timeToFirstTokenMs: values.timeToFirstTokenMs ?? null,
           tokensPerSecond: values.tokensPerSecond ?? null,
+          stopReason: values.stopReason ?? null,
           createdAt: values.createdAt,
           updatedAt: values.updatedAt ?? values.createdAt,
           createdHlc: state.clocks.get('createdAt'),

@@ -31,6 +31,8 @@ export type ChatMessage = {
   tokens: number | null;
   ttftMs: number | null;
   tokensPerSecond: number | null;
+  /** Why a finished answer ended; `max-tokens` is the answer-length limit (it can be continued). */
+  stopReason: 'eos' | 'max-tokens' | 'stop-sequence' | null;
 };
 
 /** A message on the active branch, with its siblings (regenerations, edits) for `‹ 2/3 ›`. */
@@ -192,7 +194,17 @@ export type PrivacyStatus = {
 };
 
 /** A preset is a system prompt for code work (explain, fix, refactor, tests, review…). */
-export type Preset = { id: string; name: string; systemPrompt: string; builtin: boolean };
+export type Preset = {
+  id: string;
+  name: string;
+  systemPrompt: string;
+  /** The preset's own answer-length limit; null uses the setting's. */
+  maxAnswerTokens: number | null;
+  builtin: boolean;
+};
+
+/** What saving a preset sends. */
+export type PresetEdit = Omit<Preset, 'builtin'>;
 
 export type GenerationParams = {
   temperature: number;
@@ -200,6 +212,8 @@ export type GenerationParams = {
   contextSize: number | null;
   /** Null lets the engine decide how many layers go to the GPU. */
   gpuLayers: number | null;
+  /** The most tokens one answer may take; an answer cut there can be continued. */
+  maxAnswerTokens: number;
 };
 
 export type ThemePreference = 'light' | 'dark' | 'system';

@@ -54,7 +54,10 @@ export type AppRuntimeOptions = {
   embeddingModel?: { localModelPath: string; modelId: string };
   /** The database driver's build for Electron's ABI (main process); Node's build otherwise. */
   nativeBinding?: string;
-  /** The most tokens one answer may take; 4,096 by default. */
+  /**
+   * Saves this maximum answer length in the settings at start (tests and benches on a fresh
+   * data folder); absent, the saved setting stands.
+   */
   maxAnswerTokens?: number;
   /** The web host's database passphrase (`CODEFACE_PASSPHRASE`); see `prepareStoreKey`. */
   passphrase?: string;
@@ -147,7 +150,15 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
         ).listModels()
       ).map((model) => ({ name: model.id, contextLength: model.contextLength })),
     localApiHost: {
-      start: ({ port, token }) => startOpenAIApiServer({ engine: models, token, port, now }),
+      start: ({ port, token }) =>
+        startOpenAIApiServer({
+          engine: models,
+          token,
+          port,
+          now,
+          // Editors that send no max_tokens get the person's maximum answer length.
+          defaultMaxTokens: () => services.settings.get().maxAnswerTokens,
+        }),
       servedModelId: async () => (await models.info()).model?.id ?? null,
     },
     newToken,
@@ -158,8 +169,10 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
       WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
     }),
     defaultDeviceName: `CodeFace on ${hostname()}`,
-    maxAnswerTokens: options.maxAnswerTokens,
   });
+  if (options.maxAnswerTokens !== undefined) {
+    services.settings.update({ maxAnswerTokens: options.maxAnswerTokens });
+  }
   // Called first: the engine takes the budget as set at once, before anything starts its model
   // process, which opens the saved chat states with it (deleting the oldest past it); deleted
   // chats' states go too (0208). A failure costs only the saving.

@@ -25,6 +25,9 @@ export const messageText = z
 export const chatSourceSchema = z.enum(['chat', 'quick-ask']);
 export const messageRoleSchema = z.enum(['system', 'user', 'assistant']);
 export const messageStatusSchema = z.enum(['streaming', 'done', 'interrupted', 'error']);
+/** Why a finished answer ended; `max-tokens` is the answer-length limit (it can be continued). */
+export const stopReasonSchema = z.enum(['eos', 'max-tokens', 'stop-sequence']);
+export type StopReason = z.infer<typeof stopReasonSchema>;
 
 export const chatSchema = z.object({
   id,
@@ -51,6 +54,8 @@ export const messageSchema = z.object({
   tokens: z.number().nullable(),
   ttftMs: z.number().nullable(),
   tokensPerSecond: z.number().nullable(),
+  /** Null while it streams, for questions, and for stopped or failed answers. */
+  stopReason: stopReasonSchema.nullable(),
   createdAt: z.number(),
 });
 export type Message = z.infer<typeof messageSchema>;
@@ -102,6 +107,8 @@ export const generateInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('send'), chatId: id, content: messageText, requestId }),
   z.object({ kind: z.literal('regenerate'), messageId: id, requestId }),
   z.object({ kind: z.literal('edit'), messageId: id, content: messageText, requestId }),
+  /** Writes more of an answer the length limit cut, appended to the same message. */
+  z.object({ kind: z.literal('continue'), messageId: id, requestId }),
 ]);
 export type GenerateInput = z.infer<typeof generateInput>;
 
@@ -131,6 +138,8 @@ export type GenerationEvent =
        */
       restoredTokens: number;
       stopped: boolean;
+      /** Null when it was stopped. */
+      stopReason: StopReason | null;
     }
   | { type: 'error'; messageId: string | null; reason: AppErrorReason; message: string };
 

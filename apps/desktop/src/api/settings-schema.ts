@@ -9,12 +9,22 @@ const hotkeySchema = z.string('The hotkey must be text.').transform((text, ctx) 
   return z.NEVER;
 });
 
+/** The shortest answer-length limit accepted: fewer tokens than this is rarely a sentence. */
+const MIN_ANSWER_TOKENS = 16;
+
 /** An http(s) address, or null for none. */
 const optionalUrl = (what: string) =>
   z
     .url({ protocol: /^https?$/, error: `${what} must be an http or https address.` })
     .max(2048, `${what} can be at most 2,048 characters.`)
     .nullable();
+
+const answerLengthProblem = `The maximum answer length must be between ${MIN_ANSWER_TOKENS} and 131,072 tokens.`;
+const answerTokensSchema = z
+  .number('The maximum answer length must be a number of tokens.')
+  .int('The maximum answer length must be a whole number of tokens.')
+  .min(MIN_ANSWER_TOKENS, answerLengthProblem)
+  .max(131_072, answerLengthProblem);
 
 /**
  * The settings a person edits in the app, with the messages they see for a bad value. They
@@ -40,6 +50,11 @@ export const settingsSchema = z.object({
     .min(0, 'GPU layers cannot be negative.')
     .max(1000, 'GPU layers can be at most 1,000.')
     .nullable(),
+  /**
+   * The most tokens one answer may take. A model that does not stop would otherwise run until
+   * the context is full and push older turns out; an answer cut here can be continued.
+   */
+  maxAnswerTokens: answerTokensSchema,
   sendOnEnter: z.boolean(),
   /** The model loaded at start-up: the last one the person loaded. */
   defaultModelId: z.string().nullable(),
@@ -80,9 +95,6 @@ export type SettingKey = keyof Settings;
 export const settingsPatchSchema = settingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
-/** The most tokens one answer may take; the engine stops there. */
-export const MAX_ANSWER_TOKENS = 4096;
-
 export const presetSchema = z.object({
   id: z.string().min(1).max(64),
   name: z
@@ -91,6 +103,8 @@ export const presetSchema = z.object({
     .min(1, 'A preset needs a name.')
     .max(60, 'A preset name can be at most 60 characters.'),
   systemPrompt: z.string().max(20_000, 'A preset prompt can be at most 20,000 characters.'),
+  /** This preset's answer-length limit; null uses the setting's. */
+  maxAnswerTokens: answerTokensSchema.nullable().default(null),
   builtin: z.boolean(),
 });
 export type Preset = z.infer<typeof presetSchema>;

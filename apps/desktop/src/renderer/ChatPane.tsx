@@ -49,6 +49,8 @@ export function ChatPane({ composerRef, ...props }: ChatPaneProps) {
         void stores.conversation.getState().switchBranch(messageId, step),
       regenerate: (messageId) =>
         stores.conversation.getState().generate({ kind: 'regenerate', messageId }),
+      continueAnswer: (messageId) =>
+        stores.conversation.getState().generate({ kind: 'continue', messageId }),
       editAndResend: (messageId, content) =>
         stores.conversation.getState().generate({ kind: 'edit', messageId, content }),
       copy: (text) => {

@@ -43,6 +43,7 @@ export default function SettingsPane({ onExport, onImport, showSync }: SettingsP
         temperature: state.settings.temperature,
         contextSize: state.settings.contextSize,
         gpuLayers: state.settings.gpuLayers,
+        maxAnswerTokens: state.settings.maxAnswerTokens,
       }}
       presets={state.presets}
       dataFolder={state.dataDir}

@@ -31,6 +31,11 @@ export type OpenAIApiServerOptions = {
   /** 0 picks a free port. */
   port?: number;
   now?: () => number;
+  /**
+   * The most tokens an answer takes when the request sets no `max_tokens` (the app's maximum
+   * answer length); an answer cut there ends with `finish_reason: "length"`. Unlimited without.
+   */
+  defaultMaxTokens?: () => number;
 };
 
 export type OpenAIApiServer = {
@@ -158,7 +163,11 @@ async function handleRequest(
       });
     }
     await servedModel(engine, body.model);
-    await completeChat({ engine, now: options.now ?? Date.now }, body, res);
+    await completeChat(
+      { engine, now: options.now ?? Date.now, defaultMaxTokens: options.defaultMaxTokens },
+      body,
+      res,
+    );
     return;
   }
   if (req.method === 'POST' && path === '/v1/embeddings') {
@@ -222,7 +231,7 @@ function responseFormatOf(
 }
 
 async function completeChat(
-  context: { engine: Engine; now: () => number },
+  context: { engine: Engine; now: () => number; defaultMaxTokens?: () => number },
   body: ChatCompletionRequest,
   res: ServerResponse,
 ): Promise<void> {
@@ -236,7 +245,7 @@ async function completeChat(
     content: wireContentToText(m.content),
   }));
   const params: ChatParams = {
-    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? context.defaultMaxTokens?.(),
     temperature: body.temperature ?? undefined,
     topP: body.top_p ?? undefined,
     seed: body.seed === null || body.seed === undefined ? undefined : Math.abs(body.seed),

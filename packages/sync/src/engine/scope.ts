@@ -29,6 +29,7 @@ export const SYNCED_FIELDS = {
     'completionTokens',
     'timeToFirstTokenMs',
     'tokensPerSecond',
+    'stopReason',
     'createdAt',
     'updatedAt',
   ],
@@ -43,6 +44,7 @@ export const SYNCED_SETTINGS = [
   'theme',
   'defaultPreset',
   'temperature',
+  'maxAnswerTokens',
   'sendOnEnter',
 ] as const satisfies readonly SettingKey[];
 

@@ -17,6 +17,7 @@ const message = (over: Partial<BranchMessage> & { id: string }): BranchMessage =
   tokens: null,
   ttftMs: null,
   tokensPerSecond: null,
+  stopReason: null,
   siblingIds: [over.id],
   siblingIndex: 0,
   ...over,
@@ -42,6 +43,7 @@ const noop: MessageActions = {
   regenerate: vi.fn(),
   editAndResend: vi.fn(),
   copy: vi.fn(),
+  continueAnswer: vi.fn(),
 };
 
 /** Stands in for the API: switching a branch returns the sibling's message. */
@@ -115,6 +117,29 @@ describe('branch switching', () => {
     });
     fireEvent.click(screen.getByRole('button', { name: 'Save and send' }));
     expect(editAndResend).toHaveBeenCalledWith('q', 'better question');
+  });
+
+  it('says an answer was cut by the length limit and continues that answer', () => {
+    const continueAnswer = vi.fn();
+    const cut = { ...answer(0), stopReason: 'max-tokens' as const };
+    const view = (message: BranchMessage, busy: boolean) => (
+      <MessageView
+        message={message}
+        branchIndex={0}
+        branchCount={1}
+        actions={{ ...noop, continueAnswer }}
+        busy={busy}
+      />
+    );
+    const { rerender } = render(view(cut, true));
+    expect(screen.getByTestId('cut-by-limit').textContent).toContain('Cut by the length limit.');
+    expect(screen.getByTestId<HTMLButtonElement>('continue-answer').disabled).toBe(true);
+    rerender(view(cut, false));
+    fireEvent.click(screen.getByTestId('continue-answer'));
+    expect(continueAnswer).toHaveBeenCalledWith('a1');
+    // An answer that ended on its own offers nothing to continue.
+    rerender(view({ ...cut, stopReason: 'eos' }, false));
+    expect(screen.queryByTestId('cut-by-limit')).toBeNull();
   });
 });
 

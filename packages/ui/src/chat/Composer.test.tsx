@@ -5,8 +5,8 @@ import { Composer } from './Composer';
 afterEach(cleanup);
 
 const presets = [
-  { id: 'fix', name: 'Fix', systemPrompt: 'Fix the bug.', builtin: true },
-  { id: 'tests', name: 'Write tests', systemPrompt: 'Write tests.', builtin: true },
+  { id: 'fix', name: 'Fix', systemPrompt: 'Fix the bug.', maxAnswerTokens: null, builtin: true },
+  { id: 'tests', name: 'Write tests', systemPrompt: 'Write tests.', maxAnswerTokens: null, builtin: true },
 ];
 
 function setup(

@@ -10,6 +10,8 @@ import { StatsLine, statsOf } from './StatsLine';
 export type MessageActions = {
   stepBranch: (messageId: string, step: -1 | 1) => void;
   regenerate: (messageId: string) => void;
+  /** Writes more of an answer the length limit cut, appended to it. */
+  continueAnswer: (messageId: string) => void;
   editAndResend: (messageId: string, text: string) => void;
   copy: (text: string) => void;
 };
@@ -114,6 +116,20 @@ export const MessageView = memo(function MessageView({
             streaming={streaming}
             live={live}
           />
+        </div>
+      )}
+      {message.status === 'done' && message.stopReason === 'max-tokens' && (
+        <div className="cf-message-note cf-row" data-testid="cut-by-limit">
+          <span>Cut by the length limit.</span>
+          <button
+            type="button"
+            className="cf-button cf-button-small"
+            data-testid="continue-answer"
+            disabled={busy}
+            onClick={() => actions.continueAnswer(message.id)}
+          >
+            Continue
+          </button>
         </div>
       )}
       {message.status === 'interrupted' && (

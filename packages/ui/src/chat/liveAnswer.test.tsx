@@ -21,6 +21,7 @@ const noop: MessageActions = {
   regenerate: () => undefined,
   editAndResend: () => undefined,
   copy: () => undefined,
+  continueAnswer: () => undefined,
 };
 
 const message = (over: Partial<BranchMessage> & { id: string }): BranchMessage => ({
@@ -33,6 +34,7 @@ const message = (over: Partial<BranchMessage> & { id: string }): BranchMessage =
   tokens: null,
   ttftMs: null,
   tokensPerSecond: null,
+  stopReason: null,
   siblingIds: [over.id],
   siblingIndex: 0,
   ...over,

@@ -6,6 +6,7 @@ import type {
   HotkeyStatus,
   LocalApiStatus,
   Preset,
+  PresetEdit,
   PrivacyStatus,
   SyncDevice,
   SyncView,
@@ -19,7 +20,9 @@ import { LocalApiSettings } from './LocalApiSettings';
 import { WorkspaceSettings, type WorkspaceActions } from './WorkspaceSettings';
 import type { LocalApiActions } from './LocalApiSettings';
 import {
+  ANSWER_TOKEN_LIMITS,
   PARAM_LIMITS,
+  parseField,
   toParamDraft,
   validateParams,
   type ParamDraft,
@@ -30,7 +33,7 @@ export type SettingsActions = {
   setTheme: (theme: ThemePreference) => void;
   /** Resolves when saved; rejects with a readable message when the app refuses the values. */
   saveParams: (params: GenerationParams) => Promise<void>;
-  savePreset: (preset: { id: string; name: string; systemPrompt: string }) => Promise<void>;
+  savePreset: (preset: PresetEdit) => Promise<void>;
   exportChats: (format: 'markdown' | 'json') => void;
   importChats: (file: File) => void;
   localApi: LocalApiActions;
@@ -77,6 +80,8 @@ const hints: Record<keyof GenerationParams, string> = {
   temperature: '0 is focused and repeatable, 2 is adventurous.',
   contextSize: 'Tokens the model sees at once. Leave empty for the largest that fits.',
   gpuLayers: 'Layers offloaded to the GPU. Leave empty to decide automatically.',
+  maxAnswerTokens:
+    'Tokens one answer may take. An answer cut here says so and can be continued; a preset can set its own.',
 };
 
 const errorText = (error: unknown): string =>
@@ -251,8 +256,14 @@ function ChatStatesForm(props: {
 function PresetEditor(props: { preset: Preset; onSave: SettingsActions['savePreset'] }) {
   const [name, setName] = useState(props.preset.name);
   const [prompt, setPrompt] = useState(props.preset.systemPrompt);
+  const saved = props.preset.maxAnswerTokens;
+  const [limit, setLimit] = useState(saved === null ? '' : String(saved));
   const [status, setStatus] = useState<string | null>(null);
-  const changed = name !== props.preset.name || prompt !== props.preset.systemPrompt;
+  const changed =
+    name !== props.preset.name ||
+    prompt !== props.preset.systemPrompt ||
+    limit !== (saved === null ? '' : String(saved));
+  const limitId = `cf-preset-limit-${props.preset.id}`;
   return (
     <form
       className="cf-preset-editor"
@@ -260,10 +271,14 @@ function PresetEditor(props: { preset: Preset; onSave: SettingsActions['savePres
       onSubmit={(event) => {
         event.preventDefault();
         if (name.trim() === '') return setStatus('A preset needs a name.');
-        props.onSave({ id: props.preset.id, name: name.trim(), systemPrompt: prompt }).then(
-          () => setStatus('Saved.'),
-          (error: unknown) => setStatus(errorText(error)),
-        );
+        const maxAnswerTokens = parseField({ ...ANSWER_TOKEN_LIMITS, optional: true }, limit);
+        if (typeof maxAnswerTokens === 'string') return setStatus(maxAnswerTokens);
+        props
+          .onSave({ id: props.preset.id, name: name.trim(), systemPrompt: prompt, maxAnswerTokens })
+          .then(
+            () => setStatus('Saved.'),
+            (error: unknown) => setStatus(errorText(error)),
+          );
       }}
     >
       <input
@@ -286,6 +301,25 @@ function PresetEditor(props: { preset: Preset; onSave: SettingsActions['savePres
           setPrompt(event.target.value);
         }}
       />
+      <div className="cf-row cf-wrap">
+        <label className="cf-muted" htmlFor={limitId}>
+          Maximum answer length
+        </label>
+        <input
+          id={limitId}
+          className="cf-input cf-input-narrow"
+          inputMode="numeric"
+          data-testid="preset-max-answer-tokens"
+          placeholder={`Default`}
+          value={limit}
+          disabled={props.preset.builtin}
+          onChange={(event) => {
+            setStatus(null);
+            setLimit(event.target.value);
+          }}
+        />
+        <span className="cf-hint">tokens; empty uses the setting.</span>
+      </div>
       <div className="cf-row">
         <button type="submit" className="cf-button cf-button-small" disabled={!changed}>
           Save preset

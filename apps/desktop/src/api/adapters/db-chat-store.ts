@@ -1,4 +1,4 @@
-import type { Chat as DbChat, Message as DbMessage, Store } from '@codeface/db';
+import type { Chat as DbChat, Message as DbMessage, Store, StreamingWriter } from '@codeface/db';
 import type { Chat, Message, SearchHit } from '../schemas';
 import type { Settings, SettingsPatch } from '../settings-schema';
 import type { ChatStore, InterruptedStats, StreamingMessage } from '../services/ports';
@@ -31,6 +31,7 @@ function toMessage(message: DbMessage): Message {
     tokens: message.completionTokens,
     ttftMs: message.timeToFirstTokenMs,
     tokensPerSecond: message.tokensPerSecond,
+    stopReason: message.stopReason,
     createdAt: message.createdAt,
   };
 }
@@ -40,6 +41,27 @@ function toDbStats(stats: InterruptedStats) {
     completionTokens: stats.tokens,
     timeToFirstTokenMs: stats.ttftMs,
     tokensPerSecond: stats.tokensPerSecond,
+  };
+}
+
+/** The app's view of a db writer: the same ends for a new answer and a continued one. */
+function streamingMessage(store: Store, writer: StreamingWriter): StreamingMessage {
+  const message = store.messages.get(writer.messageId);
+  if (message === null) throw new Error('The streaming message was not saved.');
+  return {
+    message: toMessage(message),
+    append: (text) => writer.append(text),
+    finish: (stats) =>
+      toMessage(writer.finish({ ...toDbStats(stats), stopReason: stats.stopReason })),
+    interrupt: (stats) =>
+      toMessage(
+        writer.fail({
+          error: 'Stopped before the answer was complete.',
+          status: 'interrupted',
+          ...toDbStats(stats),
+        }),
+      ),
+    fail: (reason) => toMessage(writer.fail({ error: reason, status: 'error' })),
   };
 }
 
@@ -97,25 +119,12 @@ export function createDbChatStore(store: Store): ChatStore {
         parentId: input.parentId,
         model: input.model ?? null,
       });
-      const started = store.messages.get(writer.messageId);
-      if (started === null) throw new Error('The streaming message was not saved.');
       // A new answer is what the person wants to see, also when it is a new branch.
       store.messages.switchBranch(writer.messageId);
-      return {
-        message: toMessage(started),
-        append: (text) => writer.append(text),
-        finish: (stats) => toMessage(writer.finish(toDbStats(stats))),
-        interrupt: (stats) =>
-          toMessage(
-            writer.fail({
-              error: 'Stopped before the answer was complete.',
-              status: 'interrupted',
-              ...toDbStats(stats),
-            }),
-          ),
-        fail: (reason) => toMessage(writer.fail({ error: reason, status: 'error' })),
-      };
+      return streamingMessage(store, writer);
     },
+    continueStreaming: (messageId) =>
+      streamingMessage(store, store.messages.resumeStreaming(messageId)),
     search(query): SearchHit[] {
       // Newest first, with no score: full-text search ranks by recency, not relevance.
       return store.search(query.text, { chatId: query.chatId, limit: query.limit }).map((hit) => ({
@@ -134,6 +143,7 @@ export function createDbChatStore(store: Store): ChatStore {
         temperature: all.temperature,
         contextSize: all.contextSize,
         gpuLayers: all.gpuLayers,
+        maxAnswerTokens: all.maxAnswerTokens,
         sendOnEnter: all.sendOnEnter,
         defaultModelId: all.defaultModelId,
         defaultPreset: all.defaultPreset,

@@ -13,6 +13,7 @@ const done: EngineEvent = {
   ttftMs: 1,
   tokensPerSecond: 10,
   promptTokens: 2,
+  stopReason: 'eos',
   reusedTokens: 0,
   restoredTokens: 0,
 };

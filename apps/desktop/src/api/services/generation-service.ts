@@ -14,9 +14,15 @@ import type { ChatEngine, ChatStore } from './ports';
 import { ASSUMED_CONTEXT_TOKENS, assertFits, planTurn, toContextBudget } from './context-budget';
 import type { SettingsService } from './settings-service';
 import type { PresetService } from './preset-service';
-import { MAX_ANSWER_TOKENS } from '../settings-schema';
 
-type Turn = { chatId: string; history: Message[]; userMessage: Message | null; parentId: string };
+type Turn = {
+  chatId: string;
+  history: Message[];
+  userMessage: Message | null;
+  parentId: string;
+  /** The answer this turn writes more of (a continue); null for a new answer. */
+  continues: Message | null;
+};
 
 export type GenerationServiceDeps = {
   store: ChatStore;
@@ -24,8 +30,6 @@ export type GenerationServiceDeps = {
   engine: ChatEngine;
   settings: SettingsService;
   presets: PresetService;
-  /** The most tokens one answer may take. */
-  maxAnswerTokens?: number;
   /** Told when a generation starts and ends, so background work (embedding) can pause. */
   onBusyChange?: (busy: boolean) => void;
 };
@@ -104,14 +108,15 @@ export class GenerationService {
       throw new AppError('no-model-loaded', 'Load a model first: open Models and pick one.');
     }
     const turn = this.prepareTurn(input);
-    const maxTokens = this.maxAnswerTokens();
+    const maxTokens = this.maxAnswerTokens(this.deps.chats.get(turn.chatId).presetId);
     const budget = await this.promptFor(turn.chatId, turn.history);
     assertFits(budget);
-    const writer = store.startStreaming({
-      chatId: turn.chatId,
-      parentId: turn.parentId,
-      model: modelId,
-    });
+    // A continued answer is reopened and appended to; the engine continues the text it ends with.
+    const writer = turn.continues
+      ? store.continueStreaming(turn.continues.id)
+      : store.startStreaming({ chatId: turn.chatId, parentId: turn.parentId, model: modelId });
+    // A continued answer's figures count the tokens it had before.
+    const earlierTokens = turn.continues?.tokens ?? 0;
     const stopper = new AbortController();
     const signal = AbortSignal.any([options.signal, stopper.signal]);
     let markSettled: () => void = () => undefined;
@@ -126,7 +131,7 @@ export class GenerationService {
       }),
     });
     const { temperature } = this.deps.settings.get();
-    let tokens = 0;
+    let tokens = earlierTokens;
     let settled = false;
     this.setBusy(+1);
     // Everything after the answer exists is inside try/finally: a client that goes away at any
@@ -154,13 +159,15 @@ export class GenerationService {
             break;
           case 'done': {
             const stats = {
-              tokens: event.tokens,
+              tokens: earlierTokens + event.tokens,
               ttftMs: event.ttftMs,
               tokensPerSecond: event.tokensPerSecond,
             };
+            const stopReason =
+              signal.aborted || event.stopReason === 'aborted' ? null : event.stopReason;
             // A stopped answer keeps its text and figures but says it was cut short.
-            if (signal.aborted) writer.interrupt(stats);
-            else writer.finish(stats);
+            if (stopReason === null) writer.interrupt(stats);
+            else writer.finish({ ...stats, stopReason });
             settled = true;
             yield {
               type: 'done',
@@ -169,7 +176,8 @@ export class GenerationService {
               promptTokens: event.promptTokens,
               reusedTokens: event.reusedTokens,
               restoredTokens: event.restoredTokens,
-              stopped: signal.aborted,
+              stopped: stopReason === null,
+              stopReason,
             };
             return;
           }
@@ -267,9 +275,10 @@ export class GenerationService {
     if (engine.loadedModelId() === null) return 0;
     const quickAsks = [...this.active.values()].filter((g) => g.cacheKey === QUICK_ASK_CACHE_KEY);
     if (quickAsks.length > 0) return 0;
-    const plan = await this.fit(this.deps.presets.systemPromptOf(input.presetId), [
-      { role: 'user', content: input.content },
-    ]);
+    const plan = await this.fit(
+      { systemPrompt: this.deps.presets.systemPromptOf(input.presetId), presetId: input.presetId },
+      [{ role: 'user', content: input.content }],
+    );
     if (plan.freeTokens < 0) return 0;
     return engine.prefill({ chatId: QUICK_ASK_CACHE_KEY, messages: plan.kept });
   }
@@ -305,9 +314,13 @@ export class GenerationService {
     const draft = { role: 'user' as const, content: input.draft };
     const plan =
       input.chatId === null
-        ? await this.fit(input.systemPrompt ?? this.deps.presets.systemPromptOf(input.presetId), [
-            draft,
-          ])
+        ? await this.fit(
+            {
+              systemPrompt: input.systemPrompt ?? this.deps.presets.systemPromptOf(input.presetId),
+              presetId: input.presetId,
+            },
+            [draft],
+          )
         : await this.promptFor(input.chatId, [
             ...this.deps.store.activeBranch(input.chatId).filter((m) => m.status !== 'streaming'),
             draft,
@@ -321,11 +334,17 @@ export class GenerationService {
     history: Pick<Message, 'role' | 'content'>[],
   ): Promise<ContextPlan> {
     const chat = this.deps.chats.get(chatId);
-    return this.fit(chat.systemPrompt ?? this.deps.presets.systemPromptOf(chat.presetId), history);
+    return this.fit(
+      {
+        systemPrompt: chat.systemPrompt ?? this.deps.presets.systemPromptOf(chat.presetId),
+        presetId: chat.presetId,
+      },
+      history,
+    );
   }
 
   private async fit(
-    systemPrompt: string | null,
+    { systemPrompt, presetId }: { systemPrompt: string | null; presetId: string | null },
     history: Pick<Message, 'role' | 'content'>[],
   ): Promise<ContextPlan> {
     const contextSize =
@@ -336,12 +355,15 @@ export class GenerationService {
       systemPrompt,
       history,
       contextSize,
-      maxAnswerTokens: this.maxAnswerTokens(),
+      maxAnswerTokens: this.maxAnswerTokens(presetId),
     });
   }
 
-  private maxAnswerTokens(): number {
-    return this.deps.maxAnswerTokens ?? MAX_ANSWER_TOKENS;
+  /** The preset's own answer-length limit, else the setting's. */
+  private maxAnswerTokens(presetId: string | null): number {
+    return (
+      this.deps.presets.maxAnswerTokensOf(presetId) ?? this.deps.settings.get().maxAnswerTokens
+    );
   }
 
   private setBusy(change: 1 | -1): void {
@@ -369,6 +391,25 @@ export class GenerationService {
           history: [...branch, userMessage],
           userMessage,
           parentId: userMessage.id,
+          continues: null,
+        };
+      }
+      case 'continue': {
+        const target = chats.message(input.messageId);
+        if (
+          target.role !== 'assistant' ||
+          target.status === 'streaming' ||
+          target.status === 'error' ||
+          target.parentId === null
+        ) {
+          throw new AppError('invalid-branch', 'Only a finished answer can be continued.');
+        }
+        return {
+          chatId: target.chatId,
+          history: chats.pathTo(target.id),
+          userMessage: null,
+          parentId: target.parentId,
+          continues: target,
         };
       }
       case 'regenerate': {
@@ -383,6 +424,7 @@ export class GenerationService {
           history: chats.pathTo(questionId),
           userMessage: null,
           parentId: questionId,
+          continues: null,
         };
       }
       case 'edit': {
@@ -405,6 +447,7 @@ export class GenerationService {
           history: [...history, userMessage],
           userMessage,
           parentId: userMessage.id,
+          continues: null,
         };
       }
       default:

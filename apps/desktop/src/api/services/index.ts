@@ -48,7 +48,6 @@ export type ServiceDeps = {
   syncAccounts: SyncAccounts;
   /** This device's name in the account's device list until the person changes it. */
   defaultDeviceName: string;
-  maxAnswerTokens?: number;
 };
 
 export type Services = ReturnType<typeof createServices>;
@@ -90,7 +89,6 @@ export function createServices(deps: ServiceDeps) {
     settings,
     presets,
     onBusyChange: (busy) => semantic.setGenerating(busy),
-    maxAnswerTokens: deps.maxAnswerTokens,
   });
   const remoteServers = new RemoteServerService({
     documents: deps.documents,

@@ -1,4 +1,4 @@
-import type { Chat, ChatUpdate, Message, SearchHit } from '../schemas';
+import type { Chat, ChatUpdate, Message, SearchHit, StopReason } from '../schemas';
 import type { Settings, SettingsPatch } from '../settings-schema';
 
 /**
@@ -27,6 +27,7 @@ export type GenerationStats = {
   tokens: number;
   ttftMs: number;
   tokensPerSecond: number;
+  stopReason: StopReason;
 };
 
 /**
@@ -34,7 +35,8 @@ export type GenerationStats = {
  * and no time to first token or speed (the engine reports those only in its final event).
  */
 export type InterruptedStats =
-  GenerationStats | { tokens: number; ttftMs: null; tokensPerSecond: null };
+  | Omit<GenerationStats, 'stopReason'>
+  | { tokens: number; ttftMs: null; tokensPerSecond: null };
 
 /** The assistant message while it streams: saved as it grows so a reload shows it. */
 export interface StreamingMessage {
@@ -63,6 +65,8 @@ export interface ChatStore {
   switchBranch(messageId: string): void;
   appendMessage(message: NewMessage): Message;
   startStreaming(message: Omit<NewMessage, 'role' | 'content'>): StreamingMessage;
+  /** Reopens a finished answer so that what is generated next is appended to it. */
+  continueStreaming(messageId: string): StreamingMessage;
   search(query: { text: string; chatId?: string; limit: number }): SearchHit[];
   readSettings(): Settings;
   /** Writes the given settings in one transaction. */
@@ -93,6 +97,7 @@ export type EngineEvent =
       reusedTokens: number;
       /** Of `reusedTokens`, those read back from the chat's state saved on disk. */
       restoredTokens: number;
+      stopReason: StopReason | 'aborted';
     };
 
 /** The tokens of each message in a prompt and of the prompt's own markup (`Engine.countTokens`). */

@@ -21,11 +21,20 @@ export class PresetService {
   }
 
   systemPromptOf(presetId: string | null): string | null {
-    if (presetId === null) return null;
-    return this.list().find((preset) => preset.id === presetId)?.systemPrompt ?? null;
+    return this.find(presetId)?.systemPrompt ?? null;
   }
 
-  save(input: { id?: string; name: string; systemPrompt: string }): Preset {
+  /** The preset's own answer-length limit; null where it has none (the setting's applies). */
+  maxAnswerTokensOf(presetId: string | null): number | null {
+    return this.find(presetId)?.maxAnswerTokens ?? null;
+  }
+
+  save(input: {
+    id?: string;
+    name: string;
+    systemPrompt: string;
+    maxAnswerTokens?: number | null;
+  }): Preset {
     if (input.id !== undefined && this.builtins().some((preset) => preset.id === input.id)) {
       throw new AppError(
         'builtin-preset',
@@ -36,6 +45,7 @@ export class PresetService {
       id: input.id ?? this.deps.newId(),
       name: input.name,
       systemPrompt: input.systemPrompt,
+      maxAnswerTokens: input.maxAnswerTokens ?? null,
       builtin: false,
     };
     const others = this.userPresets().filter((existing) => existing.id !== preset.id);
@@ -57,8 +67,17 @@ export class PresetService {
     );
   }
 
+  private find(presetId: string | null): Preset | undefined {
+    if (presetId === null) return undefined;
+    return this.list().find((preset) => preset.id === presetId);
+  }
+
   private builtins(): Preset[] {
-    return this.deps.builtins.map((preset) => ({ ...preset, builtin: true }));
+    return this.deps.builtins.map((preset) => ({
+      ...preset,
+      maxAnswerTokens: null,
+      builtin: true,
+    }));
   }
 
   private userPresets(): Preset[] {

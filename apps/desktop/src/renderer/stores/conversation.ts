@@ -154,7 +154,13 @@ export function createConversationStore(
           const turn: BranchMessage[] = [];
           if (userMessage)
             turn.push({ ...userMessage, siblingIds: [userMessage.id], siblingIndex: 0 });
-          turn.push({ ...assistantMessage, siblingIds: [assistantMessage.id], siblingIndex: 0 });
+          // A continued answer is the same message: it keeps its place among its siblings.
+          const continued = messages.find((m) => m.id === assistantMessage.id);
+          turn.push({
+            ...assistantMessage,
+            siblingIds: continued?.siblingIds ?? [assistantMessage.id],
+            siblingIndex: continued?.siblingIndex ?? 0,
+          });
           const stream = get().stream;
           set({
             messages: [...kept, ...turn],
@@ -172,6 +178,7 @@ export function createConversationStore(
             tokens: event.tokens,
             ttftMs: event.ttftMs,
             tokensPerSecond: event.tokensPerSecond,
+            stopReason: event.stopReason,
           });
           set({
             lastPromptTokens: event.promptTokens,

@@ -4,6 +4,7 @@ import type {
   HotkeyStatus,
   LocalApiStatus,
   Preset,
+  PresetEdit,
   PrivacyStatus,
   ThemePreference,
 } from '@codeface/ui';
@@ -28,7 +29,7 @@ export type SettingsState = {
   refreshChatStates: () => Promise<void>;
   setTheme: (theme: ThemePreference) => Promise<void>;
   saveParams: (params: GenerationParams) => Promise<void>;
-  savePreset: (preset: { id: string; name: string; systemPrompt: string }) => Promise<void>;
+  savePreset: (preset: PresetEdit) => Promise<void>;
   /** Rejects with the sentence that says why (the port is taken), shown beside the field. */
   configureLocalApi: (settings: { enabled: boolean; port: number }) => Promise<void>;
   regenerateLocalApiToken: () => Promise<void>;
