@@ -6,7 +6,13 @@ afterEach(cleanup);
 
 const presets = [
   { id: 'fix', name: 'Fix', systemPrompt: 'Fix the bug.', maxAnswerTokens: null, builtin: true },
-  { id: 'tests', name: 'Write tests', systemPrompt: 'Write tests.', maxAnswerTokens: null, builtin: true },
+  {
+    id: 'tests',
+    name: 'Write tests',
+    systemPrompt: 'Write tests.',
+    maxAnswerTokens: null,
+    builtin: true,
+  },
 ];
 
 function setup(

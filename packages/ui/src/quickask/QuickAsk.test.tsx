@@ -18,6 +18,7 @@ const answer = (content: string, status: ChatMessage['status'] = 'done'): ChatMe
   tokens: 12,
   ttftMs: 80,
   tokensPerSecond: 41.5,
+  stopReason: 'eos',
 });
 
 function setup(overrides: Partial<ComponentProps<typeof QuickAsk>> = {}) {
@@ -28,8 +29,14 @@ function setup(overrides: Partial<ComponentProps<typeof QuickAsk>> = {}) {
     context: [{ kind: 'clipboard' as const, text: 'function add(a, b) {\n  return a + b;\n}' }],
     onRemoveContext: vi.fn(),
     presets: [
-      { id: 'explain', name: 'Explain', systemPrompt: 'Explain.', builtin: true },
-      { id: 'fix', name: 'Fix', systemPrompt: 'Fix.', builtin: true },
+      {
+        id: 'explain',
+        name: 'Explain',
+        systemPrompt: 'Explain.',
+        maxAnswerTokens: null,
+        builtin: true,
+      },
+      { id: 'fix', name: 'Fix', systemPrompt: 'Fix.', maxAnswerTokens: null, builtin: true },
     ],
     presetId: null,
     onPresetChange: vi.fn(),
