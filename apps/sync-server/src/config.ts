@@ -12,6 +12,23 @@ export const passwordHashingSchema = z.object({
 });
 export type PasswordHashing = z.infer<typeof passwordHashingSchema>;
 
+/**
+ * The Argon2id cost a device spends on the password before anything is sent (protocol v2): new
+ * accounts get it, and a device refuses less than 3 passes over 64 MiB whatever a server says.
+ * Raising it applies to accounts created or whose password changes afterwards.
+ */
+export const accountKdfCostSchema = z.object({
+  t: z.number().int().min(3).max(16).default(3),
+  m: z
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(1024 * 1024)
+    .default(64 * 1024),
+  p: z.number().int().min(1).max(4).default(1),
+});
+export type AccountKdfCost = z.infer<typeof accountKdfCostSchema>;
+
 export const syncLimitsSchema = z.object({
   maxChangeBytes: z.number().int().min(1).default(DEFAULT_SYNC_LIMITS.maxChangeBytes),
   maxBatchChanges: z.number().int().min(1).default(DEFAULT_SYNC_LIMITS.maxBatchChanges),
@@ -84,6 +101,7 @@ export const serverConfigSchema = z.object({
     .min(1)
     .default(60 * 24 * 60 * 60_000),
   passwordHashing: passwordHashingSchema.default(passwordHashingSchema.parse({})),
+  accountKdf: accountKdfCostSchema.default(accountKdfCostSchema.parse({})),
   limits: syncLimitsSchema.default(syncLimitsSchema.parse({})),
   rateLimits: rateLimitsSchema.default(rateLimitsSchema.parse({})),
   websocketLimits: webSocketLimitsSchema.default(webSocketLimitsSchema.parse({})),

@@ -26,6 +26,9 @@ export const envSchema = z.object({
   ARGON2_MEMORY_KIB: intFromEnv.optional(),
   ARGON2_TIME_COST: intFromEnv.optional(),
   ARGON2_PARALLELISM: intFromEnv.optional(),
+  ACCOUNT_KDF_TIME_COST: intFromEnv.optional(),
+  ACCOUNT_KDF_MEMORY_KIB: intFromEnv.optional(),
+  ACCOUNT_KDF_PARALLELISM: intFromEnv.optional(),
   SYNC_MAX_CHANGE_BYTES: intFromEnv.optional(),
   SYNC_MAX_BATCH_CHANGES: intFromEnv.optional(),
   SYNC_MAX_USER_BYTES: intFromEnv.optional(),
@@ -72,6 +75,11 @@ export function loadServerConfig(options: {
       memoryCost: env.ARGON2_MEMORY_KIB ?? defaults.passwordHashing.memoryCost,
       timeCost: env.ARGON2_TIME_COST ?? defaults.passwordHashing.timeCost,
       parallelism: env.ARGON2_PARALLELISM ?? defaults.passwordHashing.parallelism,
+    },
+    accountKdf: {
+      t: env.ACCOUNT_KDF_TIME_COST ?? defaults.accountKdf.t,
+      m: env.ACCOUNT_KDF_MEMORY_KIB ?? defaults.accountKdf.m,
+      p: env.ACCOUNT_KDF_PARALLELISM ?? defaults.accountKdf.p,
     },
     limits: {
       ...defaults.limits,

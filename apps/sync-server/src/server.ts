@@ -12,6 +12,7 @@ import {
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { createAccessTokens } from './auth/access-token';
+import { createStandInParams } from './auth/account-params';
 import { createAccountService } from './auth/account-service';
 import { createAttemptCounter } from './auth/attempt-counter';
 import { createAttemptLimits } from './auth/attempt-limits';
@@ -156,6 +157,11 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
         onRefused: (limit) => metrics.rateLimited.inc({ limit }),
       }),
       accessTokens,
+      kdfCost: config.accountKdf,
+      standInParams: createStandInParams({
+        tokenSecret: config.tokenSecret,
+        cost: config.accountKdf,
+      }),
       refreshTokenTtlMs: config.refreshTokenTtlMs,
       now,
       randomUUID,

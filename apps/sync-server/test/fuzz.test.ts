@@ -32,21 +32,39 @@ afterAll(async () => {
   await backend?.close();
 });
 
+/** A secret as a device derives it: 43 characters of base64url. */
+const derived = fc.stringMatching(/^[A-Za-z0-9_-]{43}$/);
+
 /** Inputs near the real shapes (so validation is reached deeply) and anything JSON at all. */
 const inputArbitrary = fc.oneof(
   fc.jsonValue(),
   fc.record(
     {
       email: fc.oneof(fc.emailAddress(), fc.string()),
-      password: fc.string({ maxLength: 40 }),
+      password: fc.oneof(fc.string({ maxLength: 40 }), derived),
       deviceName: fc.string({ maxLength: 120 }),
       wrappedDataKey: fc.string({ maxLength: 50 }),
       refreshToken: fc.oneof(
         fc.string(),
         fc.constant('cfr1.00000000-0000-4000-8000-000000000000.AA'),
       ),
-      currentPassword: fc.string(),
-      newPassword: fc.string(),
+      currentPassword: fc.oneof(fc.string(), derived),
+      newPassword: fc.oneof(fc.string(), derived),
+      recoverySecret: fc.oneof(fc.string(), derived),
+      kdf: fc.record(
+        {
+          alg: fc.constantFrom('argon2id', 'scrypt'),
+          t: fc.oneof(fc.integer(), fc.constant(3)),
+          m: fc.oneof(fc.integer(), fc.constant(65_536)),
+          p: fc.oneof(fc.integer(), fc.constant(1)),
+          salt: fc.oneof(fc.string(), derived),
+        },
+        { requiredKeys: [] },
+      ),
+      recovery: fc.record(
+        { secret: fc.oneof(fc.string(), derived), wrappedDataKey: fc.string({ maxLength: 50 }) },
+        { requiredKeys: [] },
+      ),
       deviceId: fc.oneof(fc.uuid(), fc.string()),
       cursor: fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(-1)),
       limit: fc.oneof(fc.integer(), fc.constant(0), fc.constant(100_000)),

@@ -1,14 +1,18 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { deriveRecoveryKeys } from '@codeface/sync/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startErrorReporting } from '../src/sentry';
 import { createSyncServer, type SyncServer } from '../src/server';
 import type { SqlDatabase } from '../src/storage/sql-database';
 import { openTestBackend, type TestBackend } from './support/backend';
 import {
+  derivedSecret,
   httpClient,
+  newPasswordInput,
   sealedChange,
   signUp,
+  signUpInput,
   statusOf,
   subscribe,
   TEST_TOKEN_SECRET,
@@ -76,7 +80,7 @@ describe('logs and error reports', () => {
     const keep = (...values: string[]) => void secrets.push(...values);
 
     // Account life: sign up, sign in, refresh, change the password.
-    const { session, dataKey, email, password, client } = await signUp(server);
+    const { session, dataKey, email, password, recoveryKey, client } = await signUp(server);
     keep(email, password, session.accessToken, session.refreshToken);
     const wrapped = await client.account.wrappedDataKey.query();
     keep(wrapped.wrappedDataKey);
@@ -90,9 +94,19 @@ describe('logs and error reports', () => {
       refreshToken: second.refreshToken,
     });
     keep(refreshed.accessToken, refreshed.refreshToken);
-    const newPassword = `new-${password}`;
-    keep(newPassword);
-    await client.account.changePassword.mutate({ currentPassword: password, newPassword });
+    await httpClient(server).account.params.mutate({ email });
+    const recoverySecret = deriveRecoveryKeys(recoveryKey).serverSecret;
+    keep(recoveryKey, recoverySecret);
+    const recovered = await httpClient(server).account.signInWithRecoveryKey.mutate({
+      email,
+      recoverySecret,
+      deviceName: 'recovered',
+    });
+    keep(recovered.accessToken, recovered.refreshToken, recovered.wrappedDataKey);
+    const { wrappingKey: _, ...change } = newPasswordInput(dataKey);
+    const newPassword = change.newPassword;
+    keep(newPassword, change.wrappedDataKey, change.kdf.salt);
+    await client.account.changePassword.mutate({ ...change, currentPassword: password });
 
     // Sync: push, pull (a GET whose input rides in the query string), subscribe over WebSocket.
     const changes = [1, 2, 3].map((i) => sealedChange({ dataKey, plaintext: `secret note ${i}` }));
@@ -119,23 +133,23 @@ describe('logs and error reports', () => {
     // Refusals: a wrong password, bad input, a reused refresh token, a broken body, a token in a
     // query string, too many guesses at another account.
     const victim = `victim-${Date.now()}@example.test`;
-    keep(victim);
+    const wrongGuess = derivedSecret();
+    keep(victim, wrongGuess);
     expect(
       await statusOf(
         httpClient(server).account.signIn.mutate({
           email,
-          password: 'wrong-password-guess-1',
+          password: wrongGuess,
           deviceName: 'x',
         }),
       ),
     ).toBe(401);
-    keep('wrong-password-guess-1');
     expect(
       await statusOf(
         httpClient(server).account.signUp.mutate({
+          ...signUpInput().input,
           email: `${password}@`,
           password: 'short',
-          deviceName: 'x',
           wrappedDataKey: wrapped.wrappedDataKey,
         }),
       ),
@@ -157,8 +171,8 @@ describe('logs and error reports', () => {
     const leakyUrl = `${server.url}/nowhere?token=${encodeURIComponent(session.accessToken)}&email=${encodeURIComponent(email)}`;
     expect((await fetch(leakyUrl)).status).toBe(404);
     let limited = 0;
-    for (let i = 0; i < 25; i++) {
-      const guess = `guess-${i}-${password}`;
+    for (let attempt = 0; attempt < 25; attempt++) {
+      const guess = derivedSecret();
       keep(guess);
       const status = await statusOf(
         httpClient(server).account.signIn.mutate({

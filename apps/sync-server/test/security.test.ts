@@ -8,7 +8,15 @@ import { serverConfigSchema, type ServerConfigInput } from '../src/config';
 import type { SyncServer } from '../src/server';
 import type { AppRouter } from '../src/trpc/app-router';
 import { openTestBackend, type TestBackend } from './support/backend';
-import { httpClient, signUp, signUpInput, startServer, statusOf } from './support/harness';
+import {
+  derivedSecret,
+  httpClient,
+  newPasswordInput,
+  signUp,
+  signUpInput,
+  startServer,
+  statusOf,
+} from './support/harness';
 
 const execFileAsync = promisify(execFile);
 
@@ -86,16 +94,16 @@ describe('password guessing and sign-ups', () => {
     try {
       const attacker = await signUp(limited);
       const victim = await signUp(limited);
-      const guess = (i: number) =>
+      const guess = () =>
         signInFrom(limited, '203.0.113.7', {
           email: victim.email,
-          password: `guess-${i}`,
+          password: derivedSecret(),
           accessToken: attacker.session.accessToken,
         });
       const statuses = [];
-      for (let i = 0; i < 3; i++) statuses.push((await guess(i)).status);
+      for (let i = 0; i < 3; i++) statuses.push((await guess()).status);
       expect(statuses).toEqual([401, 401, 401]);
-      const refused = await guess(3);
+      const refused = await guess();
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
       expect(await limitOf(refused)).toBe('passwordPerAccountAndIp');
@@ -128,7 +136,7 @@ describe('password guessing and sign-ups', () => {
       for (let i = 0; i < 4; i++) {
         const answer = await signInFrom(limited, `203.0.113.${i + 1}`, {
           email: owner.email,
-          password: `g${i}`,
+          password: derivedSecret(),
         });
         statuses.push(answer.status);
         waits.push(Number(answer.headers.get('retry-after')));
@@ -150,14 +158,15 @@ describe('password guessing and sign-ups', () => {
   it('counts the password of change-password and delete-account as guesses too', async () => {
     const limited = await behindProxy({ passwordPerAccountAndIp: { max: 2, windowMs: 60_000 } });
     try {
-      const { session, password } = await signUp(limited);
+      const { session, password, dataKey } = await signUp(limited);
       const client = httpClient(limited, session.accessToken, from('203.0.113.9'));
-      const change = (currentPassword: string) =>
+      const { wrappingKey: _, ...next } = newPasswordInput(dataKey);
+      const change = () =>
         statusOf(
-          client.account.changePassword.mutate({ currentPassword, newPassword: 'n'.repeat(12) }),
+          client.account.changePassword.mutate({ ...next, currentPassword: derivedSecret() }),
         );
-      expect([await change('wrong-1'), await change('wrong-2')]).toEqual([401, 401]);
-      expect(await change('wrong-3')).toBe(429);
+      expect([await change(), await change()]).toEqual([401, 401]);
+      expect(await change()).toBe(429);
       expect(await statusOf(client.account.deleteAccount.mutate({ password }))).toBe(429);
     } finally {
       await limited.close();
@@ -172,9 +181,7 @@ describe('password guessing and sign-ups', () => {
     try {
       const signUpFrom = async (ip: string) =>
         statusOf(
-          httpClient(limited, undefined, from(ip)).account.signUp.mutate(
-            (await signUpInput()).input,
-          ),
+          httpClient(limited, undefined, from(ip)).account.signUp.mutate(signUpInput().input),
         );
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push(await signUpFrom('203.0.113.20'));
@@ -503,7 +510,11 @@ describe('operations endpoints', () => {
       ],
     });
     await statusOf(
-      httpClient(server).account.signIn.mutate({ email: 'a@b.co', password: 'x', deviceName: 'x' }),
+      httpClient(server).account.signIn.mutate({
+        email: 'a@b.co',
+        password: derivedSecret(),
+        deviceName: 'x',
+      }),
     );
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain('codeface_sync_http_request_duration_seconds_bucket');

@@ -41,21 +41,35 @@ function stringFields(
  * A valid input of each procedure that takes text. A procedure added with a string field and no
  * sample here fails the test below, so every new field is checked too.
  */
+const SECRET = 'A'.repeat(43);
+const KDF = { alg: 'argon2id', t: 3, m: 65_536, p: 1, salt: 'A'.repeat(22) };
+
 const VALID_INPUTS: Record<string, Record<string, unknown>> = {
+  'account.params': { email: 'someone@example.test' },
   'account.signUp': {
     email: 'someone@example.test',
-    password: 'password-123',
+    password: SECRET,
     deviceName: 'laptop',
+    kdf: KDF,
     wrappedDataKey: 'wrapped-key',
+    recovery: { secret: SECRET, wrappedDataKey: 'wrapped-recovery-key' },
   },
-  'account.signIn': { email: 'someone@example.test', password: 'password-123', deviceName: 'pc' },
+  'account.signIn': { email: 'someone@example.test', password: SECRET, deviceName: 'pc' },
+  'account.signInWithRecoveryKey': {
+    email: 'someone@example.test',
+    recoverySecret: SECRET,
+    deviceName: 'pc',
+  },
   'account.refresh': { refreshToken: 'cfr1.00000000-0000-4000-8000-000000000000.AAAA' },
+  // Both proofs, so that each has text to spoil; the one-proof rule only runs once fields parse.
   'account.changePassword': {
-    currentPassword: 'password-123',
-    newPassword: 'password-456',
+    currentPassword: SECRET,
+    recoverySecret: SECRET,
+    newPassword: SECRET,
+    kdf: KDF,
     wrappedDataKey: 'wrapped-key',
   },
-  'account.deleteAccount': { password: 'password-123' },
+  'account.deleteAccount': { password: SECRET },
   'devices.revoke': { deviceId: randomUUID() },
   'sync.push': { changes: [{ id: 'change-1', deviceId: 'device-1', ciphertext: 'AQID' }] },
 };
@@ -119,7 +133,9 @@ describe('free text in the protocol', () => {
       expect.arrayContaining([
         'account.signUp:deviceName',
         'account.signUp:wrappedDataKey',
+        'account.signUp:recovery.wrappedDataKey',
         'account.signIn:password',
+        'account.signInWithRecoveryKey:recoverySecret',
         'account.changePassword:newPassword',
       ]),
     );

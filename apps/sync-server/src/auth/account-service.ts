@@ -1,11 +1,15 @@
 import type {
+  AccountKdf,
+  AccountParamsOutput,
   ChangePasswordInput,
   DeleteAccountInput,
   Device,
+  RecoverySignInInput,
   Session,
   SignInInput,
   SignUpInput,
 } from '@codeface/sync/protocol';
+import type { AccountKdfCost } from '../config';
 import type { EventBus } from '../bus/event-bus';
 import { SyncServerError } from '../errors';
 import type { SqlDatabase, SqlExecutor } from '../storage/sql-database';
@@ -15,7 +19,7 @@ import type { AttemptLimits } from './attempt-limits';
 import type { PasswordHasher } from './password-hasher';
 import {
   formatRefreshToken,
-  hashRefreshSecret,
+  hashSecret,
   parseRefreshToken,
   sameHash,
 } from './refresh-token';
@@ -26,6 +30,10 @@ export type AccountServiceDeps = {
   hasher: PasswordHasher;
   attempts: AttemptLimits;
   accessTokens: AccessTokens;
+  /** What new passwords are derived with, at least (config `accountKdf`). */
+  kdfCost: AccountKdfCost;
+  /** `account.params` for an email with no account (account-params.ts). */
+  standInParams: (normalizedEmail: string) => AccountKdf;
   refreshTokenTtlMs: number;
   now: () => number;
   randomUUID: () => string;
@@ -66,7 +74,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         tokenId,
         options.userId,
         options.deviceId,
-        hashRefreshSecret(secret),
+        hashSecret(secret),
         at,
         at + deps.refreshTokenTtlMs,
       ],
@@ -132,17 +140,92 @@ export function createAccountService(deps: AccountServiceDeps) {
     await deps.attempts.passwordAccepted(row.email, ip);
   }
 
+  /**
+   * A recovery secret counts as a guess like a password (it is 256 bits, so the limit is for
+   * consistency, not need). An unknown account hashes a stand-in, so it answers in the same time.
+   */
+  async function checkRecoverySecret<Row extends { recovery_secret_hash: unknown }>(
+    row: Row | undefined,
+    attempt: { account: string; secret: string; ip: ClientIp },
+  ): Promise<Row> {
+    const { account, ip } = attempt;
+    await deps.attempts.passwordAttempt(account, ip);
+    const presented = hashSecret(Buffer.from(attempt.secret, 'utf8'));
+    if (!row || !sameHash(toBytes(row.recovery_secret_hash), presented)) {
+      fail('invalid-credentials', 'The email or the recovery key is wrong.');
+    }
+    await deps.attempts.passwordAccepted(account, ip);
+    return row;
+  }
+
+  /** A device may derive with more than the server asks, never with less. */
+  function checkKdfCost(kdf: AccountKdf): void {
+    const { t, m, p } = deps.kdfCost;
+    if (kdf.t < t || kdf.m < m || kdf.p < p) {
+      throw new SyncServerError(
+        'invalid-input',
+        `This server asks for at least ${t} passes over ${m} KiB in ${p} lanes of Argon2id; ask account.params for them and derive again.`,
+        { t, m, p },
+      );
+    }
+  }
+
   return {
+    /**
+     * Before sign-in: the account's KDF parameters, or for an unknown email a stand-in of the same
+     * shape and the same work (one lookup, one HMAC), so the answer does not tell who has one.
+     */
+    async params(email: string): Promise<AccountParamsOutput> {
+      const normalized = normalizeEmail(email);
+      const standIn = deps.standInParams(normalized);
+      const result = await db.query<{
+        kdf_time_cost: number;
+        kdf_memory_kib: number;
+        kdf_parallelism: number;
+        kdf_salt: string;
+      }>(
+        'SELECT kdf_time_cost, kdf_memory_kib, kdf_parallelism, kdf_salt FROM users WHERE email = $1',
+        [normalized],
+      );
+      const row = result.rows[0];
+      if (!row) return { kdf: standIn };
+      return {
+        kdf: {
+          alg: 'argon2id',
+          t: row.kdf_time_cost,
+          m: row.kdf_memory_kib,
+          p: row.kdf_parallelism,
+          salt: row.kdf_salt,
+        },
+      };
+    },
+
     async signUp(input: SignUpInput, ip: ClientIp): Promise<Session> {
       await deps.attempts.signUpAttempt(ip);
+      checkKdfCost(input.kdf);
       const email = normalizeEmail(input.email);
       const passwordHash = await deps.hasher.hash(input.password);
       const userId = deps.randomUUID();
       try {
         return await db.transaction(async (tx) => {
           await tx.query(
-            'INSERT INTO users (id, email, password_hash, wrapped_data_key, created_at) VALUES ($1, $2, $3, $4, $5)',
-            [userId, email, passwordHash, input.wrappedDataKey, now()],
+            `INSERT INTO users (id, email, password_hash, wrapped_data_key, created_at,
+               kdf_time_cost, kdf_memory_kib, kdf_parallelism, kdf_salt,
+               recovery_wrapped_data_key, recovery_secret_hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+            [
+              userId,
+              email,
+              passwordHash,
+              input.wrappedDataKey,
+              now(),
+              input.kdf.t,
+              input.kdf.m,
+              input.kdf.p,
+              input.kdf.salt,
+              input.recovery.wrappedDataKey,
+              hashSecret(Buffer.from(input.recovery.secret, 'utf8')),
+            ],
           );
           await tx.query('INSERT INTO sync_state (user_id) VALUES ($1)', [userId]);
           const deviceId = await createDevice(tx, { userId, name: input.deviceName });
@@ -180,6 +263,37 @@ export function createAccountService(deps: AccountServiceDeps) {
           userId: user.id,
           deviceId,
           wrappedDataKey: user.wrapped_data_key,
+        });
+      });
+    },
+
+    /**
+     * Signs a new device in with the recovery key's server secret. The session carries the data
+     * key wrapped under the recovery key; the device then sets a new password (changePassword
+     * with the recovery secret as proof).
+     */
+    async signInWithRecoveryKey(input: RecoverySignInInput, ip: ClientIp): Promise<Session> {
+      const email = normalizeEmail(input.email);
+      const result = await db.query<{
+        id: string;
+        email: string;
+        recovery_secret_hash: unknown;
+        recovery_wrapped_data_key: string;
+      }>(
+        'SELECT id, email, recovery_secret_hash, recovery_wrapped_data_key FROM users WHERE email = $1',
+        [email],
+      );
+      const user = await checkRecoverySecret(result.rows[0], {
+        account: email,
+        secret: input.recoverySecret,
+        ip,
+      });
+      return db.transaction(async (tx) => {
+        const deviceId = await createDevice(tx, { userId: user.id, name: input.deviceName });
+        return issueSession(tx, {
+          userId: user.id,
+          deviceId,
+          wrappedDataKey: user.recovery_wrapped_data_key,
         });
       });
     },
@@ -272,13 +386,42 @@ export function createAccountService(deps: AccountServiceDeps) {
       await revokeDevices({ userId: caller.userId, deviceIds: [caller.deviceId] });
     },
 
-    /** Changes the password and signs out every other device. */
+    /**
+     * Replaces the server password, the KDF parameters and the password-wrapped data key in one
+     * statement, then signs out every other device; no change is re-encrypted. The proof is the
+     * current server password, or the recovery secret after a recovery sign-in.
+     */
     async changePassword(caller: Caller, input: ChangePasswordInput, ip: ClientIp): Promise<void> {
-      await checkPassword(caller.userId, input.currentPassword, ip);
+      checkKdfCost(input.kdf);
+      if (input.recoverySecret !== undefined) {
+        const result = await db.query<{ email: string; recovery_secret_hash: unknown }>(
+          'SELECT email, recovery_secret_hash FROM users WHERE id = $1',
+          [caller.userId],
+        );
+        const row = result.rows[0];
+        // Keyed on the account's email, as a sign-in's guesses are.
+        await checkRecoverySecret(row, {
+          account: row?.email ?? caller.userId,
+          secret: input.recoverySecret,
+          ip,
+        });
+      } else {
+        await checkPassword(caller.userId, input.currentPassword ?? '', ip);
+      }
       const passwordHash = await deps.hasher.hash(input.newPassword);
       await db.query(
-        'UPDATE users SET password_hash = $2, wrapped_data_key = COALESCE($3, wrapped_data_key) WHERE id = $1',
-        [caller.userId, passwordHash, input.wrappedDataKey ?? null],
+        `UPDATE users SET password_hash = $2, wrapped_data_key = $3, kdf_time_cost = $4,
+           kdf_memory_kib = $5, kdf_parallelism = $6, kdf_salt = $7
+         WHERE id = $1`,
+        [
+          caller.userId,
+          passwordHash,
+          input.wrappedDataKey,
+          input.kdf.t,
+          input.kdf.m,
+          input.kdf.p,
+          input.kdf.salt,
+        ],
       );
       const others = await db.query<{ id: string }>(
         'SELECT id FROM devices WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatRefreshToken,
-  hashRefreshSecret,
+  hashSecret,
   parseRefreshToken,
   sameHash,
 } from './refresh-token';
@@ -12,7 +12,7 @@ describe('refresh tokens', () => {
     const secret = new Uint8Array(32).fill(7);
     const parsed = parseRefreshToken(formatRefreshToken({ id, secret }));
     expect(parsed?.id).toBe(id);
-    expect(sameHash(parsed?.secretHash ?? new Uint8Array(), hashRefreshSecret(secret))).toBe(true);
+    expect(sameHash(parsed?.secretHash ?? new Uint8Array(), hashSecret(secret))).toBe(true);
   });
 
   it('refuses anything else', () => {

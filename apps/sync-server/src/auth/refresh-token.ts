@@ -16,10 +16,14 @@ export function parseRefreshToken(token: string): { id: string; secretHash: Buff
   const [prefix, id, secret, extra] = token.split('.');
   if (prefix !== PREFIX || !id || !UUID.test(id) || !secret || extra !== undefined)
     return undefined;
-  return { id, secretHash: hashRefreshSecret(Buffer.from(secret, 'base64url')) };
+  return { id, secretHash: hashSecret(Buffer.from(secret, 'base64url')) };
 }
 
-export function hashRefreshSecret(secret: Uint8Array): Buffer {
+/**
+ * SHA-256 of a secret with 256 bits of entropy (a refresh token's random part, a recovery
+ * secret): a slow hash would add nothing, and a leaked table cannot be replayed.
+ */
+export function hashSecret(secret: Uint8Array): Buffer {
   return createHash('sha256').update(secret).digest();
 }
 

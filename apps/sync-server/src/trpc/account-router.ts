@@ -1,6 +1,8 @@
 import {
+  accountParamsInputSchema,
   changePasswordInputSchema,
   deleteAccountInputSchema,
+  recoverySignInInputSchema,
   refreshInputSchema,
   signInInputSchema,
   signUpInputSchema,
@@ -10,12 +12,21 @@ import { z } from 'zod';
 import { authedProcedure, publicProcedure } from './trpc';
 
 export const accountRouter = {
+  // A mutation, so that the email travels in the body and stays out of URLs and access logs.
+  params: publicProcedure
+    .input(accountParamsInputSchema)
+    .mutation(({ ctx, input }) => ctx.services.accounts.params(input.email)),
   signUp: publicProcedure
     .input(signUpInputSchema)
     .mutation(({ ctx, input }) => ctx.services.accounts.signUp(input, ctx.clientIp)),
   signIn: publicProcedure
     .input(signInInputSchema)
     .mutation(({ ctx, input }) => ctx.services.accounts.signIn(input, ctx.clientIp)),
+  signInWithRecoveryKey: publicProcedure
+    .input(recoverySignInInputSchema)
+    .mutation(({ ctx, input }) =>
+      ctx.services.accounts.signInWithRecoveryKey(input, ctx.clientIp),
+    ),
   refresh: publicProcedure
     .input(refreshInputSchema)
     .mutation(({ ctx, input }) => ctx.services.accounts.refresh(input.refreshToken)),

@@ -1,5 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { generateDataKey, sealChange, utf8ToBytes, wrapDataKey } from '@codeface/sync/crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  deriveRecoveryKeys,
+  generateDataKey,
+  generateRecoveryKey,
+  sealChange,
+  utf8ToBytes,
+  wrapDataKeyWithKey,
+} from '@codeface/sync/crypto';
 import { SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION, type Session } from '@codeface/sync/protocol';
 import { createTRPCClient, createWSClient, httpLink, wsLink, type TRPCClient } from '@trpc/client';
 import WebSocket from 'ws';
@@ -141,25 +148,78 @@ export function subscribe(server: Reachable, accessToken: string): Subscriber {
   };
 }
 
-/** What a fresh account's first device sends to sign up, with a really wrapped data key. */
-export async function signUpInput(deviceName = 'laptop') {
-  const dataKey = generateDataKey();
-  const password = `password-${randomUUID()}`;
-  const email = `user-${randomUUID()}@example.test`;
-  const wrappedDataKey = await wrapDataKey({
-    dataKey,
-    passphrase: password,
-    kdf: { alg: 'argon2id', t: 1, m: 64, p: 1 },
-  });
-  return { input: { email, password, deviceName, wrappedDataKey }, dataKey };
+/**
+ * A secret as a device derives it (a server password, a recovery secret): 32 bytes in
+ * base64url. The server cannot tell a derived one from a random one, so the suite skips the
+ * 64 MiB Argon2id of a real derivation (packages/sync's tests run it).
+ */
+export function derivedSecret(): string {
+  return randomBytes(32).toString('base64url');
 }
 
-/** Signs up a fresh account; returns its session and key. */
+/** The parameters a device derived with: the server's defaults and a fresh salt. */
+export function freshKdf() {
+  return {
+    alg: 'argon2id' as const,
+    t: 3,
+    m: 64 * 1024,
+    p: 1,
+    salt: randomBytes(16).toString('base64url'),
+  };
+}
+
+/** A new password for `account.changePassword`: what a device sends, and its wrapping key. */
+export function newPasswordInput(dataKey: Uint8Array) {
+  const wrappingKey = randomBytes(32);
+  return {
+    newPassword: derivedSecret(),
+    kdf: freshKdf(),
+    wrappedDataKey: wrapDataKeyWithKey({ dataKey, wrappingKey, purpose: 'password' }),
+    wrappingKey,
+  };
+}
+
+/**
+ * What a fresh account's first device sends to sign up (protocol v2): the data key really
+ * wrapped under a wrapping key and under a real recovery key.
+ */
+export function signUpInput(deviceName = 'laptop') {
+  const dataKey = generateDataKey();
+  const wrappingKey = randomBytes(32);
+  const recoveryKey = generateRecoveryKey();
+  const recovery = deriveRecoveryKeys(recoveryKey);
+  const input = {
+    email: `user-${randomUUID()}@example.test`,
+    password: derivedSecret(),
+    deviceName,
+    kdf: freshKdf(),
+    wrappedDataKey: wrapDataKeyWithKey({ dataKey, wrappingKey, purpose: 'password' }),
+    recovery: {
+      secret: recovery.serverSecret,
+      wrappedDataKey: wrapDataKeyWithKey({
+        dataKey,
+        wrappingKey: recovery.wrappingKey,
+        purpose: 'recovery',
+      }),
+    },
+  };
+  return { input, dataKey, wrappingKey, recoveryKey };
+}
+
+/** Signs up a fresh account; returns its session and keys. */
 export async function signUp(server: Reachable, deviceName = 'laptop') {
-  const { input, dataKey } = await signUpInput(deviceName);
+  const { input, dataKey, wrappingKey, recoveryKey } = signUpInput(deviceName);
   const session: Session = await httpClient(server).account.signUp.mutate(input);
   const { email, password } = input;
-  return { session, dataKey, email, password, client: httpClient(server, session.accessToken) };
+  return {
+    session,
+    dataKey,
+    wrappingKey,
+    recoveryKey,
+    email,
+    password,
+    client: httpClient(server, session.accessToken),
+  };
 }
 
 /** A change sealed as a device would: the plaintext never reaches the server. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accountKdfSchema, DEFAULT_ACCOUNT_KDF, deriveAccountKeys } from './account-keys';
+import { accountKdfSchema } from '../protocol/schemas';
+import { DEFAULT_ACCOUNT_KDF, deriveAccountKeys } from './account-keys';
 import { bytesToBase64Url } from './encoding';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');

@@ -1,36 +1,13 @@
 import { hashRaw } from '@node-rs/argon2';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { z } from 'zod';
-import { base64UrlSchema } from '../protocol/schemas';
+import { accountKdfSchema, type AccountKdf } from '../protocol/schemas';
 import { base64UrlToBytes, bytesToBase64Url, utf8ToBytes } from './encoding';
 
 /** Argon2id's algorithm number in @node-rs/argon2 (its const enum cannot be imported here). */
 const ARGON2ID = 2;
 
 const KEY_BYTES = 32;
-
-/**
- * The account's key-derivation parameters, as `account.params` returns them. The floors are
- * checked on the device: a server (or whoever answers in its name) cannot make a device derive
- * a weaker key than 64 MiB and 3 passes of Argon2id over a 16-byte salt.
- */
-export const accountKdfSchema = z.strictObject({
-  alg: z.literal('argon2id'),
-  /** Passes. */
-  t: z.number().int().min(3).max(16),
-  /** Memory in KiB. */
-  m: z
-    .number()
-    .int()
-    .min(64 * 1024)
-    .max(1024 * 1024),
-  /** Lanes. */
-  p: z.number().int().min(1).max(4),
-  /** The account's random salt, unpadded base64url of at least 16 bytes. */
-  salt: base64UrlSchema.min(22).max(88),
-});
-export type AccountKdf = z.infer<typeof accountKdfSchema>;
 
 /** What a new account starts with (the salt is drawn per account). */
 export const DEFAULT_ACCOUNT_KDF = { alg: 'argon2id', t: 3, m: 64 * 1024, p: 1 } as const;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openChange, sealChange } from './change-cipher';
 import { CryptoError } from './crypto-error';
 import { base64UrlToBytes, bytesToBase64Url, bytesToUtf8, utf8ToBytes } from './encoding';
-import { generateDataKey } from './data-key';
+import { generateDataKey } from './key-wrap';
 
 const plaintext = utf8ToBytes(JSON.stringify({ entity: 'message', text: 'secret words' }));
 

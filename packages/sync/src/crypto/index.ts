@@ -1,16 +1,9 @@
 export { sealChange, openChange, DATA_KEY_BYTES } from './change-cipher';
 export type { SealChangeOptions, OpenChangeOptions } from './change-cipher';
+export { DEFAULT_ACCOUNT_KDF, deriveAccountKeys } from './account-keys';
+export type { AccountKeys } from './account-keys';
 export {
   generateDataKey,
-  wrapDataKey,
-  unwrapDataKey,
-  passphraseKdfSchema,
-  DEFAULT_PASSPHRASE_KDF,
-} from './data-key';
-export type { PassphraseKdf, WrapDataKeyOptions, UnwrapDataKeyOptions } from './data-key';
-export { accountKdfSchema, DEFAULT_ACCOUNT_KDF, deriveAccountKeys } from './account-keys';
-export type { AccountKdf, AccountKeys } from './account-keys';
-export {
   wrapDataKeyWithKey,
   unwrapDataKeyWithKey,
   generateRecoveryKey,

@@ -2,6 +2,7 @@ import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { z } from 'zod';
+import { DATA_KEY_BYTES } from './change-cipher';
 import { CryptoError } from './crypto-error';
 import { base64UrlToBytes, bytesToBase64Url, utf8ToBytes } from './encoding';
 import { secureRandomBytes, type RandomBytes } from './random';
@@ -19,6 +20,11 @@ const envelopeSchema = z.strictObject({
   nonce: z.string(),
   ct: z.string(),
 });
+
+/** A fresh random 32-byte account data key: it seals every change and is never sent bare. */
+export function generateDataKey(randomBytes: RandomBytes = secureRandomBytes): Uint8Array {
+  return randomBytes(DATA_KEY_BYTES);
+}
 
 /**
  * Wraps the data key under a 32-byte key with XChaCha20-Poly1305; the version and purpose are
@@ -75,9 +81,55 @@ export function unwrapDataKeyWithKey(options: {
   }
 }
 
-/** A fresh recovery key, as the user writes it down: 32 random bytes in base64url. */
+/** Crockford's base32: no I, L, O or U, so what is read aloud or copied by hand survives. */
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** 256 bits in 5-bit characters: 52, the last carrying 4 zero bits. */
+const RECOVERY_KEY_CHARS = 52;
+const GROUP = 4;
+
+/**
+ * A fresh recovery key, as a person writes it down: 32 random bytes in Crockford base32, in
+ * 13 groups of 4 (`7XQ2-M0RA-…`). Shown once; it opens the account if the password is lost.
+ */
 export function generateRecoveryKey(randomBytes: RandomBytes = secureRandomBytes): string {
-  return bytesToBase64Url(randomBytes(RECOVERY_KEY_BYTES));
+  const bytes = randomBytes(RECOVERY_KEY_BYTES);
+  let bits = 0;
+  let value = 0;
+  let text = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      text += CROCKFORD[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  text += CROCKFORD[(value << (5 - bits)) & 31];
+  return text.match(new RegExp(`.{1,${GROUP}}`, 'g'))?.join('-') ?? text;
+}
+
+/**
+ * The bytes of a recovery key as typed: case, spaces and dashes do not matter, and O, I and L
+ * read as 0, 1 and 1. Anything else, a wrong length or stray trailing bits is not a key.
+ */
+function recoveryKeyBytes(typed: string): Uint8Array | undefined {
+  const text = typed.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  if (text.length !== RECOVERY_KEY_CHARS) return undefined;
+  const bytes = new Uint8Array(RECOVERY_KEY_BYTES);
+  let bits = 0;
+  let value = 0;
+  let at = 0;
+  for (const char of text) {
+    const digit = CROCKFORD.indexOf(char);
+    if (digit < 0) return undefined;
+    value = ((value << 5) | digit) & 0xfff;
+    bits += 5;
+    if (bits >= 8) {
+      bytes[at++] = (value >>> (bits - 8)) & 0xff;
+      bits -= 8;
+    }
+  }
+  return (value & ((1 << bits) - 1)) === 0 ? bytes : undefined;
 }
 
 /**
@@ -89,16 +141,13 @@ export function deriveRecoveryKeys(recoveryKey: string): {
   serverSecret: string;
   wrappingKey: Uint8Array;
 } {
-  let bytes: Uint8Array | undefined;
-  try {
-    bytes = base64UrlToBytes(recoveryKey.trim());
-  } catch {
-    bytes = undefined;
-  }
-  if (bytes?.length !== RECOVERY_KEY_BYTES) {
-    throw new CryptoError('malformed', 'This is not a recovery key: check what was typed.', {
-      what: 'recovery-key',
-    });
+  const bytes = recoveryKeyBytes(recoveryKey);
+  if (!bytes) {
+    throw new CryptoError(
+      'malformed',
+      'This is not a recovery key: it has 52 letters and digits in groups of 4; check what was typed.',
+      { what: 'recovery-key' },
+    );
   }
   const expand = (label: string) => hkdf(sha256, bytes, undefined, utf8ToBytes(label), 32);
   return {

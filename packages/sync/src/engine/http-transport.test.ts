@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SYNC_LIMITS, SYNC_PROTOCOL_HEADER } from '../protocol';
+import { DEFAULT_SYNC_LIMITS, SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION } from '../protocol';
 import { createHttpTransport, refreshTokens } from './http-transport';
 import type { SyncCredentials } from './ports';
 import { SyncError } from './sync-error';
@@ -53,7 +53,7 @@ describe('createHttpTransport', () => {
     const server = scripted([
       ok(page),
       ok({ accepted: [], inserted: 0, highWaterMark: 0 }),
-      ok({ protocolVersion: 1, limits: DEFAULT_SYNC_LIMITS }),
+      ok({ protocolVersion: SYNC_PROTOCOL_VERSION, limits: DEFAULT_SYNC_LIMITS }),
     ]);
     const transport = createHttpTransport({
       url: 'http://sync.test/',
@@ -69,7 +69,10 @@ describe('createHttpTransport', () => {
     );
     expect(pull?.init).toMatchObject({
       method: 'GET',
-      headers: { authorization: 'Bearer token-1', [SYNC_PROTOCOL_HEADER]: '1' },
+      headers: {
+        authorization: 'Bearer token-1',
+        [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL_VERSION),
+      },
     });
     expect(push?.init).toMatchObject({
       method: 'POST',

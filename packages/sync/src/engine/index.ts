@@ -18,6 +18,8 @@ export {
   refreshTokens,
 } from './http-transport';
 export type { HttpTransportOptions, SyncServerCall } from './http-transport';
+export { signUp, signIn, signInWithRecoveryKey, changePassword, deleteAccount } from './account';
+export type { AccountServer, SignedIn } from './account';
 export { createRefreshingSession } from './session';
 export type { SessionTokens, RefreshingSessionOptions } from './session';
 export { SYNCED_FIELDS, SYNCED_SETTINGS } from './scope';

@@ -95,29 +95,83 @@ export const textSchema = z
   );
 
 export const emailSchema = z.email().max(254);
+/** The password a person chooses; checked on the device, which never sends it. */
 export const passwordSchema = textSchema.min(10).max(1024);
 export const deviceNameSchema = textSchema.trim().min(1).max(100);
 
 /**
- * The account's data key wrapped by a key derived from the user's passphrase: an opaque
- * envelope to the server (see `@codeface/sync/crypto`), stored and returned as is.
+ * The account's key-derivation parameters, as `account.params` returns them. The floors are
+ * checked on the device as well as on the server: whoever answers in the server's name cannot
+ * make a device derive a weaker key than 64 MiB and 3 passes of Argon2id over a 16-byte salt.
+ */
+export const accountKdfSchema = z.strictObject({
+  alg: z.literal('argon2id'),
+  /** Passes. */
+  t: z.number().int().min(3).max(16),
+  /** Memory in KiB. */
+  m: z
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(1024 * 1024),
+  /** Lanes. */
+  p: z.number().int().min(1).max(4),
+  /** The account's random salt, unpadded base64url of 16 to 66 bytes. */
+  salt: base64UrlSchema.min(22).max(88),
+});
+export type AccountKdf = z.infer<typeof accountKdfSchema>;
+
+/**
+ * A 32-byte secret a device derived and sends instead of what a person typed: the server
+ * password (from the password, `deriveAccountKeys`) or the recovery secret (from the recovery
+ * key, `deriveRecoveryKeys`). Unpadded base64url, 43 characters.
+ */
+export const derivedSecretSchema = base64UrlSchema.length(43);
+
+/**
+ * The account's data key wrapped under the password's or the recovery key's wrapping key: an
+ * opaque envelope to the server (`wrapDataKeyWithKey`), stored and returned as is.
  */
 export const wrappedDataKeySchema = textSchema.min(1).max(4096);
 
+export const accountParamsInputSchema = z.strictObject({ email: emailSchema });
+export type AccountParamsInput = z.infer<typeof accountParamsInputSchema>;
+
+/** Before sign-in: the account's parameters, or a stable stand-in for an unknown email. */
+export const accountParamsOutputSchema = z.object({ kdf: accountKdfSchema });
+export type AccountParamsOutput = z.infer<typeof accountParamsOutputSchema>;
+
 export const signUpInputSchema = z.strictObject({
   email: emailSchema,
-  password: passwordSchema,
+  /** The server password (`deriveAccountKeys`), never the password a person typed. */
+  password: derivedSecretSchema,
   deviceName: deviceNameSchema,
+  /** What the password was derived with, salt included (drawn on the device). */
+  kdf: accountKdfSchema,
+  /** The data key wrapped under the password's wrapping key (purpose `password`). */
   wrappedDataKey: wrappedDataKeySchema,
+  recovery: z.strictObject({
+    /** The recovery key's server secret (`deriveRecoveryKeys`); the server keeps its hash. */
+    secret: derivedSecretSchema,
+    /** The data key wrapped under the recovery key's wrapping key (purpose `recovery`). */
+    wrappedDataKey: wrappedDataKeySchema,
+  }),
 });
 export type SignUpInput = z.infer<typeof signUpInputSchema>;
 
 export const signInInputSchema = z.strictObject({
   email: emailSchema,
-  password: textSchema.min(1).max(1024),
+  password: derivedSecretSchema,
   deviceName: deviceNameSchema,
 });
 export type SignInInput = z.infer<typeof signInInputSchema>;
+
+export const recoverySignInInputSchema = z.strictObject({
+  email: emailSchema,
+  recoverySecret: derivedSecretSchema,
+  deviceName: deviceNameSchema,
+});
+export type RecoverySignInInput = z.infer<typeof recoverySignInInputSchema>;
 
 export const sessionSchema = z.object({
   userId: serverIdSchema,
@@ -126,6 +180,10 @@ export const sessionSchema = z.object({
   /** Epoch milliseconds after which the access token is refused. */
   accessTokenExpiresAt: z.number().int(),
   refreshToken: z.string(),
+  /**
+   * The data key as this device can open it: wrapped under the password's key, or under the
+   * recovery key's after `account.signInWithRecoveryKey`.
+   */
   wrappedDataKey: wrappedDataKeySchema,
 });
 export type Session = z.infer<typeof sessionSchema>;
@@ -133,15 +191,25 @@ export type Session = z.infer<typeof sessionSchema>;
 export const refreshInputSchema = z.strictObject({ refreshToken: textSchema.min(1).max(512) });
 export type RefreshInput = z.infer<typeof refreshInputSchema>;
 
-export const changePasswordInputSchema = z.strictObject({
-  currentPassword: textSchema.min(1).max(1024),
-  newPassword: passwordSchema,
-  /** A new wrapping of the same data key, when the client's passphrase changed with it. */
-  wrappedDataKey: wrappedDataKeySchema.optional(),
-});
+/**
+ * One call replaces the password: the proof is the current server password or, after a
+ * sign-in with the recovery key, the recovery secret. The data key is re-wrapped, not changed.
+ */
+export const changePasswordInputSchema = z
+  .strictObject({
+    currentPassword: derivedSecretSchema.optional(),
+    recoverySecret: derivedSecretSchema.optional(),
+    newPassword: derivedSecretSchema,
+    kdf: accountKdfSchema,
+    wrappedDataKey: wrappedDataKeySchema,
+  })
+  .refine(
+    (input) => (input.currentPassword === undefined) !== (input.recoverySecret === undefined),
+    'send exactly one of currentPassword and recoverySecret',
+  );
 export type ChangePasswordInput = z.infer<typeof changePasswordInputSchema>;
 
-export const deleteAccountInputSchema = z.strictObject({ password: textSchema.min(1).max(1024) });
+export const deleteAccountInputSchema = z.strictObject({ password: derivedSecretSchema });
 export type DeleteAccountInput = z.infer<typeof deleteAccountInputSchema>;
 
 export const deviceSchema = z.object({

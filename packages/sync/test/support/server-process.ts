@@ -5,20 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { generateDataKey, unwrapDataKey, wrapDataKey } from '../../src/crypto';
 import {
-  type SessionTokens,
+  type SignedIn,
   type SyncCredentials,
   createHttpTransport,
   createRefreshingSession,
   refreshTokens,
+  signIn,
+  signUp,
 } from '../../src/engine';
-import {
-  SYNC_PROTOCOL_HEADER,
-  SYNC_PROTOCOL_VERSION,
-  type Session,
-  sessionSchema,
-} from '../../src/protocol';
 
 const bin = fileURLToPath(
   new URL('../../../../apps/sync-server/bin/codeface-sync.js', import.meta.url),
@@ -95,31 +90,14 @@ export async function startServerProcess(
 }
 
 /** A signed-in device: its credentials, the account's data key and its user id. */
-export type SignedIn = { userId: string; dataKey: Uint8Array; credentials: SyncCredentials };
+export type SignedInDevice = { userId: string; dataKey: Uint8Array; credentials: SyncCredentials };
 
-const cheapKdf = { alg: 'argon2id', t: 1, m: 64, p: 1 } as const;
-
-async function call(url: string, procedure: string, input: unknown): Promise<Session> {
-  const response = await fetch(`${url}/trpc/${procedure}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL_VERSION),
-    },
-    body: JSON.stringify(input),
-  });
-  const body = (await response.json()) as { result?: { data: unknown } };
-  if (!response.ok) throw new Error(`${procedure}: ${JSON.stringify(body)}`);
-  return sessionSchema.parse(body.result?.data);
-}
-
-function signedIn(url: string, session: Session, dataKey: Uint8Array): SignedIn {
-  const tokens: SessionTokens = session;
+function device(url: string, signedIn: SignedIn): SignedInDevice {
   return {
-    userId: session.userId,
-    dataKey,
+    userId: signedIn.userId,
+    dataKey: signedIn.dataKey,
     credentials: createRefreshingSession({
-      tokens,
+      tokens: signedIn.tokens,
       refresh: (refreshToken) => refreshTokens({ url, refreshToken }),
       onTokens: () => undefined,
     }),
@@ -127,35 +105,22 @@ function signedIn(url: string, session: Session, dataKey: Uint8Array): SignedIn 
 }
 
 /**
- * The account part of the test, over the protocol's v1 sign-up and sign-in: it stands for what
- * the app's account code does, and is the one place to change when sign-in changes.
+ * The account part of the test, through the package's own sign-up and sign-in (protocol v2,
+ * the real 64 MiB Argon2id): what the app's account code does.
  */
 export async function createAccount(url: string) {
   const email = `sync-${randomUUID()}@example.test`;
   const password = `password-${randomUUID()}`;
-  const dataKey = generateDataKey();
-  const wrappedDataKey = await wrapDataKey({ dataKey, passphrase: password, kdf: cheapKdf });
-  const session = await call(url, 'account.signUp', {
-    email,
-    password,
-    deviceName: 'device A',
-    wrappedDataKey,
-  });
+  const first = await signUp({ url, email, password, deviceName: 'device A' });
   return {
-    first: signedIn(url, session, dataKey),
-    signIn: async (deviceName: string): Promise<SignedIn> => {
-      const next = await call(url, 'account.signIn', { email, password, deviceName });
-      const key = await unwrapDataKey({
-        wrappedDataKey: next.wrappedDataKey,
-        passphrase: password,
-      });
-      return signedIn(url, next, key);
-    },
+    first: device(url, first),
+    signIn: async (deviceName: string): Promise<SignedInDevice> =>
+      device(url, await signIn({ url, email, password, deviceName })),
   };
 }
 
 /** The engine's transport to a server process, with Node 20's WebSocket from `ws`. */
-export function transportTo(url: string, device: SignedIn) {
+export function transportTo(url: string, device: SignedInDevice) {
   return createHttpTransport({
     url,
     credentials: device.credentials,

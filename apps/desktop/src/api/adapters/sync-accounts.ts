@@ -1,17 +1,20 @@
 import type { Store } from '@codeface/db';
-import { generateDataKey, unwrapDataKey, wrapDataKey } from '@codeface/sync/crypto';
 import {
   SyncEngine,
+  changePassword,
   createAuthedCaller,
   createHttpTransport,
   createPublicCaller,
   createRefreshingSession,
+  deleteAccount,
   refreshTokens,
+  signIn,
+  signInWithRecoveryKey,
+  signUp,
+  type SignedIn,
 } from '@codeface/sync/engine';
-import { deviceSchema, serverInfoSchema, sessionSchema } from '@codeface/sync/protocol';
-import type { Session } from '@codeface/sync/protocol';
+import { deviceSchema, serverInfoSchema } from '@codeface/sync/protocol';
 import { z } from 'zod';
-import { AppError } from '../errors';
 import type { SignedInDevice, SyncAccounts, SyncConnection } from '../services/sync-ports';
 
 const okSchema = z.object({ ok: z.boolean() });
@@ -25,9 +28,10 @@ export function createSyncAccounts(deps: {
   /** Node's own where it has one; `ws`'s class otherwise. */
   WebSocket: typeof globalThis.WebSocket;
 }): SyncAccounts {
-  const signedInWith = async (session: Session, password: string): Promise<SignedInDevice> => ({
-    session,
-    dataKey: await unwrapDataKey({ wrappedDataKey: session.wrappedDataKey, passphrase: password }),
+  // Protocol 2 (decision 0313): the password never leaves the device; @codeface/sync derives.
+  const device = ({ userId, deviceId, tokens, dataKey }: SignedIn): SignedInDevice => ({
+    session: { userId, deviceId, ...tokens },
+    dataKey,
   });
 
   return {
@@ -40,38 +44,16 @@ export function createSyncAccounts(deps: {
       return { protocolVersion: info.protocolVersion };
     },
 
-    async signUp({ url, email, password, deviceName }) {
-      const dataKey = generateDataKey();
-      const wrappedDataKey = await wrapDataKey({ dataKey, passphrase: password });
-      const session = await createPublicCaller({ url })({
-        path: 'account.signUp',
-        kind: 'mutation',
-        input: { email, password, deviceName, wrappedDataKey },
-        output: sessionSchema,
-      });
-      return { session, dataKey, recoveryKey: null };
+    async signUp(request) {
+      const { recoveryKey, ...created } = await signUp(request);
+      return { ...device(created), recoveryKey };
     },
 
-    async signIn({ url, email, password, deviceName }) {
-      const session = await createPublicCaller({ url })({
-        path: 'account.signIn',
-        kind: 'mutation',
-        input: { email, password, deviceName },
-        output: sessionSchema,
-      });
-      return signedInWith(session, password);
-    },
+    signIn: async (request) => device(await signIn(request)),
 
-    signInWithRecoveryKey() {
-      return Promise.reject(
-        new AppError(
-          'sync-error',
-          'This sync server does not take recovery keys yet. Sign in with your password.',
-        ),
-      );
-    },
+    signInWithRecoveryKey: async (request) => device(await signInWithRecoveryKey(request)),
 
-    connect({ url, signedIn, onTokens }) {
+    connect({ url, email, signedIn, onTokens }) {
       const { userId, deviceId } = signedIn.session;
       const credentials = createRefreshingSession({
         tokens: signedIn.session,
@@ -95,23 +77,12 @@ export function createSyncAccounts(deps: {
           revokeDevice: async (id) => {
             await mutate('devices.revoke', { deviceId: id });
           },
-          async changePassword({ currentPassword, newPassword }) {
-            const wrappedDataKey = await wrapDataKey({
-              dataKey: signedIn.dataKey,
-              passphrase: newPassword,
-            });
-            await mutate('account.changePassword', {
-              currentPassword,
-              newPassword,
-              wrappedDataKey,
-            });
-          },
+          changePassword: ({ currentPassword, newPassword }) =>
+            changePassword({ url, credentials, email, currentPassword, newPassword }),
           signOut: async () => {
             await mutate('account.signOut', {});
           },
-          deleteAccount: async (password) => {
-            await mutate('account.deleteAccount', { password });
-          },
+          deleteAccount: (password) => deleteAccount({ url, credentials, email, password }),
         },
         status: () => engine.status(),
         onStatus: (listener) => engine.onStatus(listener),
