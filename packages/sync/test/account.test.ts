@@ -16,9 +16,10 @@ import { type ServerProcess, startServerProcess } from './support/server-process
 
 /**
  * The account calls of protocol v2 from the device's side, with the real 64 MiB Argon2id,
- * against a real server process: what Settings → Sync does.
+ * against a real server process: what Settings → Sync does. A test derives up to five keys,
+ * each a few hundred ms alone and seconds on a loaded machine.
  */
-describe('one password, never sent', () => {
+describe('one password, never sent', { timeout: 120_000 }, () => {
   let server: ServerProcess;
   /** Every request body the device sent, to check that no password is in one. */
   const sent: string[] = [];
