@@ -8,6 +8,7 @@ import {
   type ServerProcess,
   startServerProcess,
 } from '../../../packages/sync/test/support/server-process';
+import { SYNC_PROTOCOL_VERSION } from '@codeface/sync/protocol';
 import { SECRETS_FILE } from '../src/api';
 import {
   type TestClient,
@@ -95,7 +96,7 @@ describe('sync through the app API', () => {
 
     await expect(
       a.client.api.sync.testConnection.mutate({ url: server.url }),
-    ).resolves.toMatchObject({ protocolVersion: 1 });
+    ).resolves.toMatchObject({ protocolVersion: SYNC_PROTOCOL_VERSION });
     await expect(
       a.client.api.sync.signUp.mutate({ url: server.url, email, password: 'short' }),
     ).rejects.toThrow('Choose a password of at least 10 characters.');

@@ -17,12 +17,7 @@ import { toBytes, toSafeNumber } from '../storage/sql-database';
 import type { AccessTokens } from './access-token';
 import type { AttemptLimits } from './attempt-limits';
 import type { PasswordHasher } from './password-hasher';
-import {
-  formatRefreshToken,
-  hashSecret,
-  parseRefreshToken,
-  sameHash,
-} from './refresh-token';
+import { formatRefreshToken, hashSecret, parseRefreshToken, sameHash } from './refresh-token';
 
 export type AccountServiceDeps = {
   db: SqlDatabase;

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatRefreshToken,
-  hashSecret,
-  parseRefreshToken,
-  sameHash,
-} from './refresh-token';
+import { formatRefreshToken, hashSecret, parseRefreshToken, sameHash } from './refresh-token';
 
 describe('refresh tokens', () => {
   it('parses what it formats and hashes the secret part', () => {

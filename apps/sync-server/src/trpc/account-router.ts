@@ -24,9 +24,7 @@ export const accountRouter = {
     .mutation(({ ctx, input }) => ctx.services.accounts.signIn(input, ctx.clientIp)),
   signInWithRecoveryKey: publicProcedure
     .input(recoverySignInInputSchema)
-    .mutation(({ ctx, input }) =>
-      ctx.services.accounts.signInWithRecoveryKey(input, ctx.clientIp),
-    ),
+    .mutation(({ ctx, input }) => ctx.services.accounts.signInWithRecoveryKey(input, ctx.clientIp)),
   refresh: publicProcedure
     .input(refreshInputSchema)
     .mutation(({ ctx, input }) => ctx.services.accounts.refresh(input.refreshToken)),
