@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncServer } from '../src/server';
 import type { AppRouter } from '../src/trpc/app-router';
 import { openTestBackend, type TestBackend } from './support/backend';
-import { httpClient, signUp, startServer, subscribe, type Subscriber } from './support/harness';
+import {
+  httpClient,
+  newPasswordInput,
+  signUp,
+  startServer,
+  subscribe,
+  type Subscriber,
+} from './support/harness';
 
 let backend: TestBackend;
 let server: SyncServer;
@@ -41,6 +48,21 @@ describe('how a subscription ends', () => {
         });
         await httpClient(server, other.accessToken).devices.revoke.mutate({
           deviceId: device.session.deviceId,
+        });
+      },
+    },
+    {
+      how: 'the password is changed on another device',
+      act: async (device: Awaited<ReturnType<typeof signUp>>) => {
+        const other = await httpClient(server).account.signIn.mutate({
+          email: device.email,
+          password: device.password,
+          deviceName: 'other',
+        });
+        const { wrappingKey: _, ...change } = newPasswordInput(device.dataKey);
+        await httpClient(server, other.accessToken).account.changePassword.mutate({
+          ...change,
+          currentPassword: device.password,
         });
       },
     },
