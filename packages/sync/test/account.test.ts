@@ -165,6 +165,36 @@ describe('one password, never sent', { timeout: 120_000 }, () => {
     );
   });
 
+  it('signs nothing in when the account key from the server was tampered with', async () => {
+    const email = `f-${randomUUID()}@example.test`;
+    const password = `a password ${randomUUID()}`;
+    await signUp({ ...on(), email, password, deviceName: 'laptop' });
+    // Whoever answers in the server's name flips a bit of the wrapped data key.
+    const tampering: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).endsWith('/account.signIn')) return response;
+      const body = (await response.json()) as { result: { data: { wrappedDataKey: string } } };
+      const envelope = JSON.parse(body.result.data.wrappedDataKey) as { ct: string };
+      const ct = Buffer.from(envelope.ct, 'base64url');
+      ct[0] = (ct[0] ?? 0) ^ 1;
+      body.result.data.wrappedDataKey = JSON.stringify({
+        ...envelope,
+        ct: ct.toString('base64url'),
+      });
+      return Response.json(body);
+    };
+    const refused = await signIn({
+      url: server.url,
+      fetch: tampering,
+      email,
+      password,
+      deviceName: 'x',
+    }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(SyncError);
+    expect(refused).toMatchObject({ code: 'invalid-response' });
+    expect(String(refused)).toMatch(/does not open/);
+  });
+
   it('a device of protocol 1 is told to update', async () => {
     const response = await fetch(`${server.url}/trpc/account.signIn`, {
       method: 'POST',

@@ -105,7 +105,7 @@ export function generateRecoveryKey(randomBytes: RandomBytes = secureRandomBytes
     }
   }
   text += CROCKFORD[(value << (5 - bits)) & 31];
-  return text.match(new RegExp(`.{1,${GROUP}}`, 'g'))?.join('-') ?? text;
+  return text.replace(new RegExp(`(.{${GROUP}})(?=.)`, 'g'), '$1-');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  CryptoError,
+  type CryptoError,
   bytesToBase64Url,
   deriveAccountKeys,
   deriveRecoveryKeys,
@@ -113,13 +113,7 @@ export async function signInWithRecoveryKey(
   },
 ): Promise<SignedIn> {
   checkNewPassword(options.newPassword);
-  let recovery: ReturnType<typeof deriveRecoveryKeys>;
-  try {
-    recovery = deriveRecoveryKeys(options.recoveryKey);
-  } catch (error) {
-    if (error instanceof CryptoError) throw new SyncError('invalid-input', error.message);
-    throw error;
-  }
+  const recovery = recoveryKeysOf(options.recoveryKey);
   const http = callerFor(options);
   const session = await http({
     path: 'account.signInWithRecoveryKey',
@@ -238,6 +232,16 @@ async function setPassword(
     },
     output: okSchema,
   });
+}
+
+/** A recovery key as typed, or `invalid-input` saying what it should look like. */
+function recoveryKeysOf(recoveryKey: string): ReturnType<typeof deriveRecoveryKeys> {
+  try {
+    return deriveRecoveryKeys(recoveryKey);
+  } catch (error) {
+    // deriveRecoveryKeys throws only CryptoError('malformed'), whose message is for a person.
+    throw new SyncError('invalid-input', (error as CryptoError).message);
+  }
 }
 
 function checkNewPassword(password: string): void {
