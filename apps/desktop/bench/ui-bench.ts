@@ -447,7 +447,7 @@ async function throughput(browser: Browser) {
       );
       const chatId = services.chats.list({ includeArchived: false })[0]?.id ?? '';
       const answer = services.chats.branch(chatId).at(-1);
-      return paintedRate(paints, answer?.tokens ?? 0);
+      return paintedRate(paints, answer?.completionTokens ?? 0);
     };
     // Warm both paths once, then alternate so that load on the machine hits both alike.
     await inprocRun();

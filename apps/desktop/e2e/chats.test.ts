@@ -75,7 +75,7 @@ describe('chats in Chromium, through the web host', () => {
       const saved = host.runtime.services.chats
         .list({ includeArchived: true })
         .find((chat) => chat.title === 'What does a draft become?');
-      expect(saved?.presetId).toBe('explain');
+      expect(saved?.preset).toBe('explain');
       expect(savedTitles()).toHaveLength(before + 1);
       // The composer the person typed in still has focus, for the next question.
       expect(await app.chat.focused()).toBe('composer-input');

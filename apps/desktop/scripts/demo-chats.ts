@@ -108,7 +108,7 @@ function chat(options: {
       id: options.id,
       title: options.title,
       model: 'qwen2.5-coder-7b-instruct-q4_k_m',
-      presetId: null,
+      preset: null,
       systemPrompt: null,
       source: 'chat' as const,
       pinned: options.pinned ?? false,
@@ -124,8 +124,8 @@ function chat(options: {
       content: m.content,
       status: 'done' as const,
       model: m.role === 'assistant' ? 'qwen2.5-coder-7b-instruct-q4_k_m' : null,
-      tokens: m.stats?.[0] ?? null,
-      ttftMs: m.stats?.[1] ?? null,
+      completionTokens: m.stats?.[0] ?? null,
+      timeToFirstTokenMs: m.stats?.[1] ?? null,
       tokensPerSecond: m.stats?.[2] ?? null,
       createdAt: t0 + m.minutes * 60_000,
     })),
@@ -153,7 +153,7 @@ const short = (options: { id: string; title: string; minutes: number; text: stri
 export function demoExport(): string {
   return JSON.stringify({
     format: 'codeface.chats',
-    version: 1,
+    version: 2,
     exportedAt: t0,
     chats: [
       short({

@@ -52,7 +52,7 @@ describe('app API over the web host, with SQLite and the tiny model', () => {
     expect(started?.type).toBe('started');
     const done = events[events.length - 1];
     if (done?.type !== 'done') throw new Error(`ended with ${JSON.stringify(done)}`);
-    expect(done.tokens).toBeGreaterThan(0);
+    expect(done.completionTokens).toBeGreaterThan(0);
     expect(done.tokensPerSecond).toBeGreaterThan(0);
     expect(events.filter((event) => event.type === 'delta').length).toBeGreaterThan(0);
 
@@ -61,7 +61,7 @@ describe('app API over the web host, with SQLite and the tiny model', () => {
     expect(branch[0]?.content).toBe('Write a loop in C');
     expect(branch[1]?.content).toBe(textOf(events));
     expect(branch[1]?.status).toBe('done');
-    expect(branch[1]?.tokens).toBe(done.tokens);
+    expect(branch[1]?.completionTokens).toBe(done.completionTokens);
     expect((await client.api.chats.get.query({ chatId: chat.id })).title).toBe('Write a loop in C');
   }, 60_000);
 
@@ -152,6 +152,27 @@ describe('app API over the web host, with SQLite and the tiny model', () => {
     const imported = await client.api.messages.branch.query({ chatId: chatIds[0] ?? '' });
     const original = await client.api.messages.branch.query({ chatId: chat.id });
     expect(imported.map((message) => message.content)).toEqual(
+      original.map((message) => message.content),
+    );
+    // A version 1 file (before the API took the database's names, 0492) still imports.
+    const current = JSON.parse(json.content) as {
+      chats: { chat: Record<string, unknown>; messages: Record<string, unknown>[] }[];
+    };
+    const version1 = {
+      ...current,
+      version: 1,
+      chats: current.chats.map(({ chat: { preset, ...chat }, messages }) => ({
+        chat: { ...chat, presetId: preset },
+        messages: messages.map(({ completionTokens, timeToFirstTokenMs, ...message }) => ({
+          ...message,
+          tokens: completionTokens,
+          ttftMs: timeToFirstTokenMs,
+        })),
+      })),
+    };
+    const old = await client.api.chats.import.mutate({ content: JSON.stringify(version1) });
+    const oldBranch = await client.api.messages.branch.query({ chatId: old.chatIds[0] ?? '' });
+    expect(oldBranch.map((message) => message.content)).toEqual(
       original.map((message) => message.content),
     );
     const bad = await rejection(client.api.chats.import.mutate({ content: '{"format":"other"}' }));
@@ -295,10 +316,10 @@ describe('streaming a long answer', () => {
     expect(last.stopped).toBe(true);
     expect(stopped.content).toBe(textOf(events));
     // Broke (issue 13, item 11): the db adapter's interrupt dropped the figures of a stopped answer.
-    expect(last.tokens).toBeGreaterThan(0);
+    expect(last.completionTokens).toBeGreaterThan(0);
     const figures = {
-      tokens: last.tokens,
-      ttftMs: last.ttftMs,
+      completionTokens: last.completionTokens,
+      timeToFirstTokenMs: last.timeToFirstTokenMs,
       tokensPerSecond: last.tokensPerSecond,
     };
     expect(stopped).toMatchObject(figures);

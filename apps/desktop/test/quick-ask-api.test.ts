@@ -46,11 +46,11 @@ describe('the quick ask over the app API', () => {
 
   it('evaluates the question while it is typed, so its first turn evaluates one token', async () => {
     const { client } = loaded;
-    const question = { presetId: 'explain', content: 'what does this regex do?\n\n```\n^a+$\n```' };
+    const question = { preset: 'explain', content: 'what does this regex do?\n\n```\n^a+$\n```' };
     expect((await client.api.quickAsk.prefill.mutate(question)).tokens).toBeGreaterThan(0);
     const chat = await client.api.chats.create.mutate({
       source: 'quick-ask',
-      presetId: question.presetId,
+      preset: question.preset,
       title: 'what does this regex do?',
     });
     const events = await generate(client.api, {

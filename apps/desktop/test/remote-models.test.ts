@@ -122,7 +122,7 @@ describe('remote model servers through the app API', { timeout: 60_000 }, () => 
 
   it('chats with the remote model, with the preset and the key, and finds the answer', async () => {
     const { api } = client;
-    const chat = await api.chats.create.mutate({ title: 'remote', presetId: 'explain' });
+    const chat = await api.chats.create.mutate({ title: 'remote', preset: 'explain' });
     const events = await generate(api, {
       kind: 'send',
       chatId: chat.id,

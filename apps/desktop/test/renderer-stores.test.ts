@@ -76,7 +76,7 @@ describe('the renderer stores against the real app API, SQLite and the tiny mode
 
     const [question, answer] = conversation.getState().messages;
     expect(question?.content).toBe('Write a loop in C');
-    expect(answer?.tokens).toBeGreaterThan(0);
+    expect(answer?.completionTokens).toBeGreaterThan(0);
     const saved = await client.api.messages.branch.query({ chatId: chat.id });
     expect(answer?.content).toBe(saved[1]?.content);
     // The live text grew frame by frame towards the saved answer, then let go of it.

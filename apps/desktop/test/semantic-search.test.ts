@@ -7,7 +7,7 @@ import type { TestClient, TestHost } from './support/test-host';
 const conversation = (chatId: string, texts: string[]) =>
   JSON.stringify({
     format: 'codeface.chats',
-    version: 1,
+    version: 2,
     exportedAt: 0,
     chats: [
       {
@@ -15,7 +15,7 @@ const conversation = (chatId: string, texts: string[]) =>
           id: chatId,
           title: 'Semantic',
           model: null,
-          presetId: null,
+          preset: null,
           systemPrompt: null,
           source: 'chat',
           pinned: false,
@@ -31,8 +31,8 @@ const conversation = (chatId: string, texts: string[]) =>
           content,
           status: 'done',
           model: null,
-          tokens: null,
-          ttftMs: null,
+          completionTokens: null,
+          timeToFirstTokenMs: null,
           tokensPerSecond: null,
           createdAt: index,
         })),

@@ -11,7 +11,7 @@ export type ChatSummary = {
   pinned: boolean;
   archived: boolean;
   updatedAt: number;
-  presetId: string | null;
+  preset: string | null;
   systemPrompt: string | null;
 };
 
@@ -28,8 +28,8 @@ export type ChatMessage = {
   content: string;
   status: MessageStatus;
   createdAt: number;
-  tokens: number | null;
-  ttftMs: number | null;
+  completionTokens: number | null;
+  timeToFirstTokenMs: number | null;
   tokensPerSecond: number | null;
   /** Why a finished answer ended; `max-tokens` is the answer-length limit (it can be continued). */
   stopReason: 'eos' | 'max-tokens' | 'stop-sequence' | null;
@@ -38,7 +38,11 @@ export type ChatMessage = {
 /** A message on the active branch, with its siblings (regenerations, edits) for `‹ 2/3 ›`. */
 export type BranchMessage = ChatMessage & { siblingIds: string[]; siblingIndex: number };
 
-export type GenerationStats = { tokens: number; ttftMs: number; tokensPerSecond: number };
+export type GenerationStats = {
+  completionTokens: number;
+  timeToFirstTokenMs: number;
+  tokensPerSecond: number;
+};
 
 export type SnippetRun = { text: string; highlight: boolean };
 

@@ -33,7 +33,7 @@ export const chatSchema = z.object({
   id,
   title: z.string(),
   model: z.string().nullable(),
-  presetId: z.string().nullable(),
+  preset: z.string().nullable(),
   systemPrompt: z.string().nullable(),
   source: chatSourceSchema,
   pinned: z.boolean(),
@@ -51,8 +51,8 @@ export const messageSchema = z.object({
   content: z.string(),
   status: messageStatusSchema,
   model: z.string().nullable(),
-  tokens: z.number().nullable(),
-  ttftMs: z.number().nullable(),
+  completionTokens: z.number().nullable(),
+  timeToFirstTokenMs: z.number().nullable(),
   tokensPerSecond: z.number().nullable(),
   /** Null while it streams, for questions, and for stopped or failed answers. */
   stopReason: stopReasonSchema.nullable(),
@@ -65,7 +65,7 @@ export type BranchMessage = Message & { siblingIds: string[]; siblingIndex: numb
 
 export const chatCreateInput = z.object({
   title: z.string().trim().max(MAX_TITLE_CHARS).optional(),
-  presetId: id.nullable().optional(),
+  preset: id.nullable().optional(),
   systemPrompt: z.string().max(MAX_SYSTEM_PROMPT_CHARS).nullable().optional(),
   source: chatSourceSchema.optional(),
 });
@@ -80,7 +80,7 @@ export const chatUpdateInput = z.object({
     .optional(),
   pinned: z.boolean().optional(),
   archived: z.boolean().optional(),
-  presetId: id.nullable().optional(),
+  preset: id.nullable().optional(),
   systemPrompt: z
     .string()
     .max(
@@ -126,8 +126,8 @@ export type GenerationEvent =
   | {
       type: 'done';
       messageId: string;
-      tokens: number;
-      ttftMs: number;
+      completionTokens: number;
+      timeToFirstTokenMs: number;
       tokensPerSecond: number;
       promptTokens: number;
       /** Prompt tokens the engine found in the chat's cache instead of evaluating them. */
@@ -169,7 +169,7 @@ export const contextBudgetInput = z.union([
   z.object({ chatId: id, draft: z.string().max(MAX_MESSAGE_CHARS) }),
   z.object({
     chatId: z.null(),
-    presetId: id.nullable(),
+    preset: id.nullable(),
     systemPrompt: z.string().max(MAX_SYSTEM_PROMPT_CHARS).nullable(),
     draft: z.string().max(MAX_MESSAGE_CHARS),
   }),

@@ -15,7 +15,7 @@ const draftSummary = (draft: ChatDraft): ChatSummary => ({
   pinned: false,
   archived: false,
   updatedAt: 0,
-  presetId: draft.presetId,
+  preset: draft.preset,
   systemPrompt: draft.systemPrompt,
 });
 
@@ -65,7 +65,7 @@ export function ChatPane({ composerRef, ...props }: ChatPaneProps) {
   // The API counts: the meter and a send's refusal are one function (0491).
   const budget = counted && { ...counted, restoredTokens };
   const newChat = props.draft && {
-    presetId: props.draft.presetId,
+    preset: props.draft.preset,
     systemPrompt: props.draft.systemPrompt,
   };
   // A model loaded or unloaded changes the window and what counts the tokens.
@@ -74,13 +74,13 @@ export function ChatPane({ composerRef, ...props }: ChatPaneProps) {
   }, [stores, engine?.loadedModel, engine?.contextSize]);
   // A new chat's meter counts its prompt before its first keystroke, and again when it changes;
   // its text is counted as it is typed (onDraftChange).
-  const newChatPresetId = newChat?.presetId;
+  const newChatPresetId = newChat?.preset;
   const newChatPrompt = newChat?.systemPrompt;
   useEffect(() => {
     const text = stores.chats.getState().draft?.text;
     if (newChatPresetId === undefined || newChatPrompt === undefined || text === undefined) return;
     stores.conversation.getState().newChatDraftChanged({
-      presetId: newChatPresetId,
+      preset: newChatPresetId,
       systemPrompt: newChatPrompt,
       draft: text,
     });
@@ -133,10 +133,10 @@ export function ChatPane({ composerRef, ...props }: ChatPaneProps) {
         } else stores.conversation.getState().draftChanged(chat.id, content);
       }}
       onStop={() => stores.conversation.getState().stop()}
-      onPresetChange={(presetId) =>
+      onPresetChange={(preset) =>
         props.draft
-          ? stores.chats.getState().updateDraft({ presetId })
-          : void stores.chats.getState().update({ chatId: chat.id, presetId })
+          ? stores.chats.getState().updateDraft({ preset })
+          : void stores.chats.getState().update({ chatId: chat.id, preset })
       }
       onSaveSystemPrompt={(prompt) => {
         const systemPrompt = prompt === '' ? null : prompt;

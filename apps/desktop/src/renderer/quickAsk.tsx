@@ -32,7 +32,7 @@ function QuickAskWindow({ quick }: { quick: ReturnType<typeof createQuickAskStor
   const settings = useSlice(stores.settings, (s) => s.settings);
   const allPresets = useSlice(stores.settings, (s) => s.presets);
   const context = useSlice(quick, (s) => s.context);
-  const presetId = useSlice(quick, (s) => s.presetId);
+  const preset = useSlice(quick, (s) => s.preset);
   const [chatId, setChatId] = useState<string | null>(null);
   const toasts = useToasts();
   useTheme(settings?.theme ?? usePreferences.getState().theme);
@@ -63,7 +63,7 @@ function QuickAskWindow({ quick }: { quick: ReturnType<typeof createQuickAskStor
     try {
       const chat = await stores.api.chats.create.mutate({
         source: 'quick-ask',
-        presetId,
+        preset,
         title: text.trim().split('\n')[0]?.slice(0, 60) || 'Quick question',
       });
       setChatId(chat.id);
@@ -100,7 +100,7 @@ function QuickAskWindow({ quick }: { quick: ReturnType<typeof createQuickAskStor
           context={context}
           onRemoveContext={(kind) => quick.getState().removeContext(kind)}
           presets={presets}
-          presetId={presetId}
+          preset={preset}
           onPresetChange={(id) => quick.getState().setPreset(id)}
           modelName={modelLoaded ? (engine.loadedModelName ?? engine.loadedModel) : null}
           noModel={

@@ -14,8 +14,8 @@ const message = (over: Partial<BranchMessage> & { id: string }): BranchMessage =
   content: over.id,
   status: 'done',
   createdAt: 0,
-  tokens: null,
-  ttftMs: null,
+  completionTokens: null,
+  timeToFirstTokenMs: null,
   tokensPerSecond: null,
   stopReason: null,
   siblingIds: [over.id],
@@ -33,8 +33,8 @@ const answer = (index: number): BranchMessage =>
     content: ['first answer', 'second answer', 'third answer'][index] ?? '',
     siblingIds: answers,
     siblingIndex: index,
-    tokens: 42,
-    ttftMs: 120,
+    completionTokens: 42,
+    timeToFirstTokenMs: 120,
     tokensPerSecond: 35.25,
   });
 

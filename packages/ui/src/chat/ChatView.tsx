@@ -24,7 +24,7 @@ type ChatViewProps = {
   onSend: (text: string) => void;
   /** The composer's text after each change, so the app can prepare its answer early. */
   onDraftChange?: (text: string) => void;
-  onPresetChange: (presetId: string | null) => void;
+  onPresetChange: (preset: string | null) => void;
   onStop: () => void;
   onSaveSystemPrompt: (prompt: string) => void;
   /** What the model is doing that the person waits for (it is loading). */
@@ -79,7 +79,7 @@ export function ChatView(props: ChatViewProps) {
         blockedReason={props.blockedReason}
         status={props.modelStatus}
         presets={props.presets}
-        activePresetId={chat.presetId}
+        activePresetId={chat.preset}
         onPresetChange={props.onPresetChange}
         onSend={props.onSend}
         onDraftChange={props.onDraftChange}

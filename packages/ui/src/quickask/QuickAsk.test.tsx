@@ -15,8 +15,8 @@ const answer = (content: string, status: ChatMessage['status'] = 'done'): ChatMe
   content,
   status,
   createdAt: 0,
-  tokens: 12,
-  ttftMs: 80,
+  completionTokens: 12,
+  timeToFirstTokenMs: 80,
   tokensPerSecond: 41.5,
   stopReason: 'eos',
 });
@@ -38,7 +38,7 @@ function setup(overrides: Partial<ComponentProps<typeof QuickAsk>> = {}) {
       },
       { id: 'fix', name: 'Fix', systemPrompt: 'Fix.', maxAnswerTokens: null, builtin: true },
     ],
-    presetId: null,
+    preset: null,
     onPresetChange: vi.fn(),
     modelName: 'Qwen2.5 Coder 7B',
     noModel: null,
@@ -79,7 +79,7 @@ describe('QuickAsk', () => {
     fireEvent.click(screen.getByTestId('quick-preset-fix'));
     expect(on.onPresetChange).toHaveBeenCalledWith('fix');
     cleanup();
-    const off = setup({ presetId: 'fix' });
+    const off = setup({ preset: 'fix' });
     expect(screen.getByTestId('quick-preset-fix').getAttribute('aria-pressed')).toBe('true');
     fireEvent.click(screen.getByTestId('quick-preset-fix'));
     expect(off.onPresetChange).toHaveBeenCalledWith(null);

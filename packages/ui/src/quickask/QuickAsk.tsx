@@ -26,8 +26,8 @@ type QuickAskProps = {
   onRemoveContext: (kind: QuickContext['kind']) => void;
   /** The preset buttons (Explain, Fix, Write tests): one may be on. */
   presets: readonly Preset[];
-  presetId: string | null;
-  onPresetChange: (presetId: string | null) => void;
+  preset: string | null;
+  onPresetChange: (preset: string | null) => void;
   /** The loaded model's name, shown small with the answer's speed. */
   modelName: string | null;
   /** Set when no model is loaded: the popup says so instead of asking. */
@@ -142,11 +142,9 @@ export function QuickAsk(props: QuickAskProps) {
                 type="button"
                 className="cf-chip"
                 data-testid={`quick-preset-${preset.id}`}
-                aria-pressed={props.presetId === preset.id}
+                aria-pressed={props.preset === preset.id}
                 title={preset.systemPrompt}
-                onClick={() =>
-                  props.onPresetChange(props.presetId === preset.id ? null : preset.id)
-                }
+                onClick={() => props.onPresetChange(props.preset === preset.id ? null : preset.id)}
               >
                 {preset.name}
               </button>

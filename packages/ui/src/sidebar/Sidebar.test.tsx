@@ -12,7 +12,7 @@ const chat = (id: string, over: Partial<ChatSummary> = {}): ChatSummary => ({
   pinned: false,
   archived: false,
   updatedAt: 0,
-  presetId: null,
+  preset: null,
   systemPrompt: null,
   ...over,
 });

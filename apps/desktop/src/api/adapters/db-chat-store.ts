@@ -9,7 +9,7 @@ function toChat(chat: DbChat): Chat {
     id: chat.id,
     title: chat.title,
     model: chat.model,
-    presetId: chat.preset,
+    preset: chat.preset,
     systemPrompt: chat.systemPrompt,
     source: chat.source,
     pinned: chat.pinned,
@@ -28,8 +28,8 @@ function toMessage(message: DbMessage): Message {
     content: message.content,
     status: message.status,
     model: message.model,
-    tokens: message.completionTokens,
-    ttftMs: message.timeToFirstTokenMs,
+    completionTokens: message.completionTokens,
+    timeToFirstTokenMs: message.timeToFirstTokenMs,
     tokensPerSecond: message.tokensPerSecond,
     stopReason: message.stopReason,
     createdAt: message.createdAt,
@@ -38,8 +38,8 @@ function toMessage(message: DbMessage): Message {
 
 function toDbStats(stats: InterruptedStats) {
   return {
-    completionTokens: stats.tokens,
-    timeToFirstTokenMs: stats.ttftMs,
+    completionTokens: stats.completionTokens,
+    timeToFirstTokenMs: stats.timeToFirstTokenMs,
     tokensPerSecond: stats.tokensPerSecond,
   };
 }
@@ -78,19 +78,14 @@ export function createDbChatStore(store: Store): ChatStore {
         store.chats.create({
           title: chat.title,
           model: chat.model,
-          preset: chat.presetId,
+          preset: chat.preset,
           systemPrompt: chat.systemPrompt,
           source: chat.source,
         }),
       ),
     updateChat(patch) {
-      const { chatId, presetId, ...rest } = patch;
-      return toChat(
-        store.chats.update(chatId, {
-          ...rest,
-          ...(presetId === undefined ? {} : { preset: presetId }),
-        }),
-      );
+      const { chatId, ...edit } = patch;
+      return toChat(store.chats.update(chatId, edit));
     },
     deleteChat: (chatId) => store.chats.delete(chatId),
     getMessage(messageId) {

@@ -41,8 +41,27 @@ export function createEngineChatEngine(
       );
       // A failure is thrown, so that the API has one path for every error of a generation.
       for await (const event of events) {
-        if (event.type === 'error') throw new EngineError(event.code, event.message);
-        yield event;
+        switch (event.type) {
+          case 'error':
+            throw new EngineError(event.code, event.message);
+          case 'delta':
+            yield event;
+            break;
+          case 'done':
+            // The engine's figures in the app's vocabulary, the database's (0492).
+            yield {
+              type: 'done',
+              completionTokens: event.tokens,
+              timeToFirstTokenMs: event.ttftMs,
+              tokensPerSecond: event.tokensPerSecond,
+              promptTokens: event.promptTokens,
+              reusedTokens: event.reusedTokens,
+              restoredTokens: event.restoredTokens,
+            };
+            break;
+          default:
+            event satisfies never;
+        }
       }
     },
     prefill: (request) => engine.prefill(request.messages, { chatId: request.chatId }),

@@ -10,6 +10,6 @@ export const quickAskRouter = {
   context: publicProcedure.query(({ ctx }) => ctx.services.quickAsk.context()),
   /** Evaluates the question being typed, before its chat exists, so the answer starts at once. */
   prefill: publicProcedure
-    .input(z.object({ presetId: id.nullable(), content: messageText }))
+    .input(z.object({ preset: id.nullable(), content: messageText }))
     .mutation(async ({ ctx, input }) => ({ tokens: await ctx.services.quickAsk.prefill(input) })),
 } satisfies TRPCRouterRecord;

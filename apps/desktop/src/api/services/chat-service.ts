@@ -25,13 +25,13 @@ export class ChatService {
 
   create(input: {
     title?: string;
-    presetId?: string | null;
+    preset?: string | null;
     systemPrompt?: string | null;
     source?: Chat['source'];
   }): Chat {
     return this.store.createChat({
       title: input.title || NEW_CHAT_TITLE,
-      presetId: input.presetId ?? null,
+      preset: input.preset ?? null,
       systemPrompt: input.systemPrompt ?? null,
       source: input.source ?? 'chat',
       model: null,

@@ -9,8 +9,8 @@ async function* fromArray(events: EngineEvent[]): AsyncGenerator<EngineEvent> {
 const delta = (text: string): EngineEvent => ({ type: 'delta', text, tokens: 1 });
 const done: EngineEvent = {
   type: 'done',
-  tokens: 3,
-  ttftMs: 1,
+  completionTokens: 3,
+  timeToFirstTokenMs: 1,
   tokensPerSecond: 10,
   promptTokens: 2,
   stopReason: 'eos',

@@ -6,15 +6,50 @@ import type { ChatService } from './chat-service';
 import type { ChatStore, Clock } from './ports';
 
 /** Version of the JSON export format (see SPEC.md); bumped on any incompatible change. */
-export const CHAT_EXPORT_VERSION = 1;
+export const CHAT_EXPORT_VERSION = 2;
 
-export const chatExportSchema = z.object({
+const currentExportSchema = z.object({
   format: z.literal('codeface.chats'),
   version: z.literal(CHAT_EXPORT_VERSION),
   exportedAt: z.number(),
   chats: z.array(z.object({ chat: chatSchema, messages: z.array(messageSchema) })),
 });
-export type ChatExport = z.infer<typeof chatExportSchema>;
+export type ChatExport = z.infer<typeof currentExportSchema>;
+
+/**
+ * Version 1 named a chat's preset `presetId` and an answer's figures `tokens` and `ttftMs`,
+ * before the API took the database's names (0492); its files still import.
+ */
+const version1ExportSchema = z
+  .object({
+    format: z.literal('codeface.chats'),
+    version: z.literal(1),
+    exportedAt: z.number(),
+    chats: z.array(
+      z.object({
+        chat: chatSchema.omit({ preset: true }).extend({ presetId: z.string().nullable() }),
+        messages: z.array(
+          messageSchema
+            .omit({ completionTokens: true, timeToFirstTokenMs: true })
+            .extend({ tokens: z.number().nullable(), ttftMs: z.number().nullable() }),
+        ),
+      }),
+    ),
+  })
+  .transform((file): ChatExport => ({
+    ...file,
+    version: CHAT_EXPORT_VERSION,
+    chats: file.chats.map(({ chat: { presetId, ...chat }, messages }) => ({
+      chat: { ...chat, preset: presetId },
+      messages: messages.map(({ tokens, ttftMs, ...message }) => ({
+        ...message,
+        completionTokens: tokens,
+        timeToFirstTokenMs: ttftMs,
+      })),
+    })),
+  }));
+
+export const chatExportSchema = z.union([currentExportSchema, version1ExportSchema]);
 
 export type ExportFile = { filename: string; mimeType: string; content: string };
 
@@ -81,7 +116,7 @@ export class ExportService {
     for (const { chat, messages } of result.data.chats) {
       const created = this.deps.store.createChat({
         title: chat.title,
-        presetId: chat.presetId,
+        preset: chat.preset,
         systemPrompt: chat.systemPrompt,
         source: chat.source,
         model: chat.model,

@@ -108,7 +108,7 @@ export class GenerationService {
       throw new AppError('no-model-loaded', 'Load a model first: open Models and pick one.');
     }
     const turn = this.prepareTurn(input);
-    const maxTokens = this.maxAnswerTokens(this.deps.chats.get(turn.chatId).presetId);
+    const maxTokens = this.maxAnswerTokens(this.deps.chats.get(turn.chatId).preset);
     const budget = await this.promptFor(turn.chatId, turn.history);
     assertFits(budget);
     // A continued answer is reopened and appended to; the engine continues the text it ends with.
@@ -116,7 +116,7 @@ export class GenerationService {
       ? store.continueStreaming(turn.continues.id)
       : store.startStreaming({ chatId: turn.chatId, parentId: turn.parentId, model: modelId });
     // A continued answer's figures count the tokens it had before.
-    const earlierTokens = turn.continues?.tokens ?? 0;
+    const earlierTokens = turn.continues?.completionTokens ?? 0;
     const stopper = new AbortController();
     const signal = AbortSignal.any([options.signal, stopper.signal]);
     let markSettled: () => void = () => undefined;
@@ -159,8 +159,8 @@ export class GenerationService {
             break;
           case 'done': {
             const stats = {
-              tokens: earlierTokens + event.tokens,
-              ttftMs: event.ttftMs,
+              completionTokens: earlierTokens + event.completionTokens,
+              timeToFirstTokenMs: event.timeToFirstTokenMs,
               tokensPerSecond: event.tokensPerSecond,
             };
             const stopReason =
@@ -202,7 +202,12 @@ export class GenerationService {
       this.setBusy(-1);
       // Reached when the client unsubscribed (the signal already stopped the engine) or the
       // engine ended without a final event: keep what was generated.
-      if (!settled) writer.interrupt({ tokens, ttftMs: null, tokensPerSecond: null });
+      if (!settled)
+        writer.interrupt({
+          completionTokens: tokens,
+          timeToFirstTokenMs: null,
+          tokensPerSecond: null,
+        });
       this.active.delete(writer.message.id);
       markSettled();
     }
@@ -270,13 +275,13 @@ export class GenerationService {
    * first turn will use (`QUICK_ASK_CACHE_KEY`): the same system prompt (the preset's) and the
    * same message as the send that follows.
    */
-  async prefillQuickAsk(input: { presetId: string | null; content: string }): Promise<number> {
+  async prefillQuickAsk(input: { preset: string | null; content: string }): Promise<number> {
     const { engine } = this.deps;
     if (engine.loadedModelId() === null) return 0;
     const quickAsks = [...this.active.values()].filter((g) => g.cacheKey === QUICK_ASK_CACHE_KEY);
     if (quickAsks.length > 0) return 0;
     const plan = await this.fit(
-      { systemPrompt: this.deps.presets.systemPromptOf(input.presetId), presetId: input.presetId },
+      { systemPrompt: this.deps.presets.systemPromptOf(input.preset), preset: input.preset },
       [{ role: 'user', content: input.content }],
     );
     if (plan.freeTokens < 0) return 0;
@@ -316,8 +321,8 @@ export class GenerationService {
       input.chatId === null
         ? await this.fit(
             {
-              systemPrompt: input.systemPrompt ?? this.deps.presets.systemPromptOf(input.presetId),
-              presetId: input.presetId,
+              systemPrompt: input.systemPrompt ?? this.deps.presets.systemPromptOf(input.preset),
+              preset: input.preset,
             },
             [draft],
           )
@@ -336,15 +341,15 @@ export class GenerationService {
     const chat = this.deps.chats.get(chatId);
     return this.fit(
       {
-        systemPrompt: chat.systemPrompt ?? this.deps.presets.systemPromptOf(chat.presetId),
-        presetId: chat.presetId,
+        systemPrompt: chat.systemPrompt ?? this.deps.presets.systemPromptOf(chat.preset),
+        preset: chat.preset,
       },
       history,
     );
   }
 
   private async fit(
-    { systemPrompt, presetId }: { systemPrompt: string | null; presetId: string | null },
+    { systemPrompt, preset }: { systemPrompt: string | null; preset: string | null },
     history: Pick<Message, 'role' | 'content'>[],
   ): Promise<ContextPlan> {
     const contextSize =
@@ -355,7 +360,7 @@ export class GenerationService {
       systemPrompt,
       history,
       contextSize,
-      maxAnswerTokens: this.maxAnswerTokens(presetId),
+      maxAnswerTokens: this.maxAnswerTokens(preset),
     });
   }
 

@@ -9,7 +9,7 @@ import type { Settings, SettingsPatch } from '../settings-schema';
 
 export type NewChat = {
   title: string;
-  presetId: string | null;
+  preset: string | null;
   systemPrompt: string | null;
   source: Chat['source'];
   model: string | null;
@@ -24,8 +24,8 @@ export type NewMessage = {
 };
 
 export type GenerationStats = {
-  tokens: number;
-  ttftMs: number;
+  completionTokens: number;
+  timeToFirstTokenMs: number;
   tokensPerSecond: number;
   stopReason: StopReason;
 };
@@ -35,7 +35,7 @@ export type GenerationStats = {
  * and no time to first token or speed (the engine reports those only in its final event).
  */
 export type InterruptedStats =
-  Omit<GenerationStats, 'stopReason'> | { tokens: number; ttftMs: null; tokensPerSecond: null };
+  Omit<GenerationStats, 'stopReason'> | { completionTokens: number; timeToFirstTokenMs: null; tokensPerSecond: null };
 
 /** The assistant message while it streams: saved as it grows so a reload shows it. */
 export interface StreamingMessage {
@@ -89,8 +89,8 @@ export type EngineEvent =
   | { type: 'delta'; text: string; tokens: number }
   | {
       type: 'done';
-      tokens: number;
-      ttftMs: number;
+      completionTokens: number;
+      timeToFirstTokenMs: number;
       tokensPerSecond: number;
       promptTokens: number;
       reusedTokens: number;

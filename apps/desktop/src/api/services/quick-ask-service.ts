@@ -22,7 +22,7 @@ export class QuickAskService {
     return { clipboard: clip(context.clipboard), selection: clip(context.selection) };
   }
 
-  prefill(input: { presetId: string | null; content: string }): Promise<number> {
+  prefill(input: { preset: string | null; content: string }): Promise<number> {
     return this.deps.generation.prefillQuickAsk(input);
   }
 }

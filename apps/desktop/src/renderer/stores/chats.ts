@@ -7,7 +7,7 @@ import { showError, useToasts } from './toasts';
  * A new chat before its first message: nothing is saved until it is sent (0470). Its text is
  * kept while the person looks elsewhere; an empty draft is dropped when they leave it.
  */
-export type ChatDraft = { text: string; presetId: string | null; systemPrompt: string | null };
+export type ChatDraft = { text: string; preset: string | null; systemPrompt: string | null };
 
 export type ChatsState = {
   chats: ChatSummary[];
@@ -31,7 +31,7 @@ export type ChatsState = {
   /** Saves the draft as a chat with its preset and system prompt, and opens it. */
   createFromDraft: () => Promise<string | null>;
   create: (input?: {
-    presetId?: string | null;
+    preset?: string | null;
     systemPrompt?: string | null;
   }) => Promise<string | null>;
   update: (patch: {
@@ -39,7 +39,7 @@ export type ChatsState = {
     title?: string;
     pinned?: boolean;
     archived?: boolean;
-    presetId?: string | null;
+    preset?: string | null;
     systemPrompt?: string | null;
   }) => Promise<void>;
   remove: (chatId: string) => void;
@@ -90,7 +90,7 @@ export function createChatsStore(api: Api, options: { undoDeleteMs?: number } = 
       set({
         activeChatId: null,
         draftOpen: true,
-        draft: get().draft ?? { text: '', presetId: null, systemPrompt: null },
+        draft: get().draft ?? { text: '', preset: null, systemPrompt: null },
         viewKey: `draft:${++drafts}`,
       });
     },
@@ -103,7 +103,7 @@ export function createChatsStore(api: Api, options: { undoDeleteMs?: number } = 
     async createFromDraft() {
       const draft = get().draft;
       const chatId = await get().create({
-        presetId: draft?.presetId ?? null,
+        preset: draft?.preset ?? null,
         systemPrompt: draft?.systemPrompt ?? null,
       });
       if (chatId !== null) set({ draft: null, draftOpen: false });

@@ -175,8 +175,8 @@ export function createConversationStore(
         case 'done': {
           settleLive({
             status: 'done',
-            tokens: event.tokens,
-            ttftMs: event.ttftMs,
+            completionTokens: event.completionTokens,
+            timeToFirstTokenMs: event.timeToFirstTokenMs,
             tokensPerSecond: event.tokensPerSecond,
             stopReason: event.stopReason,
           });

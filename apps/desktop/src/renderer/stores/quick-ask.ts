@@ -9,11 +9,11 @@ export const QUICK_PRESET_IDS = ['explain', 'fix', 'write-tests'] as const;
 export type QuickAskState = {
   /** What will be sent with the question; the person may remove each. */
   context: QuickContext[];
-  presetId: string | null;
+  preset: string | null;
   /** Reads the clipboard (and the selection) again: the popup was just shown. */
   readContext: () => Promise<void>;
   removeContext: (kind: QuickContext['kind']) => void;
-  setPreset: (presetId: string | null) => void;
+  setPreset: (preset: string | null) => void;
   /** The message a question is sent as, with the context that is left. */
   messageFor: (text: string) => string;
   /** Evaluates the question being typed after a pause, as the chat window's composer does. */
@@ -40,7 +40,7 @@ export function createQuickAskStore(api: Api) {
   let draftTimer: ReturnType<typeof setTimeout> | undefined;
   return createStore<QuickAskState>()((set, get) => ({
     context: [],
-    presetId: null,
+    preset: null,
 
     async readContext() {
       const fromHost = await api.quickAsk.context.query().catch(() => null);
@@ -58,7 +58,7 @@ export function createQuickAskStore(api: Api) {
     },
 
     removeContext: (kind) => set({ context: get().context.filter((item) => item.kind !== kind) }),
-    setPreset: (presetId) => set({ presetId }),
+    setPreset: (preset) => set({ preset }),
     messageFor: (text) => quickQuestion(text, get().context),
 
     draftChanged(text, { modelLoaded, streaming }) {
@@ -67,7 +67,7 @@ export function createQuickAskStore(api: Api) {
       draftTimer = setTimeout(() => {
         // Only a head start: anything wrong with the question is reported when it is sent.
         api.quickAsk.prefill
-          .mutate({ presetId: get().presetId, content: get().messageFor(text) })
+          .mutate({ preset: get().preset, content: get().messageFor(text) })
           .catch(() => undefined);
       }, DRAFT_PAUSE_MS);
     },
