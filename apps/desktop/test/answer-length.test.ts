@@ -22,15 +22,19 @@ describe('the maximum answer length', () => {
     const { api } = loaded.client;
     const chat = await api.chats.create.mutate({});
     const first = await generate(api, { kind: 'send', chatId: chat.id, content: 'go on' }).finished;
-    expect(doneOf(first)).toMatchObject({ tokens: 16, stopReason: 'max-tokens', stopped: false });
+    expect(doneOf(first)).toMatchObject({
+      completionTokens: 16,
+      stopReason: 'max-tokens',
+      stopped: false,
+    });
     const [, cut] = await api.messages.branch.query({ chatId: chat.id });
-    expect(cut).toMatchObject({ status: 'done', stopReason: 'max-tokens', tokens: 16 });
+    expect(cut).toMatchObject({ status: 'done', stopReason: 'max-tokens', completionTokens: 16 });
     if (!cut) throw new Error('No answer was saved.');
 
     const more = await generate(api, { kind: 'continue', messageId: cut.id }).finished;
     const started = more[0];
     expect(started?.type === 'started' && started.assistantMessage.id).toBe(cut.id);
-    expect(doneOf(more)).toMatchObject({ tokens: 32, stopReason: 'max-tokens' });
+    expect(doneOf(more)).toMatchObject({ completionTokens: 32, stopReason: 'max-tokens' });
     const branch = await api.messages.branch.query({ chatId: chat.id });
     // Still one question and one answer: the answer grew, no sibling was added.
     expect(branch.map((m) => [m.role, m.siblingIds.length])).toEqual([
@@ -39,7 +43,11 @@ describe('the maximum answer length', () => {
     ]);
     expect(branch[1]?.content).toBe(cut.content + textOf(more));
     expect(textOf(more).length).toBeGreaterThan(0);
-    expect(branch[1]).toMatchObject({ status: 'done', tokens: 32, stopReason: 'max-tokens' });
+    expect(branch[1]).toMatchObject({
+      status: 'done',
+      completionTokens: 32,
+      stopReason: 'max-tokens',
+    });
   }, 60_000);
 
   it('takes a preset’s own limit over the setting', async () => {
@@ -49,9 +57,9 @@ describe('the maximum answer length', () => {
       systemPrompt: 'Be brief.',
       maxAnswerTokens: 24,
     });
-    const chat = await api.chats.create.mutate({ presetId: preset.id });
+    const chat = await api.chats.create.mutate({ preset: preset.id });
     const events = await generate(api, { kind: 'send', chatId: chat.id, content: 'hi' }).finished;
-    expect(doneOf(events)).toMatchObject({ tokens: 24, stopReason: 'max-tokens' });
+    expect(doneOf(events)).toMatchObject({ completionTokens: 24, stopReason: 'max-tokens' });
   }, 60_000);
 
   it('applies to the local API when a request sets no max_tokens, which then says "length"', async () => {

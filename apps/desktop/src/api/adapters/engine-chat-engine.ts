@@ -57,6 +57,7 @@ export function createEngineChatEngine(
               promptTokens: event.promptTokens,
               reusedTokens: event.reusedTokens,
               restoredTokens: event.restoredTokens,
+              stopReason: event.stopReason,
             };
             break;
           default:

@@ -35,7 +35,8 @@ export type GenerationStats = {
  * and no time to first token or speed (the engine reports those only in its final event).
  */
 export type InterruptedStats =
-  Omit<GenerationStats, 'stopReason'> | { completionTokens: number; timeToFirstTokenMs: null; tokensPerSecond: null };
+  | Omit<GenerationStats, 'stopReason'>
+  | { completionTokens: number; timeToFirstTokenMs: null; tokensPerSecond: null };
 
 /** The assistant message while it streams: saved as it grows so a reload shows it. */
 export interface StreamingMessage {
