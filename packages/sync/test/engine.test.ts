@@ -1,6 +1,7 @@
 import type { MergeReport } from '@codeface/db';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateDataKey } from '../src/crypto';
+import { sealOutgoing } from '../src/engine/payload';
 import {
   type SyncPolicy,
   type SyncStatus,
@@ -483,5 +484,75 @@ describe('SyncEngine', { timeout: 60_000 }, () => {
     expect(a.engine.status().error?.message).toMatch(
       /^2 changes are larger than the sync server takes \(400 bytes\), so they stay/,
     );
+  });
+
+  it('sends more local changes than one window holds, window by window', async () => {
+    const server = new MemoryServer();
+    const a = device('device-a', server);
+    const { store } = a.replica;
+    store.db.transaction(() => {
+      for (let i = 0; i < 2100; i += 1) store.chats.create({ title: `chat ${i}` });
+    })();
+    a.engine.start();
+    await settle();
+    await vi.waitFor(() => expect(a.engine.status()).toMatchObject({ state: 'synced', toSend: 0 }));
+    expect(server.stored).toHaveLength(2100);
+  });
+
+  it('sends nothing for a device setting alone, and stops telling a listener that left', async () => {
+    const server = new MemoryServer();
+    const a = device('device-a', server);
+    const heard: SyncStatus[] = [];
+    const leave = a.engine.onStatus((status) => heard.push(status));
+    a.replica.store.settings.set('gpuLayers', 20);
+    a.engine.start();
+    await settle();
+    expect(a.engine.status()).toMatchObject({ state: 'synced', toSend: 0 });
+    expect(server.requests.filter((r) => r.kind === 'push')).toEqual([]);
+    const before = heard.length;
+    expect(before).toBeGreaterThan(0);
+    leave();
+    a.engine.syncNow();
+    await settle();
+    expect(heard).toHaveLength(before);
+  });
+
+  it('skips what a device that syncs more sent, and releases it from the quarantine', async () => {
+    const server = new MemoryServer();
+    // A newer device syncing its GPU setting, which stays on each device in this version.
+    const gpuLayers = {
+      id: 'newer-1',
+      entity: 'setting',
+      entityId: 'gpuLayers',
+      op: 'put',
+      hlc: '2026-01-01T00:00:00.000Z-0000-device-n',
+      deviceId: 'device-n',
+      fields: { value: 40 },
+    } as const;
+    await server.transportFor('device-n').push([sealOutgoing(gpuLayers, { dataKey })]);
+    const b = device('device-b', server);
+    // The same change, set aside by an older version of this app that could not read it, for
+    // this account (another account's quarantine is emptied when the engine binds to this one).
+    b.replica.store.sync.bindAccount('memory|user-1');
+    b.replica.store.sync.applyRemote({
+      changes: [],
+      quarantine: [
+        {
+          changeId: 'newer-0',
+          seq: 99,
+          deviceId: 'device-n',
+          reason: 'unsupported-version',
+          detail: 'older app',
+          ciphertext: sealOutgoing({ ...gpuLayers, id: 'newer-0' }, { dataKey }).ciphertext,
+          quarantinedAt: 0,
+        },
+      ],
+    });
+    b.engine.start();
+    await settle();
+    expect(b.engine.quarantined()).toEqual([]);
+    expect(b.replica.store.sync.cursors().pullCursor).toBe(1);
+    expect(b.replica.store.settings.get('gpuLayers')).toBeNull();
+    expect(b.engine.status()).toMatchObject({ state: 'synced', quarantined: 0 });
   });
 });

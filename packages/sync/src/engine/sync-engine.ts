@@ -98,7 +98,7 @@ export class SyncEngine {
     if (this.active) return;
     this.active = true;
     this.store.sync.bindAccount(this.options.account);
-    this.stopListening = this.store.changes.onRecorded(() => this.request({ push: true }));
+    this.stopListening = this.store.changes.onRecorded(() => this.request({ pull: false }));
     this.subscribe();
     this.scheduleHeartbeat();
     this.update({
@@ -106,7 +106,7 @@ export class SyncEngine {
       error: null,
       quarantined: this.store.sync.quarantined().length,
     });
-    this.request({ push: true, pull: true });
+    this.request({ pull: true });
   }
 
   /** Stops syncing and waits for a run in progress to end. Unsent changes stay in the store. */
@@ -126,7 +126,7 @@ export class SyncEngine {
       this.clearTimer('resubscribe');
       this.subscribe();
     }
-    this.request({ push: true, pull: true });
+    this.request({ pull: true });
   }
 
   status(): SyncStatus {
@@ -150,10 +150,11 @@ export class SyncEngine {
     return this.store.sync.quarantined();
   }
 
-  private request(wants: { push?: boolean; pull?: boolean }): void {
-    this.wantPush ||= wants.push === true;
-    this.wantPull ||= wants.pull === true;
-    if (wants.push === true) this.update({ toSend: this.countUnsent() });
+  /** Every reason to sync (a local change, start, syncNow, the heartbeat) pushes; some pull. */
+  private request(wants: { pull: boolean }): void {
+    this.wantPush = true;
+    this.wantPull ||= wants.pull;
+    this.update({ toSend: this.countUnsent() });
     this.kick();
   }
 
@@ -297,7 +298,7 @@ export class SyncEngine {
   private scheduleHeartbeat(): void {
     this.setTimer('heartbeat', this.policy.heartbeatMs, () => {
       this.scheduleHeartbeat();
-      this.request({ push: true, pull: true });
+      this.request({ pull: true });
     });
   }
 
