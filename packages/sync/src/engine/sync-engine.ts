@@ -179,13 +179,14 @@ export class SyncEngine {
         this.setTimer('run', wait, () => this.kick());
         return;
       }
-      const run = { push: this.wantPush, pull: this.wantPull };
+      const run = { pull: this.wantPull };
       this.wantPush = false;
       this.wantPull = false;
       try {
         await this.syncOnce(run);
       } catch (error) {
-        this.wantPush ||= run.push;
+        // The retry pushes whatever is still unsent, and pulls if this run was to.
+        this.wantPush = true;
         this.wantPull ||= run.pull;
         this.fail(error);
         return;
@@ -193,14 +194,14 @@ export class SyncEngine {
     }
   }
 
-  private async syncOnce(run: { push: boolean; pull: boolean }): Promise<void> {
+  /**
+   * Every run pushes first: with nothing unsent that is one local query and no request, and a
+   * run for a "pull now" sends what was written meanwhile.
+   */
+  private async syncOnce(run: { pull: boolean }): Promise<void> {
     this.update({ state: 'syncing' });
     const replicator = this.replicator ?? (await this.connect());
-    if (run.push) {
-      for (const change of (await replicator.push()).unsendable) {
-        this.unsendable.set(change.changeId, change);
-      }
-    }
+    await this.push(replicator);
     // This device's own push moves the cursor past its changes: a "pull now" for them alone,
     // heard during the push, needs no pull.
     if (this.active && (run.pull || this.needsPull())) {
@@ -219,6 +220,12 @@ export class SyncEngine {
       retryAt: null,
       error: unsendableError([...this.unsendable.values()]),
     });
+  }
+
+  /** Pushes, remembering what the server will not take until the app restarts. */
+  private async push(replicator: Replicator): Promise<void> {
+    const { unsendable } = await replicator.push();
+    for (const change of unsendable) this.unsendable.set(change.changeId, change);
   }
 
   /** Learns the server's limits, and tries the quarantine again (an upgrade may open it). */
