@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -41,6 +41,9 @@ describe('code to files in Chromium, through the web host', () => {
     workspace = join(base, 'project');
     await mkdir(join(workspace, 'src'), { recursive: true });
     await writeFile(join(workspace, 'src/util.ts'), OLD_UTIL);
+    // A link that leads out of the workspace: the browser never offers it.
+    await mkdir(join(base, 'outside'));
+    await symlink(join(base, 'outside'), join(workspace, 'out-link'));
     const { chats, store } = host.runtime.services;
     const chat = chats.create({ title: 'A greeting and a fix' });
     const question = store.appendMessage({
@@ -119,10 +122,16 @@ describe('code to files in Chromium, through the web host', () => {
         'apply-code-to-file',
       );
 
-      // Opened again from the keyboard: the diff, unified and side by side, then the write.
+      // Opened again from the keyboard, the file picked in the workspace browser: the diff,
+      // unified and side by side, then the write.
       await page.keyboard.press('Enter');
-      await codeFile.previewPath('src/util.ts');
+      await codeFile.browse();
+      await expect.poll(() => codeFile.browserEntries()).toEqual(['src']);
+      await codeFile.openBrowserEntry('src');
+      await expect.poll(() => codeFile.browserEntries()).toEqual(['app.ts', 'util.ts']);
+      await codeFile.openBrowserEntry('util.ts');
       await codeFile.diff('unified').waitFor();
+      expect(await codeFile.path().inputValue()).toBe('src/util.ts');
       expect(await codeFile.summary().innerText()).toMatch(/src\/util\.ts\s+\+2\s+−2/);
       const unified = codeFile.diff('unified');
       expect(await unified.locator('tr[data-kind="removed"]').allInnerTexts()).toEqual([

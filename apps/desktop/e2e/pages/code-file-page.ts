@@ -35,6 +35,27 @@ export class CodeFilePage {
     await this.path().press('Enter');
   }
 
+  /** Opens the workspace browser at the workspace folder. */
+  async browse(): Promise<void> {
+    await this.page.getByTestId('code-file-browse').click();
+    await this.page.getByTestId('code-file-browser').waitFor();
+  }
+
+  /** The names the browser lists now, once it has listed them. */
+  async browserEntries(): Promise<string[]> {
+    const entries = this.page.getByTestId('code-file-browser').locator('.cf-browser-entry');
+    await entries.first().waitFor();
+    return entries.locator('.cf-browser-name').allInnerTexts();
+  }
+
+  async openBrowserEntry(name: string): Promise<void> {
+    const entry = this.page
+      .getByTestId('code-file-browser')
+      .locator('.cf-browser-entry')
+      .filter({ has: this.page.locator('.cf-browser-name', { hasText: name }) });
+    await entry.click();
+  }
+
   async write(): Promise<void> {
     await this.page.getByTestId('code-file-write').click();
     await this.dialog().waitFor({ state: 'detached' });

@@ -92,6 +92,11 @@ export function useCodeToFile(
               durationMs: UNDO_TOAST_MS,
             });
           }}
+          browse={(path) =>
+            api.codeFiles.browse
+              .query({ path })
+              .catch((error: unknown) => Promise.reject(failure(error)))
+          }
           onOpenSettings={() => {
             setOpen(null);
             openSettings();

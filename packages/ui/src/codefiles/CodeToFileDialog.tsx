@@ -5,6 +5,14 @@ import { DiffView, useFileDiff, type DiffLayout } from './DiffView';
 /** What writing the code would do to the file; nothing has been written yet. */
 export type CodeFilePreview = { shown: string; exists: boolean; before: string; after: string };
 
+/** A folder inside the workspace, as the web host's browser lists it; paths are relative. */
+export type CodeFolder = {
+  path: string;
+  parent: string | null;
+  entries: { name: string; path: string; kind: 'folder' | 'file'; sizeBytes: number | null }[];
+  truncated: boolean;
+};
+
 /**
  * Where the file comes from: a path the person types inside the workspace folder (the web host;
  * `workspace` is null until one is set in Settings), or a file already picked in a native dialog.
@@ -19,6 +27,8 @@ type CodeToFileDialogProps = {
   preview: (path: string | null) => Promise<CodeFilePreview>;
   /** Writes what the last preview showed; rejects with a sentence (the file changed meanwhile). */
   write: () => Promise<void>;
+  /** Lists a folder inside the workspace ('' for the workspace itself); rejects with a sentence. */
+  browse: (path: string) => Promise<CodeFolder>;
   onOpenSettings: () => void;
   onClose: () => void;
 };
@@ -80,6 +90,52 @@ function PreviewBody({ preview, mode }: { preview: CodeFilePreview; mode: 'save'
   );
 }
 
+/** The files of the workspace, a folder at a time: the web host's stand-in for a dialog. */
+function WorkspaceBrowser({
+  folder,
+  onOpen,
+  onPick,
+}: {
+  folder: CodeFolder;
+  onOpen: (path: string) => void;
+  onPick: (path: string) => void;
+}) {
+  return (
+    <div className="cf-codefile-browser" data-testid="code-file-browser">
+      <div className="cf-row cf-browser-path">
+        <button
+          type="button"
+          className="cf-button cf-button-small"
+          disabled={folder.parent === null}
+          onClick={() => folder.parent !== null && onOpen(folder.parent)}
+        >
+          ↑ Up
+        </button>
+        <code>{folder.path === '' ? 'workspace folder' : folder.path}</code>
+      </div>
+      <ul className="cf-browser-list" aria-label="Folders and files">
+        {folder.entries.length === 0 && <li className="cf-muted">This folder is empty.</li>}
+        {folder.entries.map((entry) => (
+          <li key={entry.path}>
+            <button
+              type="button"
+              className="cf-browser-entry"
+              data-testid={entry.kind === 'folder' ? 'browser-folder' : 'browser-file'}
+              onClick={() => (entry.kind === 'folder' ? onOpen(entry.path) : onPick(entry.path))}
+            >
+              <span aria-hidden="true">{entry.kind === 'folder' ? '📁' : '📄'}</span>
+              <span className="cf-browser-name">{entry.name}</span>
+            </button>
+          </li>
+        ))}
+        {folder.truncated && (
+          <li className="cf-muted">More files than are shown: type the path instead.</li>
+        )}
+      </ul>
+    </div>
+  );
+}
+
 /**
  * Code from an answer into a file: the path (typed or picked), the diff, then the write.
  * Esc closes it and gives focus back to the button that opened it; Ctrl+Enter writes.
@@ -89,6 +145,7 @@ export function CodeToFileDialog({
   source,
   preview,
   write,
+  browse,
   onOpenSettings,
   onClose,
 }: CodeToFileDialogProps) {
@@ -98,7 +155,24 @@ export function CodeToFileDialog({
   const [shown, setShown] = useState<CodeFilePreview | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [folder, setFolder] = useState<CodeFolder | null>(null);
   const writeButton = useRef<HTMLButtonElement>(null);
+
+  const openFolder = (relative: string): void => {
+    browse(relative).then(
+      (listed) => {
+        setFolder(listed);
+        setProblem(null);
+        // A new file goes into the folder the person opened, under the name it had.
+        if (mode === 'save') {
+          const name = path.split('/').pop() ?? '';
+          setPath(listed.path === '' ? name : `${listed.path}/${name}`);
+          setShown(null);
+        }
+      },
+      (error: unknown) => setProblem(errorText(error)),
+    );
+  };
 
   const load = (typed: string | null): void => {
     setBusy(true);
@@ -188,8 +262,28 @@ export function CodeToFileDialog({
               <button type="submit" className="cf-button" disabled={busy}>
                 Preview
               </button>
+              <button
+                type="button"
+                className="cf-button"
+                aria-expanded={folder !== null}
+                data-testid="code-file-browse"
+                onClick={() => (folder ? setFolder(null) : openFolder(''))}
+              >
+                Browse…
+              </button>
             </div>
           </form>
+        )}
+        {folder && (
+          <WorkspaceBrowser
+            folder={folder}
+            onOpen={openFolder}
+            onPick={(picked) => {
+              setFolder(null);
+              setPath(picked);
+              load(picked);
+            }}
+          />
         )}
         {problem && (
           <p className="cf-field-problem" role="alert" data-testid="code-file-problem">

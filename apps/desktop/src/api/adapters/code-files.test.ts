@@ -117,6 +117,39 @@ describe('code files: paths inside the workspace', () => {
     expect(refusal(() => files.read(files.inWorkspace(root, 'image.png')))).toMatch(/binary/);
   });
 
+  it('lists folders and regular files for the browser, never what a link leads out to', () => {
+    mkdirSync(join(root, '.git'), { recursive: true });
+    const top = files.listInWorkspace(root, '');
+    expect(top).toMatchObject({ path: '', parent: null, truncated: false });
+    const listed = top.entries.map((entry) => `${entry.kind}:${entry.path}`);
+    expect(listed).toEqual(
+      expect.arrayContaining(['folder:src', 'folder:src-link', 'file:app-link.ts']),
+    );
+    // Links out, a device, a pipe, a dangling link and .git are not offered.
+    for (const hidden of ['escape', 'secret-link.txt', 'null-link', 'pipe', 'dangling', '.git']) {
+      expect(
+        listed.some((entry) => entry.endsWith(`:${hidden}`)),
+        hidden,
+      ).toBe(false);
+    }
+    expect(listed.findIndex((entry) => entry.startsWith('file:'))).toBeGreaterThan(
+      listed.findLastIndex((entry) => entry.startsWith('folder:')),
+    );
+    const inner = files.listInWorkspace(root, 'src-link');
+    expect(inner).toMatchObject({ path: 'src-link', parent: '' });
+    expect(inner.entries).toContainEqual({
+      name: 'app.ts',
+      path: 'src-link/app.ts',
+      kind: 'file',
+      sizeBytes: 4,
+    });
+    expect(refusal(() => files.listInWorkspace(root, 'escape'))).toMatch(/links outside/);
+    expect(refusal(() => files.listInWorkspace(root, '..'))).toMatch(/climbs out/);
+    expect(refusal(() => files.listInWorkspace(root, '/etc'))).toMatch(/not inside/);
+    expect(refusal(() => files.listInWorkspace(root, 'src/app.ts'))).toMatch(/not a folder/);
+    expect(refusal(() => files.listInWorkspace(root, 'nope'))).toMatch(/does not exist/);
+  });
+
   it('checks the workspace folder itself', () => {
     expect(files.folder(join(root, 'src-link'))).toBe(join(root, 'src'));
     expect(refusal(() => files.folder('relative/path'))).toMatch(/full path/);

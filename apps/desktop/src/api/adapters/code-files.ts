@@ -6,6 +6,7 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   renameSync,
@@ -17,11 +18,13 @@ import {
 import type { Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { AppError } from '../errors';
-import type { CodeFiles, ResolvedFile } from '../services/code-file-ports';
+import type { CodeFiles, ResolvedFile, WorkspaceFolder } from '../services/code-file-ports';
 
 /** Files larger than this are not read into a diff preview or replaced by an answer. */
 export const MAX_CODE_FILE_BYTES = 5 * 1024 * 1024;
 const MAX_RELATIVE_PATH_CHARS = 1024;
+/** Entries listed per folder in the web host's browser; a person types a path past that. */
+const MAX_LISTED_ENTRIES = 1000;
 /** Names Windows treats as devices in every folder, whatever their extension. */
 const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
 
@@ -138,6 +141,54 @@ function realpathOrRefuse(path: string, shown: string): string {
   }
 }
 
+/**
+ * What a folder inside the workspace holds, as the browser shows it: folders and regular files,
+ * links only where they stay inside, no `.git`. Every step of `path` is checked as a write is.
+ */
+function listInside(root: string, path: string): WorkspaceFolder {
+  const rootReal = realpathSync(root);
+  const segments = path.trim() === '' ? [] : workspaceSegments(path);
+  let current = rootReal;
+  for (const [index, segment] of segments.entries()) {
+    const shown = segments.slice(0, index + 1).join('/');
+    const next = join(current, segment);
+    const stats = lstatOrNull(next);
+    if (stats === null) refuse(`${shown} does not exist in the workspace.`);
+    const real = stats?.isSymbolicLink() ? realpathOrRefuse(next, shown) : next;
+    if (!isInside(rootReal, real)) refuse(`${shown} links outside the workspace.`);
+    if (!statSync(real).isDirectory()) refuse(`${shown} is a file, not a folder.`);
+    current = real;
+  }
+  const entries: WorkspaceFolder['entries'] = [];
+  const names = readdirSync(current).sort((a, b) => a.localeCompare(b));
+  for (const name of names) {
+    if (name.toLowerCase() === '.git') continue;
+    const full = join(current, name);
+    let real = full;
+    try {
+      if (lstatSync(full).isSymbolicLink()) real = realpathSync(full);
+    } catch {
+      continue; // A dangling link: nothing to open.
+    }
+    if (!isInside(rootReal, real)) continue;
+    const stats = statSync(real, { throwIfNoEntry: false });
+    const relativePath = [...segments, name].join('/');
+    if (stats?.isDirectory()) {
+      entries.push({ name, path: relativePath, kind: 'folder', sizeBytes: null });
+    } else if (stats?.isFile()) {
+      entries.push({ name, path: relativePath, kind: 'file', sizeBytes: stats.size });
+    }
+  }
+  // Folders first, as file dialogs list them.
+  entries.sort((a, b) => Number(a.kind === 'file') - Number(b.kind === 'file'));
+  return {
+    path: segments.join('/'),
+    parent: segments.length === 0 ? null : segments.slice(0, -1).join('/'),
+    entries: entries.slice(0, MAX_LISTED_ENTRIES),
+    truncated: entries.length > MAX_LISTED_ENTRIES,
+  };
+}
+
 /** A file the person picked in a native dialog: anywhere, but a regular file or a new one. */
 function resolvePicked(path: string): ResolvedFile {
   if (!isAbsolute(path) || path.includes('\0')) refuse('That is not a full path to a file.');
@@ -209,6 +260,7 @@ export function createCodeFiles(): CodeFiles {
       return real;
     },
     inWorkspace: resolveInside,
+    listInWorkspace: listInside,
     picked: resolvePicked,
     read: readText,
     write: writeText,

@@ -32,6 +32,10 @@ export const codeFilesRouter = {
   pickWorkspace: publicProcedure.mutation(async ({ ctx }) => ({
     folder: await ctx.services.codeFiles.pickWorkspace(),
   })),
+  /** A folder inside the workspace folder, for the web host's file browser. */
+  browse: publicProcedure
+    .input(z.object({ path: z.string().max(1024) }))
+    .query(({ ctx, input }) => ctx.services.codeFiles.browse(input.path)),
   /** The file as it is and as it would be; writes nothing. */
   preview: publicProcedure
     .input(z.object({ target, content: codeText }))

@@ -9,6 +9,17 @@ export type ResolvedFile = {
   createFolders: string | null;
 };
 
+/** A folder inside the workspace, for the web host's file browser; paths are relative to it. */
+export type WorkspaceFolder = {
+  /** '' at the workspace folder itself. */
+  path: string;
+  /** Null at the workspace folder: the browser goes no higher. */
+  parent: string | null;
+  entries: { name: string; path: string; kind: 'folder' | 'file'; sizeBytes: number | null }[];
+  /** More entries than are listed. */
+  truncated: boolean;
+};
+
 /**
  * The disk, as code to files needs it. Every method that takes a path resolves and checks it
  * first; a refusal is an `AppError('invalid-path')` whose message names the problem.
@@ -18,6 +29,8 @@ export interface CodeFiles {
   folder(path: string): string;
   /** `path` (relative, as a fence or the person wrote it) inside the workspace `root`. */
   inWorkspace(root: string, path: string): ResolvedFile;
+  /** The folders and regular files in a folder inside the workspace (links kept inside). */
+  listInWorkspace(root: string, path: string): WorkspaceFolder;
   /** A full path the person picked in a native dialog. */
   picked(path: string): ResolvedFile;
   /** The file's text ('' for a new file); refuses binary and very large files. */

@@ -101,6 +101,10 @@ describe('code to files: the service', () => {
       /type a path inside the workspace folder/,
     );
     await expect(web.pickWorkspace()).resolves.toBeNull();
+    // Its browser lists the workspace instead; a link out is not in the list.
+    symlinkSync(outside, join(workspace, 'out-link'));
+    expect(web.browse('').entries.map((entry) => entry.path)).toEqual(['src']);
+    expect(refusal(() => web.browse('out-link')).message).toMatch(/links outside the workspace/);
   });
 
   it('keeps the previous content for Undo across many writes, and refuses to undo over edits', () => {

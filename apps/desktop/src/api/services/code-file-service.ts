@@ -91,6 +91,11 @@ export class CodeFileService {
     return settings.update({ workspaceFolder: folder }).workspaceFolder;
   }
 
+  /** A folder inside the workspace, for the web host's file browser ('' is the workspace). */
+  browse(path: string) {
+    return this.deps.files.listInWorkspace(this.workspace(), path);
+  }
+
   /** What writing `content` to the target would change; nothing is written. */
   preview(request: { target: CodeTarget; content: string }) {
     const file = this.resolverFor(request.target)();
@@ -158,6 +163,11 @@ export class CodeFileService {
       }
       return () => this.deps.files.picked(path);
     }
+    const workspace = this.workspace();
+    return () => this.deps.files.inWorkspace(workspace, target.path);
+  }
+
+  private workspace(): string {
     const workspace = this.deps.settings.get().workspaceFolder;
     if (workspace === null) {
       throw new AppError(
@@ -165,6 +175,6 @@ export class CodeFileService {
         'Choose a workspace folder in Settings first: code is saved only inside it.',
       );
     }
-    return () => this.deps.files.inWorkspace(workspace, target.path);
+    return workspace;
   }
 }
