@@ -82,7 +82,7 @@ describe('sync between two web hosts in Chromium', () => {
   }, 60_000);
 
   async function device(): Promise<Device> {
-    const host = await startE2EHost({ maxAnswerTokens: 8 });
+    const host = await startE2EHost({ maxAnswerTokens: 16 });
     const session = await openSession(browser);
     const app = new AppPage(session.page);
     await app.open(host.url);
@@ -103,13 +103,14 @@ describe('sync between two web hosts in Chromium', () => {
     await app.page.emulateMedia({ colorScheme: 'light' });
   }
 
-  it('signs up on A, signs in on B, shows A’s chats on B live, and signs B out when revoked', async () => {
+  it('signs up on A, signs in on B, shows A’s chats on B live, signs B out when revoked, restores on C', async () => {
     const email = `person-${randomUUID()}@example.test`;
     const password = 'correct horse battery';
     const typed = {
       title: `Lighthouse ${randomUUID().slice(0, 8)}`,
       message: `The keeper counted ${randomUUID()} gulls`,
       renamed: `Renamed lighthouse ${randomUUID().slice(0, 8)}`,
+      kept: `Kept for the restored device ${randomUUID()}`,
     };
     const a = await device();
     const b = await device();
@@ -142,6 +143,11 @@ describe('sync between two web hosts in Chromium', () => {
       'Choose a password of at least 10 characters.',
     );
     await a.app.sync.createAccount({ url: server.url, email, password, deviceName: 'Laptop A' });
+    // The recovery key, shown once, until "I saved it".
+    await a.app.page.getByTestId('recovery-key-screen').waitFor({ timeout: 60_000 });
+    await shoot(a.app, 'sync-recovery-key');
+    const recoveryKey = await a.app.sync.saveRecoveryKey();
+    expect(recoveryKey).toMatch(/^([0-9A-Z]{4}-){12}[0-9A-Z]{4}$/);
     await a.app.sync.signedIn().waitFor({ timeout: 60_000 });
     await a.app.sync.waitForState('synced');
 
@@ -207,6 +213,31 @@ describe('sync between two web hosts in Chromium', () => {
     await b.app.openSettings();
     expect(await b.app.page.getByTestId('sync-signed-out').innerText()).toMatch(/Sign in again/);
 
+    // A third host restores the account with the recovery key and a new password: it gets
+    // A's chats, and A, whose password is no longer the account's, is signed out.
+    await a.app.newChat();
+    await a.app.chat.send(typed.kept);
+    await a.app.chat.waitForIdle();
+    await a.app.sync.waitForState('synced');
+    const c = await device();
+    await c.app.openSettings();
+    await c.app.sync.restoreWithRecoveryKey({
+      url: server.url,
+      email,
+      recoveryKey,
+      newPassword: 'a brand new passphrase',
+      deviceName: 'Phone C',
+    });
+    await c.app.sync.signedIn().waitFor({ timeout: 60_000 });
+    await c.app
+      .chatItems()
+      .filter({ hasText: typed.kept.slice(0, 20) })
+      .first()
+      .waitFor({
+        timeout: 60_000,
+      });
+    await a.app.sync.waitForState('off');
+
     for (const each of devices) expect(each.session.pageErrors).toEqual([]);
 
     // What the server keeps: none of the text typed, in any table.
@@ -214,9 +245,11 @@ describe('sync between two web hosts in Chromium', () => {
     const dump = await dumpServerDatabase(server);
     await rm(server.dataDir, { recursive: true, force: true });
     expect(dump).toContain(email);
-    for (const text of [typed.message, typed.renamed, 'And a second question from A']) {
+    for (const text of [typed.message, typed.renamed, typed.kept, 'And a second question from A']) {
       expect(dump).not.toContain(text);
     }
     expect(dump).not.toContain(password);
+    expect(dump).not.toContain(recoveryKey);
+    expect(dump).not.toContain(recoveryKey.replaceAll('-', ''));
   }, 600_000);
 });

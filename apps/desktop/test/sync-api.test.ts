@@ -102,7 +102,18 @@ describe('sync through the app API', () => {
     ).rejects.toThrow('Choose a password of at least 10 characters.');
 
     const signedUp = await a.client.api.sync.signUp.mutate({ url: server.url, email, password });
-    expect(signedUp).toMatchObject({ signedIn: true, email, serverUrl: server.url });
+    expect(signedUp).toMatchObject({
+      signedIn: true,
+      email,
+      serverUrl: server.url,
+      recoveryKeyPending: true,
+    });
+    // The recovery key is shown in 13 groups of 4 until the person says they saved it.
+    const recovery = await a.client.api.sync.recoveryKey.query();
+    expect(recovery?.groups).toHaveLength(13);
+    expect(recovery?.groups.every((group) => /^[0-9A-Z]{4}$/.test(group))).toBe(true);
+    await a.client.api.sync.confirmRecoveryKeySaved.mutate();
+    expect(await a.client.api.sync.recoveryKey.query()).toBeNull();
     // The secrets are in the data folder's 0600 file, not in the sync document.
     expect(statSync(join(a.host.dataDir, SECRETS_FILE)).mode & 0o777).toBe(0o600);
 
@@ -170,11 +181,57 @@ describe('sync through the app API', () => {
     expect(revoked.status.error?.message).toMatch(/Sign in again/);
     expect(b.host.runtime.services.sync.view().signedIn).toBe(false);
 
-    // Signing out on A deletes its session; the email stays for the next sign-in.
-    const signedOut = await a.client.api.sync.signOut.mutate();
+    // C restores the account with the recovery key and a new password: it gets the chats, and
+    // A, whose password is no longer the account's, is signed out.
+    const c = await device();
+    const newPassword = 'a brand new passphrase';
+    await expect(
+      c.client.api.sync.signIn.mutate({
+        url: server.url,
+        email,
+        recoveryKey: 'ABCD-EFGH',
+        newPassword,
+      }),
+    ).rejects.toThrow();
+    await c.client.api.sync.signIn.mutate({
+      url: server.url,
+      email,
+      recoveryKey: (recovery?.groups ?? []).join(' ').toLowerCase(),
+      newPassword,
+    });
+    await until(
+      () => c.client.api.chats.list.query(),
+      (chats) => chats.some((chat) => chat.title === 'Before sync'),
+      'the chats on C',
+    );
+    await until(
+      () => a.client.api.sync.view.query(),
+      (view) => !view.signedIn,
+      'A signed out',
+    );
+
+    // Changing the password on C: a wrong current one is refused, the right one works.
+    await expect(
+      c.client.api.sync.changePassword.mutate({ currentPassword: password, newPassword: password }),
+    ).rejects.toThrow();
+    await c.client.api.sync.changePassword.mutate({
+      currentPassword: newPassword,
+      newPassword: password,
+    });
+
+    // Signing out deletes the session; the email stays for the next sign-in.
+    const signedOut = await c.client.api.sync.signOut.mutate();
     expect(signedOut).toMatchObject({ signedIn: false, email, status: { state: 'stopped' } });
-    await expect(a.client.api.sync.devices.query()).rejects.toThrow(
+    await expect(c.client.api.sync.devices.query()).rejects.toThrow(
       'This device is not signed in to sync. Sign in first.',
     );
+
+    // Deleting the account: signed out, the email forgotten, and the account gone.
+    await c.client.api.sync.signIn.mutate({ url: server.url, email, password });
+    const deleted = await c.client.api.sync.deleteAccount.mutate({ password });
+    expect(deleted).toMatchObject({ signedIn: false, email: null });
+    await expect(
+      c.client.api.sync.signIn.mutate({ url: server.url, email, password }),
+    ).rejects.toThrow('That email and password do not match. Check them and try again.');
   }, 300_000);
 });

@@ -55,6 +55,29 @@ export class SyncPage {
     await this.page.getByTestId('sync-submit').click();
   }
 
+  async restoreWithRecoveryKey(input: {
+    url: string;
+    email: string;
+    recoveryKey: string;
+    newPassword: string;
+    deviceName?: string;
+  }): Promise<void> {
+    await this.page.getByTestId('sync-mode-recovery').click();
+    await this.fill(input);
+    await this.page.getByTestId('sync-recovery-key').fill(input.recoveryKey);
+    await this.page.getByTestId('sync-new-password').fill(input.newPassword);
+    await this.page.getByTestId('sync-submit').click();
+  }
+
+  /** Reads the recovery key shown after sign-up (groups joined by dashes), then confirms it was saved. */
+  async saveRecoveryKey(): Promise<string> {
+    await this.page.getByTestId('recovery-key-screen').waitFor({ timeout: 60_000 });
+    const groups = await this.page.locator('[data-testid="recovery-key"] span').allInnerTexts();
+    await this.page.getByTestId('recovery-key-saved').check();
+    await this.page.getByTestId('recovery-key-done').click();
+    return groups.join('-');
+  }
+
   problem() {
     return this.page.getByTestId('sync-problem');
   }

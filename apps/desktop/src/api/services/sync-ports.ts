@@ -47,7 +47,7 @@ export interface SyncAccounts {
    */
   signUp(
     request: SignInRequest & { password: string },
-  ): Promise<SignedInDevice & { recoveryKey: string | null }>;
+  ): Promise<SignedInDevice & { recoveryKey: string }>;
   signIn(request: SignInRequest & { password: string }): Promise<SignedInDevice>;
   /** Signs in with the recovery key and sets `newPassword`; the other devices are signed out. */
   signInWithRecoveryKey(
