@@ -3,7 +3,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/index';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { CrashCheckError, buildChild, runCrashCampaign, verifyAfterKill } from './crash/harness';
+import {
+  CrashCheckError,
+  buildChild,
+  crashSeed,
+  runCrashCampaign,
+  verifyAfterKill,
+} from './crash/harness';
 import { tempDir } from './helpers';
 
 describe('crash safety', () => {
@@ -21,7 +27,11 @@ describe('crash safety', () => {
     // Two writers on two files, 100 kills each: the same checks in about half the wall time on
     // two cores, since most of a round is a Node process starting.
     const folder = tempDir();
-    const seed = Date.now() % 100_000;
+    const seed = crashSeed();
+    // Printed on every run, so that a failure seen once can be replayed.
+    console.info(
+      `crash test seed ${seed}; replay: CODEFACE_CRASH_SEED=${seed} npx vitest run packages/db/test/crash.test.ts`,
+    );
     const lanes = await Promise.all(
       [0, 1].map((lane) =>
         runCrashCampaign({
@@ -60,6 +70,12 @@ describe('crash safety', () => {
     again.close();
     expect(() => verifyAfterKill(file, expected)).toThrow(/missing|found/);
   }, 60_000);
+
+  it('takes its seed from CODEFACE_CRASH_SEED, and says what it expects of one that is wrong', () => {
+    expect(crashSeed({ CODEFACE_CRASH_SEED: '4711' })).toBe(4711);
+    expect(crashSeed({})).toBeGreaterThanOrEqual(0);
+    expect(() => crashSeed({ CODEFACE_CRASH_SEED: 'soon' })).toThrow(/whole number/);
+  });
 
   it('accepts a file with no schema only while nothing was acknowledged', () => {
     // What a kill leaves between SQLite creating the file and the first migration committing.

@@ -145,6 +145,23 @@ export function verifyAfterKill(file: string, expected: Map<string, Expectation>
   }
 }
 
+/**
+ * The seed of a crash run: `CODEFACE_CRASH_SEED` when set (to replay a failed run), else a new one.
+ * The seed fixes each round's workload and kill delay; where a kill lands still depends on the
+ * machine's timing, so a replay repeats the same schedule rather than the same instant.
+ */
+export function crashSeed(env: NodeJS.ProcessEnv = process.env): number {
+  const given = env.CODEFACE_CRASH_SEED;
+  if (given === undefined || given === '') return Date.now() % 1_000_000;
+  const seed = Number(given);
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new Error(
+      `CODEFACE_CRASH_SEED must be a whole number ≥ 0, such as 4711; got "${given}".`,
+    );
+  }
+  return seed;
+}
+
 /** Kills the writer `kills` times at random moments, checking the file after every kill. */
 export async function runCrashCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const random = seededRandom(options.seed);
@@ -163,7 +180,14 @@ export async function runCrashCampaign(options: CampaignOptions): Promise<Campai
     });
     for (const ack of result.acks) expected.set(ack.id, ack);
     acks += result.acks.length;
-    if (fs.existsSync(options.file)) verifyAfterKill(options.file, expected);
+    try {
+      if (fs.existsSync(options.file)) verifyAfterKill(options.file, expected);
+    } catch (error) {
+      if (!(error instanceof CrashCheckError)) throw error;
+      throw new CrashCheckError(
+        `${error.message} (after kill ${round + 1} of the run with seed ${options.seed})`,
+      );
+    }
     options.onProgress?.(round + 1, expected.size);
   }
   return { kills: options.kills, ackedMessages: expected.size, acks, expected };
