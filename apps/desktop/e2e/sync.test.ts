@@ -145,6 +145,7 @@ describe('sync between two web hosts in Chromium', () => {
     await a.app.sync.createAccount({ url: server.url, email, password, deviceName: 'Laptop A' });
     // The recovery key, shown once, until "I saved it".
     await a.app.page.getByTestId('recovery-key-screen').waitFor({ timeout: 60_000 });
+    await a.app.sync.section().evaluate((section) => section.scrollIntoView());
     await shoot(a.app, 'sync-recovery-key');
     const recoveryKey = await a.app.sync.saveRecoveryKey();
     expect(recoveryKey).toMatch(/^([0-9A-Z]{4}-){12}[0-9A-Z]{4}$/);

@@ -18,7 +18,7 @@ export function RecoveryKey({ groups, onCopy, onPrint, onSaved }: RecoveryKeyPro
   const text = groups.join('-');
   return (
     <div className="cf-recovery" data-testid="recovery-key-screen">
-      <h2>Your recovery key</h2>
+      <h3>Your recovery key</h3>
       <p>
         If you forget your password, this key is the only way back into your synced chats: not even
         the server’s operator can open them without one of the two. It is shown only now.
