@@ -13,18 +13,25 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { findCatalogEntry, loadCatalog } from './catalog';
 import {
   DEFAULT_APP_OVERHEAD,
+  GPU_RUNTIME_BYTES,
   estimateCatalogFits,
   estimateFit,
   estimateFitFromCatalog,
   estimateFitFromFile,
 } from './fit-estimate';
-import type { MachineMemory } from './machine-memory';
+import type { GpuBackend, MachineMemory } from './machine-memory';
 import type { ModelError } from './model-error';
 
 const GB = 1e9;
-const machine = (vramGb: number | null, ramGb: number): MachineMemory => ({
+const machine = (
+  vramGb: number | null,
+  ramGb: number,
+  backend: GpuBackend = 'vulkan',
+): MachineMemory => ({
   gpu:
-    vramGb === null ? null : { name: 'Test GPU', vram: { total: vramGb * GB, free: vramGb * GB } },
+    vramGb === null
+      ? null
+      : { name: 'Test GPU', backend, vram: { total: vramGb * GB, free: vramGb * GB } },
   ram: { total: ramGb * GB, free: ramGb * GB },
 });
 const entry = (modelId: string, quant: string) =>
@@ -52,6 +59,27 @@ describe('estimateFitFromCatalog', () => {
     expect(fit.gpuLayers).toBeGreaterThan(10);
     expect(fit.gpuLayers).toBeLessThan(48);
     expect(fit.vramBytes).toBeLessThanOrEqual(6 * GB);
+  });
+
+  it('counts the CUDA runtime in VRAM: the same model takes more, and fewer layers fit', () => {
+    const fitOn = (vramGb: number, backend: GpuBackend) =>
+      estimateFitFromCatalog({
+        ...entry('qwen2.5-coder-7b-instruct', 'Q4_K_M'),
+        contextSize: 8192,
+        memory: machine(vramGb, 32, backend),
+      });
+    const roomy = { cuda: fitOn(24, 'cuda'), vulkan: fitOn(24, 'vulkan') };
+    expect(roomy.cuda.verdict).toBe('fits');
+    expect(roomy.cuda.vramBytes - roomy.vulkan.vramBytes).toBe(GPU_RUNTIME_BYTES.cuda);
+    // 625 MiB more than the tensors and buffers on an H200 (bench/results/gpu.json).
+    expect(GPU_RUNTIME_BYTES.cuda).toBeGreaterThanOrEqual(625 * 1024 * 1024);
+    // Where the whole model just fits without the runtime's share, with it some layers stay out.
+    const whole = roomy.vulkan.vramBytes - DEFAULT_APP_OVERHEAD.vramBytes;
+    const tight = (whole + DEFAULT_APP_OVERHEAD.vramBytes + 100 * 1024 * 1024) / GB;
+    expect(fitOn(tight, 'vulkan').verdict).toBe('fits');
+    const onCuda = fitOn(tight, 'cuda');
+    expect(onCuda.verdict).toBe('partial');
+    expect(onCuda.vramBytes).toBeLessThanOrEqual(tight * GB);
   });
 
   it('says too big when neither VRAM nor RAM holds the model', () => {

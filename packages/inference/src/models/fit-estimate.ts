@@ -2,7 +2,7 @@ import { GgufInsights } from 'node-llama-cpp';
 import type { Llama } from 'node-llama-cpp';
 import { readGgufInfo } from './gguf-metadata';
 import type { CatalogModel, Quantisation } from './catalog-schema';
-import type { MachineMemory } from './machine-memory';
+import type { GpuBackend, MachineMemory } from './machine-memory';
 import { ModelError } from './model-error';
 
 /**
@@ -18,7 +18,10 @@ export type FitEstimate = {
   gpuLayers: number;
   totalLayers: number;
   contextSize: number;
-  /** Bytes the model and context need in VRAM and RAM with `gpuLayers` offloaded, app included. */
+  /**
+   * Bytes the model and context need in VRAM and RAM with `gpuLayers` offloaded, the GPU
+   * runtime's own share and the app's included.
+   */
   vramBytes: number;
   ramBytes: number;
   /** `gguf`: from the file's own metadata (node-llama-cpp's insights); `catalog`: from catalog figures. */
@@ -37,6 +40,19 @@ export const DEFAULT_APP_OVERHEAD: AppOverhead = { vramBytes: 384 * MiB, ramByte
  */
 const COMPUTE_BUFFER_BYTES = 384 * MiB;
 
+/**
+ * What a GPU backend's runtime holds in VRAM before any tensor: for CUDA, the context with the
+ * device's kernels and cuBLAS's handle and workspace. Measured on an H200 (driver 580, 310M
+ * model, context 2048, bench/results/gpu.json): the process held 2,074 MiB by `nvidia-smi`
+ * where the resolver's tensors and buffers came to 1,449 MiB, 625 MiB more; rounded up. Metal
+ * shares the system's memory and Vulkan was not measured: no term for them.
+ */
+export const GPU_RUNTIME_BYTES: Record<GpuBackend, number> = {
+  cuda: 640 * MiB,
+  metal: 0,
+  vulkan: 0,
+};
+
 /** Far beyond any model's window; a larger request is a mistake, not a wish. */
 const MAX_CONTEXT_SIZE = 1 << 22;
 
@@ -50,9 +66,16 @@ function assertContextSize(contextSize: number, limit: number): void {
   }
 }
 
+/** VRAM the backend's runtime takes before any tensor (`GPU_RUNTIME_BYTES`); 0 without a GPU. */
+function runtimeVram(memory: MachineMemory): number {
+  return memory.gpu ? GPU_RUNTIME_BYTES[memory.gpu.backend] : 0;
+}
+
+/** What is left for the model: free memory less the app's share and the GPU runtime's. */
 function available(memory: MachineMemory, overhead: AppOverhead) {
+  const taken = overhead.vramBytes + runtimeVram(memory);
   return {
-    vram: memory.gpu ? Math.max(0, memory.gpu.vram.free - overhead.vramBytes) : 0,
+    vram: memory.gpu ? Math.max(0, memory.gpu.vram.free - taken) : 0,
     ram: Math.max(0, memory.ram.free - overhead.ramBytes),
   };
 }
@@ -87,7 +110,7 @@ export function estimateFitFromCatalog(options: CatalogFitOptions): FitEstimate 
       ...base,
       verdict: 'fits',
       gpuLayers: layers,
-      vramBytes: whole + overhead.vramBytes,
+      vramBytes: whole + runtimeVram(memory) + overhead.vramBytes,
       ramBytes: overhead.ramBytes,
     };
   }
@@ -102,7 +125,7 @@ export function estimateFitFromCatalog(options: CatalogFitOptions): FitEstimate 
     ...base,
     verdict,
     gpuLayers,
-    vramBytes: vramBytes + (memory.gpu ? overhead.vramBytes : 0),
+    vramBytes: vramBytes + (memory.gpu ? runtimeVram(memory) + overhead.vramBytes : 0),
     ramBytes: ramBytes + overhead.ramBytes,
   };
 }
@@ -164,7 +187,7 @@ export async function estimateFitFromFile(options: FileFitOptions): Promise<FitE
     gpuLayers: hasGpu ? gpuLayers : 0,
     totalLayers,
     contextSize,
-    vramBytes: hasGpu ? totalVramUsage + overhead.vramBytes : 0,
+    vramBytes: hasGpu ? totalVramUsage + runtimeVram(memory) + overhead.vramBytes : 0,
     ramBytes: totalRamUsage + overhead.ramBytes,
     source: 'gguf',
   };

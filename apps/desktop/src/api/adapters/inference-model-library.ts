@@ -10,6 +10,7 @@ import {
   estimateFitFromCatalog,
   findCatalogEntry,
   importGgufFile,
+  isGpuBackend,
   loadCatalog,
   ModelDownloader,
 } from '@codeface/inference';
@@ -174,10 +175,12 @@ export function createInferenceModelLibrary(options: InferenceModelLibraryOption
   const machineMemory = async (): Promise<MachineMemory> => {
     const info = await options.engineInfo();
     const ram = { total: totalmem(), free: freemem() };
-    if (info.vramTotalBytes === null || info.backend === 'cpu') return { gpu: null, ram };
+    const { backend } = info;
+    if (info.vramTotalBytes === null || !isGpuBackend(backend)) return { gpu: null, ram };
     return {
       gpu: {
-        name: info.gpuName ?? info.backend,
+        name: info.gpuName ?? backend,
+        backend,
         vram: { total: info.vramTotalBytes, free: info.vramFreeBytes ?? info.vramTotalBytes },
       },
       ram,
