@@ -1,4 +1,4 @@
-import { copyFile, mkdir } from 'node:fs/promises';
+import { access, copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DownloadProgress } from '../src/api';
@@ -99,6 +99,35 @@ describe('models procedures', () => {
       void check();
     });
     expect(after?.state).toBe('cancelled');
+  }, 30_000);
+
+  it('removes an ended download with the part it left, and refuses to remove a running one', async () => {
+    const started = await client.api.models.startDownload.mutate({
+      modelId: 'qwen2.5-coder-0.5b-instruct',
+      quantizationId: 'Q5_K_M',
+    });
+    expect(started).toMatchObject({ connecting: true, retry: null });
+    // The earlier test's cancelled row of this file made way for this one (Resume).
+    const rows = (await client.api.models.downloads.query()).filter(
+      (d) => d.fileName === started.fileName,
+    );
+    expect(rows.map((d) => d.id)).toEqual([started.id]);
+    await expect(
+      client.api.models.removeDownload.mutate({ downloadId: started.id }),
+    ).rejects.toThrow('Cancel the download before removing it.');
+    await client.api.models.cancelDownload.mutate({ downloadId: started.id });
+    for (;;) {
+      const state = (await client.api.models.downloads.query()).find(
+        (d) => d.id === started.id,
+      )?.state;
+      if (state !== 'downloading' && state !== 'verifying') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await client.api.models.removeDownload.mutate({ downloadId: started.id });
+    expect((await client.api.models.downloads.query()).map((d) => d.id)).not.toContain(started.id);
+    await expect(
+      access(join(host.dataDir, 'models', `${started.fileName}.part`)),
+    ).rejects.toThrow();
   }, 30_000);
 
   it('finds models other tools downloaded and uses them where they are', async () => {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ensureTinyModel } from '@codeface/inference/fixtures';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -94,6 +96,9 @@ describe('ModelDownloader', () => {
       attempt: 1,
       reason: 'connection-dropped',
       fromByte: 100_000,
+      failuresInARow: 0,
+      maxFailuresInARow: 5,
+      delayMs: 0,
     });
   });
 
@@ -201,6 +206,40 @@ describe('ModelDownloader', () => {
       code: 'download-http',
       data: { reason: 'server-error', attempts: 3 },
     });
+  });
+
+  it('says it is connecting, then retrying with the count, and ends in one sentence offline', async () => {
+    // A port nothing listens on: every connection is refused, as when the machine is offline.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const { events, onEvent } = recorder();
+    await expect(
+      downloader({ maxAttemptsWithoutProgress: 3 }).download(
+        { url: `http://127.0.0.1:${port}/${FILE}`, fileName: FILE },
+        { onEvent },
+      ),
+    ).rejects.toThrow(
+      `${FILE} could not be downloaded: the connection failed or dropped 3 times in a row. The part already downloaded is kept: Resume continues from it.`,
+    );
+    expect(events).toEqual([
+      { type: 'connecting', attempt: 1 },
+      expect.objectContaining({
+        type: 'retrying',
+        failuresInARow: 1,
+        maxFailuresInARow: 3,
+        delayMs: 10,
+      }),
+      { type: 'connecting', attempt: 2 },
+      expect.objectContaining({
+        type: 'retrying',
+        failuresInARow: 2,
+        maxFailuresInARow: 3,
+        delayMs: 20,
+      }),
+      { type: 'connecting', attempt: 3 },
+    ]);
   });
 
   it('gives up on a server that stalls every time, keeping the partial', async () => {

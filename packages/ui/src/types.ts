@@ -119,6 +119,10 @@ export type DownloadProgress = {
   bytesPerSecond: number;
   etaSeconds: number | null;
   error: string | null;
+  /** Waiting for the server's first byte. */
+  connecting: boolean;
+  /** The last attempt failed: the next one's number (of how many) and the wait before it. */
+  retry: { attempt: number; attempts: number; inSeconds: number } | null;
 };
 
 export type EngineInfo = {

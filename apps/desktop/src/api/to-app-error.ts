@@ -227,7 +227,7 @@ const modelErrors = packageError<ModelErrorCode>(ModelError, {
     message:
       typeof data.status === 'number'
         ? `The download server answered with HTTP status ${data.status}. Try again later.`
-        : 'The download server could not be reached. Check your connection and try again.',
+        : 'The download server could not be reached. Check your connection, then Resume: what arrived is kept.',
   }),
   'download-insufficient-disk': (data) => ({
     reason: 'download-failed',

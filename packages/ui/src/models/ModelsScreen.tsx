@@ -11,12 +11,15 @@ import type {
 } from '../types';
 import { formatBytes, formatDuration, formatEta, formatCount } from './format';
 import { ModelFileBrowser } from './ModelFileBrowser';
+import { ProgressBar } from '../feedback/ProgressBar';
 import { RemoteServers } from './RemoteServers';
 import type { RemoteServerActions } from './RemoteServers';
 
 export type ModelActions = {
   download: (request: { modelId: string; quantizationId: string }) => void;
   cancelDownload: (downloadId: string) => void;
+  /** Forgets a failed or cancelled download and deletes what it left. */
+  removeDownload: (downloadId: string) => void;
   /** With a path, imports that file; without one, asks the platform's file dialog. */
   importFile: (path: string | null) => void;
   /** Lists a folder for the web host's file browser (the home folder for null). */
@@ -120,6 +123,12 @@ function HardwarePanel({
 function downloadStatus(download: DownloadProgress): string {
   switch (download.state) {
     case 'downloading': {
+      if (download.retry !== null) {
+        const { attempt, attempts, inSeconds } = download.retry;
+        const when = inSeconds > 0 ? `retrying in ${inSeconds} s` : 'retrying';
+        return `No connection — ${when} (attempt ${attempt} of ${attempts})`;
+      }
+      if (download.connecting) return 'Connecting…';
       const left =
         download.etaSeconds !== null
           ? formatDuration(download.etaSeconds)
@@ -150,11 +159,11 @@ function DownloadRow({ download, actions }: { download: DownloadProgress; action
           {total !== null && ` / ${formatBytes(total)}`}
         </span>
       </div>
-      <progress
-        max={total ?? undefined}
-        value={total === null ? undefined : download.receivedBytes}
-        aria-label={`Download of ${download.fileName}`}
-        data-testid="download-progress"
+      <ProgressBar
+        value={download.connecting && download.receivedBytes === 0 ? null : download.receivedBytes}
+        max={total}
+        label={`Download of ${download.fileName}`}
+        testId="download-progress"
       />
       <div className="cf-row cf-row-between">
         <span
@@ -186,6 +195,16 @@ function DownloadRow({ download, actions }: { download: DownloadProgress; action
             }
           >
             Resume
+          </button>
+        )}
+        {(download.state === 'failed' || download.state === 'cancelled') && (
+          <button
+            type="button"
+            className="cf-button cf-button-small"
+            data-testid="remove-download"
+            onClick={() => actions.removeDownload(download.id)}
+          >
+            Remove
           </button>
         )}
       </div>

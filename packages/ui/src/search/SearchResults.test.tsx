@@ -49,8 +49,8 @@ describe('SearchResults', () => {
   it('shows indexing progress, and that it pauses while the model answers', () => {
     show([], status({}));
     const bar = screen.getByRole('progressbar');
-    expect(bar.getAttribute('value')).toBe('30');
-    expect(bar.getAttribute('max')).toBe('100');
+    expect(bar.getAttribute('aria-valuenow')).toBe('30');
+    expect(bar.getAttribute('aria-valuemax')).toBe('100');
     cleanup();
     show([], status({ state: 'paused' }));
     expect(screen.getByTestId('indexing-progress').textContent).toContain('paused');

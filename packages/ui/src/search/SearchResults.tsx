@@ -1,3 +1,4 @@
+import { ProgressBar } from '../feedback/ProgressBar';
 import type { IndexStatus, SearchHit } from '../types';
 import { Snippet } from './Snippet';
 import { formatCount } from '../models/format';
@@ -18,7 +19,7 @@ export function IndexingIndicator({ status }: { status: IndexStatus }) {
   const total = done + status.pending;
   return (
     <div className="cf-indexing" data-testid="indexing-progress" role="status">
-      <progress max={total} value={done} aria-label="Semantic index" />
+      <ProgressBar value={done} max={total} label="Semantic index" />
       <span className="cf-muted">
         {status.state === 'paused'
           ? 'Semantic index paused while the model answers'

@@ -259,6 +259,12 @@ export function createInferenceModelLibrary(options: InferenceModelLibraryOption
           download.progress.state === 'downloading',
       );
       if (busy) return busy.progress;
+      // A resumed download takes the place of the failed or cancelled one of the same file.
+      for (const [key, download] of downloads) {
+        const ended =
+          download.progress.state === 'failed' || download.progress.state === 'cancelled';
+        if (ended && download.progress.fileName === entry.quantisation.file) downloads.delete(key);
+      }
       const downloadRequest = downloadRequestFor(entry);
       const endpoint = options.huggingFaceEndpoint?.replace(/\/$/, '');
       const url = endpoint
@@ -277,6 +283,8 @@ export function createInferenceModelLibrary(options: InferenceModelLibraryOption
         bytesPerSecond: 0,
         etaSeconds: null,
         error: null,
+        connecting: true,
+        retry: null,
         localModelId: null,
       };
       downloads.set(id, { progress, controller });
@@ -286,15 +294,30 @@ export function createInferenceModelLibrary(options: InferenceModelLibraryOption
           {
             signal: controller.signal,
             onEvent: (event) => {
-              if (event.type === 'progress') {
+              if (event.type === 'connecting') {
+                publish(id, { connecting: true });
+              } else if (event.type === 'retrying') {
                 publish(id, {
+                  connecting: false,
+                  bytesPerSecond: 0,
+                  etaSeconds: null,
+                  retry: {
+                    attempt: event.failuresInARow + 1,
+                    attempts: event.maxFailuresInARow,
+                    inSeconds: Math.ceil(event.delayMs / 1000),
+                  },
+                });
+              } else if (event.type === 'progress') {
+                publish(id, {
+                  connecting: false,
+                  retry: null,
                   receivedBytes: event.receivedBytes,
                   totalBytes: event.totalBytes,
                   bytesPerSecond: event.bytesPerSecond,
                   etaSeconds: event.etaSeconds,
                 });
               } else if (event.type === 'verifying') {
-                publish(id, { state: 'verifying', receivedBytes: event.bytes });
+                publish(id, { state: 'verifying', connecting: false, receivedBytes: event.bytes });
               }
             },
           },
@@ -312,13 +335,27 @@ export function createInferenceModelLibrary(options: InferenceModelLibraryOption
           });
         })
         .catch((error: unknown) => {
-          if (controller.signal.aborted) publish(id, { state: 'cancelled' });
-          else publish(id, { state: 'failed', error: toAppError(error).message });
+          if (controller.signal.aborted) {
+            publish(id, { state: 'cancelled', connecting: false, retry: null });
+          } else {
+            publish(id, {
+              state: 'failed',
+              connecting: false,
+              retry: null,
+              error: toAppError(error).message,
+            });
+          }
         });
       return progress;
     },
     cancelDownload(downloadId) {
       downloads.get(downloadId)?.controller.abort();
+    },
+    async removeDownload(downloadId) {
+      const entry = downloads.get(downloadId);
+      if (!entry) return;
+      downloads.delete(downloadId);
+      await downloader.discardPartial(entry.progress.fileName);
     },
     downloads: () => [...downloads.values()].map((download) => download.progress),
     onDownloadProgress(listener) {

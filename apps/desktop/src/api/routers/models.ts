@@ -50,6 +50,12 @@ export const modelsRouter = {
     ctx.services.models.cancelDownload(input.downloadId);
     return { downloadId: input.downloadId };
   }),
+  removeDownload: publicProcedure
+    .input(z.object({ downloadId: id }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.models.removeDownload(input.downloadId);
+      return { downloadId: input.downloadId };
+    }),
   /** Each download's state now, then every change: bytes, bytes/s, ETA, state. */
   watchDownloads: publicProcedure.subscription(async function* ({ ctx, signal }) {
     yield* ctx.services.models.watchDownloads(signal ?? new AbortController().signal);

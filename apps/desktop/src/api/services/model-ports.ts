@@ -40,6 +40,8 @@ export type LocalModel = {
 
 export type DownloadState = 'downloading' | 'verifying' | 'done' | 'failed' | 'cancelled';
 
+export type DownloadRetry = { attempt: number; attempts: number; inSeconds: number };
+
 export type DownloadProgress = {
   id: string;
   modelId: string;
@@ -51,6 +53,10 @@ export type DownloadProgress = {
   bytesPerSecond: number;
   etaSeconds: number | null;
   error: string | null;
+  /** Waiting for the server's first byte (offline, this lasts until a retry or the failure). */
+  connecting: boolean;
+  /** The last attempt failed: the next one's number (of how many) and the wait before it. */
+  retry: DownloadRetry | null;
   /** Set when the download is done: the model to load. */
   localModelId: string | null;
 };
@@ -76,6 +82,8 @@ export interface ModelLibrary {
   discover(): Promise<LocalModel[]>;
   startDownload(request: { modelId: string; quantizationId: string }): DownloadProgress;
   cancelDownload(downloadId: string): void;
+  /** Forgets a failed or cancelled download and deletes the part of the file it left. */
+  removeDownload(downloadId: string): Promise<void>;
   downloads(): DownloadProgress[];
   /** Calls back on every change of any download; returns the function that stops it. */
   onDownloadProgress(listener: (progress: DownloadProgress) => void): () => void;

@@ -140,6 +140,22 @@ export class ModelService {
     this.deps.library.cancelDownload(downloadId);
   }
 
+  /** Removes a download that failed or was cancelled, with the part of the file it left. */
+  async removeDownload(downloadId: string): Promise<void> {
+    const download = this.deps.library.downloads().find((d) => d.id === downloadId);
+    if (!download) {
+      throw new AppError('download-not-found', 'That download is no longer listed.', {
+        downloadId,
+      });
+    }
+    if (download.state !== 'failed' && download.state !== 'cancelled') {
+      throw new AppError('download-busy', 'Cancel the download before removing it.', {
+        downloadId,
+      });
+    }
+    await this.deps.library.removeDownload(downloadId);
+  }
+
   downloads(): DownloadProgress[] {
     return this.deps.library.downloads();
   }

@@ -24,6 +24,8 @@ export type ModelsState = {
   watchDownloads: () => () => void;
   download: (request: { modelId: string; quantizationId: string }) => Promise<void>;
   cancelDownload: (downloadId: string) => Promise<void>;
+  /** Forgets a failed or cancelled download and deletes what it left. */
+  removeDownload: (downloadId: string) => Promise<void>;
   importFile: (path: string | null) => Promise<void>;
   browseFolder: (path: string | null) => Promise<ModelFolder>;
   discover: () => Promise<void>;
@@ -72,14 +74,16 @@ export function createModelsStore(api: Api) {
           onData: (progress) => {
             const before = get().downloads[progress.id];
             set({ downloads: { ...get().downloads, [progress.id]: progress } });
-            if (progress.state === 'done' && before?.state !== 'done') {
+            // Only a change seen happening is told in a toast: a download that had already
+            // ended when the window (re)opened is shown on its row in Models, with Resume.
+            const changed = (state: string) =>
+              progress.state === state && before !== undefined && before.state !== state;
+            if (progress.state === 'done' && before?.state !== 'done') void get().refresh();
+            if (changed('done')) {
               useToasts.getState().show({ kind: 'info', text: `${progress.fileName} is ready.` });
-              void get().refresh();
             }
-            if (progress.state === 'failed' && before?.state !== 'failed') {
-              showError(
-                `Download of ${progress.fileName} failed: ${progress.error ?? 'unknown error'}`,
-              );
+            if (changed('failed')) {
+              showError(`${progress.fileName} was not downloaded. ${progress.error ?? ''}`.trim());
             }
           },
           onError: (error) => showError(`Lost download progress: ${messageOf(error)}`),
@@ -90,12 +94,28 @@ export function createModelsStore(api: Api) {
       download: (request) =>
         attempt(async () => {
           const progress = await api.models.startDownload.mutate(request);
-          set({ downloads: { ...get().downloads, [progress.id]: progress } });
+          // A resumed download takes the place of the failed or cancelled row of its file.
+          const kept = Object.values(get().downloads).filter(
+            (d) =>
+              d.fileName !== progress.fileName || (d.state !== 'failed' && d.state !== 'cancelled'),
+          );
+          set({
+            downloads: Object.fromEntries(
+              [...kept, progress].map((download) => [download.id, download]),
+            ),
+          });
         }),
 
       cancelDownload: (downloadId) =>
         attempt(async () => {
           await api.models.cancelDownload.mutate({ downloadId });
+        }),
+
+      removeDownload: (downloadId) =>
+        attempt(async () => {
+          await api.models.removeDownload.mutate({ downloadId });
+          const { [downloadId]: _removed, ...rest } = get().downloads;
+          set({ downloads: rest });
         }),
 
       importFile: (path) =>

@@ -39,10 +39,30 @@ export type DownloadEvent =
       etaSeconds: number | null;
     }
   | { type: 'resuming'; fromByte: number }
-  | { type: 'retrying'; attempt: number; reason: RetryReason; fromByte: number }
+  /** A request is about to be sent; no byte has come back from it yet. */
+  | { type: 'connecting'; attempt: number }
+  | {
+      type: 'retrying';
+      attempt: number;
+      reason: RetryReason;
+      fromByte: number;
+      /** Attempts in a row that brought no byte, and how many of them end the download. */
+      failuresInARow: number;
+      maxFailuresInARow: number;
+      /** The wait before the next attempt. */
+      delayMs: number;
+    }
   | { type: 'verifying'; bytes: number };
 
 type RetryReason = 'connection-dropped' | 'stalled' | 'server-error' | 'range-rejected';
+
+/** Each retry reason as the end of "… could not be downloaded: ___ N times in a row". */
+const RETRY_REASON_TEXT: Record<RetryReason, string> = {
+  'connection-dropped': 'the connection failed or dropped',
+  stalled: 'the server stopped sending',
+  'server-error': 'the server answered with an error',
+  'range-rejected': 'the server refused to resume',
+};
 
 export type DownloadResult = {
   path: string;
@@ -239,19 +259,30 @@ export class ModelDownloader {
     for (;;) {
       this.throwIfCancelled(options.signal);
       attempt += 1;
+      options.onEvent?.({ type: 'connecting', attempt });
       const outcome = await this.runAttempt(job);
       if (outcome.kind === 'complete') break;
       attemptsWithoutProgress = outcome.progressed ? 0 : attemptsWithoutProgress + 1;
       if (attemptsWithoutProgress >= this.maxAttemptsWithoutProgress) {
+        // One sentence that names the file once: callers show it as it is, never wrapped.
         throw new ModelError(
           outcome.reason === 'stalled' ? 'download-stalled' : 'download-http',
-          `Download of ${request.fileName} failed ${attemptsWithoutProgress} times in a row (${outcome.reason}); the partial file is kept for a later resume.`,
+          `${request.fileName} could not be downloaded: ${RETRY_REASON_TEXT[outcome.reason]} ${attemptsWithoutProgress} times in a row. The part already downloaded is kept: Resume continues from it.`,
           { url: request.url, reason: outcome.reason, attempts: attempt },
         );
       }
       const fromByte = await partialSize(paths);
-      options.onEvent?.({ type: 'retrying', attempt, reason: outcome.reason, fromByte });
-      await delay(this.retryDelayMs * attemptsWithoutProgress, undefined, {
+      const delayMs = this.retryDelayMs * attemptsWithoutProgress;
+      options.onEvent?.({
+        type: 'retrying',
+        attempt,
+        reason: outcome.reason,
+        fromByte,
+        failuresInARow: attemptsWithoutProgress,
+        maxFailuresInARow: this.maxAttemptsWithoutProgress,
+        delayMs,
+      });
+      await delay(delayMs, undefined, {
         signal: options.signal,
       }).catch(() => undefined);
     }
