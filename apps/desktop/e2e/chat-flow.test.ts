@@ -1,25 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppPage } from './pages/app-page';
-import { launchChromium, openSession } from './support/browser';
-import { startE2EHost } from './support/e2e-host';
+import { describe, expect, it } from 'vitest';
+import { useChromium, withAppSession } from './support/app-session';
 
 describe('the chat window in Chromium, through the web host', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await browser.close();
-  });
+  const chromium = useChromium();
 
   it('first run → import → send → stream → stop → regenerate → switch branch → search → reload → theme → export', async () => {
-    const host = await startE2EHost();
-    const { page, pageErrors, context } = await openSession(browser);
-    const app = new AppPage(page);
-    try {
-      await app.open(host.url);
+    await withAppSession(chromium.browser, {}, async ({ host, page, app }) => {
       await app.firstRun().waitFor();
 
       // The guided first run leads to the models screen, where a file is imported and loaded.
@@ -90,79 +77,66 @@ describe('the chat window in Chromium, through the web host', () => {
       const shown = host.runtime.services.chats.branch(chatId).at(-1)?.content ?? '';
       expect(shown.length).toBeGreaterThan(0);
       expect(markdown).toContain(`## Assistant\n\n${shown}`);
-
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-      await host.dispose();
-    }
+    });
   }, 120_000);
 
   it('reloading in the middle of an answer shows what was written, kept as interrupted', async () => {
-    const host = await startE2EHost({ maxAnswerTokens: 4096 });
-    const { page, pageErrors, context } = await openSession(browser);
-    const app = new AppPage(page);
-    try {
-      await app.open(host.url);
-      await app.openModels();
-      await app.models.importPath(host.modelPath);
-      await app.models.load(/codeface-tiny/);
-      await app.newChat();
-      await app.chat.send('Reload while you answer');
-      await app.chat.waitForStreamingText();
-      await app.reload();
-      await app.openChat('Reload while you answer');
-      await expect.poll(() => app.chat.messages().count()).toBe(2);
-      await expect
-        .poll(() => app.chat.lastAssistant().getAttribute('data-status'))
-        .toBe('interrupted');
-      const kept = await app.chat.lastAssistant().getByTestId('message-content').innerText();
-      expect(kept.trim().length).toBeGreaterThan(0);
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-      await host.dispose();
-    }
+    await withAppSession(
+      chromium.browser,
+      { hostOptions: { maxAnswerTokens: 4096 } },
+      async ({ host, app }) => {
+        await app.openModels();
+        await app.models.importPath(host.modelPath);
+        await app.models.load(/codeface-tiny/);
+        await app.newChat();
+        await app.chat.send('Reload while you answer');
+        await app.chat.waitForStreamingText();
+        await app.reload();
+        await app.openChat('Reload while you answer');
+        await expect.poll(() => app.chat.messages().count()).toBe(2);
+        await expect
+          .poll(() => app.chat.lastAssistant().getAttribute('data-status'))
+          .toBe('interrupted');
+        const kept = await app.chat.lastAssistant().getByTestId('message-content').innerText();
+        expect(kept.trim().length).toBeGreaterThan(0);
+      },
+    );
   }, 120_000);
 
   it('keeps the newest line of a long answer in view while it streams', async () => {
-    const host = await startE2EHost({ maxAnswerTokens: 4096 });
     // A short window, so the answer outgrows it within its first lines.
-    const { page, pageErrors, context } = await openSession(browser, { height: 480 });
-    const app = new AppPage(page);
-    try {
-      await app.open(host.url);
-      await app.openModels();
-      await app.models.importPath(host.modelPath);
-      await app.models.load(/codeface-tiny/);
-      await app.newChat();
-      await app.chat.send('Write a long answer');
-      await app.chat.waitForStreamingText();
-      const samples: { fromBottom: number; scrollable: number }[] = [];
-      for (;;) {
-        const state = await app.chat.scrollState();
-        if (!state.streaming) break;
-        if (state.scrollable > 0) samples.push(state);
-        await page.waitForTimeout(25);
-      }
-      // Followed while streaming: never more than a line or two short of the bottom.
-      expect(samples.length).toBeGreaterThan(3);
-      for (const sample of samples) expect(sample.fromBottom).toBeLessThan(48);
-      await app.chat.waitForIdle();
-      await expect.poll(async () => (await app.chat.scrollState()).fromBottom).toBeLessThan(2);
-      // The answer is not measured while it grows; once it ends, it is, so the canvas holds it
-      // and the next turn starts below it.
-      await expect.poll(async () => (await app.chat.rowLayout()).pastCanvas).toBeLessThan(1);
-      // The answer filled the window: the next question is answered with the older turns left
-      // out, counted by the answer's real tokens, rather than overflowing the engine's context.
-      await app.chat.send('And a short one');
-      await app.chat.waitForIdle();
-      expect(await app.chat.lastAssistant().getAttribute('data-status')).toBe('done');
-      expect((await app.chat.rowLayout()).overlap).toBeLessThan(1);
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-      await host.dispose();
-    }
+    await withAppSession(
+      chromium.browser,
+      { hostOptions: { maxAnswerTokens: 4096 }, session: { height: 480 } },
+      async ({ host, page, app }) => {
+        await app.openModels();
+        await app.models.importPath(host.modelPath);
+        await app.models.load(/codeface-tiny/);
+        await app.newChat();
+        await app.chat.send('Write a long answer');
+        await app.chat.waitForStreamingText();
+        const samples: { fromBottom: number; scrollable: number }[] = [];
+        for (;;) {
+          const state = await app.chat.scrollState();
+          if (!state.streaming) break;
+          if (state.scrollable > 0) samples.push(state);
+          await page.waitForTimeout(25);
+        }
+        // Followed while streaming: never more than a line or two short of the bottom.
+        expect(samples.length).toBeGreaterThan(3);
+        for (const sample of samples) expect(sample.fromBottom).toBeLessThan(48);
+        await app.chat.waitForIdle();
+        await expect.poll(async () => (await app.chat.scrollState()).fromBottom).toBeLessThan(2);
+        // The answer is not measured while it grows; once it ends, it is, so the canvas holds it
+        // and the next turn starts below it.
+        await expect.poll(async () => (await app.chat.rowLayout()).pastCanvas).toBeLessThan(1);
+        // The answer filled the window: the next question is answered with the older turns left
+        // out, counted by the answer's real tokens, rather than overflowing the engine's context.
+        await app.chat.send('And a short one');
+        await app.chat.waitForIdle();
+        expect(await app.chat.lastAssistant().getAttribute('data-status')).toBe('done');
+        expect((await app.chat.rowLayout()).overlap).toBeLessThan(1);
+      },
+    );
   }, 120_000);
 });

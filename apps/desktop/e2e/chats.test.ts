@@ -1,23 +1,19 @@
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppPage } from './pages/app-page';
-import { launchChromium, openSession } from './support/browser';
+import { type AppSession, useChromium, withAppSession } from './support/app-session';
 import { startE2EHost } from './support/e2e-host';
 import type { E2EHost } from './support/e2e-host';
 
 /** Chats as a newcomer meets them: drafts, titles, the way down, Escape, images, a narrow window. */
 describe('chats in Chromium, through the web host', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let host: E2EHost;
 
   beforeAll(async () => {
-    browser = await launchChromium();
     host = await startE2EHost({ maxAnswerTokens: 24 });
     const { models } = host.runtime.services;
     await models.load((await models.import(host.modelPath)).id);
   }, 60_000);
   afterAll(async () => {
-    await browser.close();
     await host.dispose();
   });
 
@@ -40,10 +36,7 @@ describe('chats in Chromium, through the web host', () => {
 
   it('keeps a new chat as a draft until its first message: an empty one is dropped, a typed one kept', async () => {
     seedChat('An older chat', 1);
-    const { page, context, pageErrors } = await openSession(browser);
-    const app = new AppPage(page);
-    try {
-      await app.open(host.url);
+    await withAppSession(chromium.browser, { host }, async ({ app }) => {
       const before = savedTitles().length;
 
       await app.newChat();
@@ -79,17 +72,11 @@ describe('chats in Chromium, through the web host', () => {
       expect(savedTitles()).toHaveLength(before + 1);
       // The composer the person typed in still has focus, for the next question.
       expect(await app.chat.focused()).toBe('composer-input');
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   }, 60_000);
 
   it('shows the title at once when the model refuses a first message that is too long', async () => {
-    const { page, context, pageErrors } = await openSession(browser);
-    const app = new AppPage(page);
-    try {
-      await app.open(host.url);
+    await withAppSession(chromium.browser, { host }, async ({ page, app }) => {
       await app.newChat();
       // The tiny model's context holds a few thousand tokens; its vocabulary is one byte each.
       await app.chat.send(`Too long for the context\n${'x'.repeat(40_000)}`);
@@ -108,19 +95,13 @@ describe('chats in Chromium, through the web host', () => {
       await expect
         .poll(() => app.chatItems().filter({ hasText: 'Too long for the context' }).count())
         .toBe(1);
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   }, 60_000);
 
   it('offers “↓ Latest” only while the newest message is out of view', async () => {
     seedChat('Short chat about pills', 1);
     seedChat('Long chat about pills', 30, 40);
-    const { page, context, pageErrors } = await openSession(browser);
-    const app = new AppPage(page);
-    try {
-      await app.open(host.url);
+    await withAppSession(chromium.browser, { host }, async ({ page, app }) => {
       // A search hit opens a chat that fits on screen: there is nowhere further down to go.
       await app.search('Short chat about pills user');
       await app.searchHits().filter({ hasText: 'Short chat about pills' }).first().click();
@@ -139,18 +120,12 @@ describe('chats in Chromium, through the web host', () => {
       // Scrolling up until the newest message leaves the view brings it back.
       await page.getByTestId('message-list').evaluate((el) => el.scrollTo({ top: 0 }));
       await expect.poll(() => app.chat.jumpToLatest().count()).toBe(1);
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   }, 60_000);
 
   it('closes every panel and dialog on Escape and gives focus back to what opened it', async () => {
     seedChat('Escape routes', 1);
-    const { page, context, pageErrors } = await openSession(browser);
-    const app = new AppPage(page);
-    try {
-      await app.open(host.url);
+    await withAppSession(chromium.browser, { host }, async ({ page, app }) => {
       await app.openChat('Escape routes');
 
       await app.chat.systemPromptToggle().click();
@@ -199,59 +174,54 @@ describe('chats in Chromium, through the web host', () => {
       await page.keyboard.press('Escape');
       await page.getByTestId('new-chat').waitFor({ state: 'hidden' });
       expect(await app.chat.focused()).toBe('open-drawer');
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   }, 60_000);
 
   it('shows an image in a question as a link and never fetches it', async () => {
-    const { page, context, pageErrors } = await openSession(browser);
-    const app = new AppPage(page);
     const violations: string[] = [];
-    await page.exposeFunction('reportViolation', (uri: string) => violations.push(uri));
-    await page.addInitScript({
-      content: `document.addEventListener('securitypolicyviolation', (event) =>
-        window.reportViolation(event.blockedURI));`,
-    });
-    try {
-      await app.open(host.url);
-      await app.newChat();
-      await app.chat.send('What is in ![the diagram](http://127.0.0.1:9/diagram.png) here?');
-      await app.chat.waitForIdle();
-      const question = app.chat.messages().first();
-      const link = question.getByRole('link', { name: 'Image: the diagram' });
-      expect(await link.getAttribute('href')).toBe('http://127.0.0.1:9/diagram.png');
-      expect(await page.getByTestId('message-list').locator('img').count()).toBe(0);
-      // Nothing asked for the image, so the CSP, the second wall, had nothing to refuse.
-      expect(violations).toEqual([]);
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    const watchViolations = async ({ page }: AppSession) => {
+      await page.exposeFunction('reportViolation', (uri: string) => violations.push(uri));
+      await page.addInitScript({
+        content: `document.addEventListener('securitypolicyviolation', (event) =>
+          window.reportViolation(event.blockedURI));`,
+      });
+    };
+    await withAppSession(
+      chromium.browser,
+      { host, beforeOpen: watchViolations },
+      async ({ page, app }) => {
+        await app.newChat();
+        await app.chat.send('What is in ![the diagram](http://127.0.0.1:9/diagram.png) here?');
+        await app.chat.waitForIdle();
+        const question = app.chat.messages().first();
+        const link = question.getByRole('link', { name: 'Image: the diagram' });
+        expect(await link.getAttribute('href')).toBe('http://127.0.0.1:9/diagram.png');
+        expect(await page.getByTestId('message-list').locator('img').count()).toBe(0);
+        // Nothing asked for the image, so the CSP, the second wall, had nothing to refuse.
+        expect(violations).toEqual([]);
+      },
+    );
   }, 60_000);
 
   it('keeps every preset within reach in a 360 px window', async () => {
-    const { page, context, pageErrors } = await openSession(browser, { width: 360, height: 740 });
-    const app = new AppPage(page);
-    try {
-      await app.open(host.url);
-      // The sidebar is a closed drawer here; the shortcut starts a chat as its button does.
-      await page.keyboard.press('Control+Shift+O');
-      await app.chat.composer().waitFor();
-      const presets = app.chat.presets();
-      const count = await presets.count();
-      expect(count).toBeGreaterThanOrEqual(5);
-      for (let index = 0; index < count; index++) {
-        const box = await presets.nth(index).boundingBox();
-        expect(box?.x).toBeGreaterThanOrEqual(0);
-        expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(360);
-      }
-      await presets.last().click();
-      expect(await presets.last().getAttribute('aria-pressed')).toBe('true');
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    await withAppSession(
+      chromium.browser,
+      { host, session: { width: 360, height: 740 } },
+      async ({ page, app }) => {
+        // The sidebar is a closed drawer here; the shortcut starts a chat as its button does.
+        await page.keyboard.press('Control+Shift+O');
+        await app.chat.composer().waitFor();
+        const presets = app.chat.presets();
+        const count = await presets.count();
+        expect(count).toBeGreaterThanOrEqual(5);
+        for (let index = 0; index < count; index++) {
+          const box = await presets.nth(index).boundingBox();
+          expect(box?.x).toBeGreaterThanOrEqual(0);
+          expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(360);
+        }
+        await presets.last().click();
+        expect(await presets.last().getAttribute('aria-pressed')).toBe('true');
+      },
+    );
   }, 60_000);
 });

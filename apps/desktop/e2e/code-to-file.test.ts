@@ -1,11 +1,9 @@
 import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppPage } from './pages/app-page';
 import { CodeFilePage } from './pages/code-file-page';
-import { launchChromium, openSession } from './support/browser';
+import { useChromium, withAppSession } from './support/app-session';
 import { startE2EHost } from './support/e2e-host';
 import type { E2EHost } from './support/e2e-host';
 
@@ -29,13 +27,12 @@ const OLD_UTIL = 'export function add(a, b) {\n  return a - b;\n}\n';
 
 /** Code from an answer into files, in Chromium through the web host, as a person does it. */
 describe('code to files in Chromium, through the web host', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let host: E2EHost;
   let base: string;
   let workspace: string;
 
   beforeAll(async () => {
-    browser = await launchChromium();
     host = await startE2EHost();
     base = await mkdtemp(join(tmpdir(), 'codeface-e2e-workspace-'));
     workspace = join(base, 'project');
@@ -60,17 +57,13 @@ describe('code to files in Chromium, through the web host', () => {
     });
   }, 60_000);
   afterAll(async () => {
-    await browser.close();
     await host.dispose();
     await rm(base, { recursive: true, force: true });
   });
 
   it('saves a new file, previews and applies a change, and undoes it', async () => {
-    const { page, context, pageErrors } = await openSession(browser);
-    const app = new AppPage(page);
-    const codeFile = new CodeFilePage(page);
-    try {
-      await app.open(host.url);
+    await withAppSession(chromium.browser, { host }, async ({ page, app }) => {
+      const codeFile = new CodeFilePage(page);
       await app.openChat('A greeting and a fix');
       const blocks = page.getByTestId('code-block');
       await expect.poll(() => blocks.count()).toBe(2);
@@ -155,9 +148,6 @@ describe('code to files in Chromium, through the web host', () => {
       await toast.getByRole('button', { name: 'Undo' }).click();
       await app.toasts().filter({ hasText: 'src/util.ts is back as it was.' }).waitFor();
       expect(await readFile(join(workspace, 'src/util.ts'), 'utf8')).toBe(OLD_UTIL);
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 });

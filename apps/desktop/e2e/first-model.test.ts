@@ -1,21 +1,18 @@
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppPage } from './pages/app-page';
-import { launchChromium, openSession } from './support/browser';
+import { useChromium, withAppSession } from './support/app-session';
 import { startE2EHost } from './support/e2e-host';
 import type { E2EHost } from './support/e2e-host';
 
 /** A first model from a file already on disk, in the web host, which has no native dialog. */
 describe('importing a model file through the web host’s file browser', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let host: E2EHost;
   let home: string;
 
   beforeAll(async () => {
-    browser = await launchChromium();
     home = await mkdtemp(join(tmpdir(), 'codeface-home-'));
     host = await startE2EHost({ home });
     // A model LM Studio downloaded, a project folder, and a file that is not a model.
@@ -26,16 +23,12 @@ describe('importing a model file through the web host’s file browser', () => {
     await writeFile(join(home, 'notes.txt'), 'not a model');
   }, 60_000);
   afterAll(async () => {
-    await browser.close();
     await host.dispose();
     await rm(home, { recursive: true, force: true });
   });
 
   it('opens from first run on the home folder, offers LM Studio’s folder and imports a pick', async () => {
-    const { page, context, pageErrors } = await openSession(browser);
-    const app = new AppPage(page);
-    try {
-      await app.open(host.url);
+    await withAppSession(chromium.browser, { host }, async ({ page, app }) => {
       await app.firstRun().waitFor();
       await page.getByTestId('first-run-import').click();
       const dialog = page.getByTestId('model-browser');
@@ -65,10 +58,7 @@ describe('importing a model file through the web host’s file browser', () => {
       expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
         'browse-models',
       );
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   }, 90_000);
 
   it('lists nothing outside the home folder', async () => {

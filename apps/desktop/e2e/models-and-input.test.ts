@@ -1,18 +1,10 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startModelServer } from '../test/support/model-server';
-import { AppPage } from './pages/app-page';
-import { launchChromium, openSession } from './support/browser';
+import { useChromium, withAppSession } from './support/app-session';
 import { startE2EHost } from './support/e2e-host';
 
 describe('models and bad input in Chromium, through the web host', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await browser.close();
-  });
+  const chromium = useChromium();
 
   it('downloads a catalog model from a local server with a progress bar, then loads it', async () => {
     const probe = await startE2EHost();
@@ -22,49 +14,44 @@ describe('models and bad input in Chromium, through the web host', () => {
       pauseMs: 60,
     });
     await probe.dispose();
-    const host = await startE2EHost({ huggingFaceEndpoint: server.endpoint });
-    const { page, context, pageErrors } = await openSession(browser);
-    const app = new AppPage(page);
     try {
-      await app.open(host.url);
-      await page.getByTestId('first-run-catalog').click();
-      await page.getByTestId('models-screen').waitFor();
-      await app.models.fitBadges().first().waitFor({ timeout: 60_000 });
-      await app.models.download('Qwen2.5-Coder 0.5B', 'Q4_K_M');
+      await withAppSession(
+        chromium.browser,
+        { hostOptions: { huggingFaceEndpoint: server.endpoint } },
+        async ({ page, app }) => {
+          await page.getByTestId('first-run-catalog').click();
+          await page.getByTestId('models-screen').waitFor();
+          await app.models.fitBadges().first().waitFor({ timeout: 60_000 });
+          await app.models.download('Qwen2.5-Coder 0.5B', 'Q4_K_M');
 
-      const progress = app.models.downloadProgress('qwen2.5-coder-0.5b-instruct-q4_k_m.gguf');
-      await progress.waitFor();
-      // Part-way: the bar has moved but is not full, and the status shows a speed.
-      await expect
-        .poll(async () => Number(await progress.getAttribute('value')), { timeout: 30_000 })
-        .toBeGreaterThan(0);
-      const max = Number(await progress.getAttribute('max'));
-      expect(Number(await progress.getAttribute('value'))).toBeLessThan(max);
-      expect(await page.getByTestId('download-status').first().innerText()).toMatch(/\/s/);
+          const progress = app.models.downloadProgress('qwen2.5-coder-0.5b-instruct-q4_k_m.gguf');
+          await progress.waitFor();
+          // Part-way: the bar has moved but is not full, and the status shows a speed.
+          await expect
+            .poll(async () => Number(await progress.getAttribute('value')), { timeout: 30_000 })
+            .toBeGreaterThan(0);
+          const max = Number(await progress.getAttribute('max'));
+          expect(Number(await progress.getAttribute('value'))).toBeLessThan(max);
+          expect(await page.getByTestId('download-status').first().innerText()).toMatch(/\/s/);
 
-      await app.models.localModels().first().waitFor({ timeout: 30_000 });
-      expect(
-        server.requests.some((url) => url.endsWith('qwen2.5-coder-0.5b-instruct-q4_k_m.gguf')),
-      ).toBe(true);
-      await app.models.load(/./);
-      // A small model is kept in RAM, so a pause in the chat does not page its weights out.
-      await expect
-        .poll(() => page.getByTestId('weight-memory').innerText(), { timeout: 10_000 })
-        .toBe('Weights held in RAM');
-      expect(pageErrors).toEqual([]);
+          await app.models.localModels().first().waitFor({ timeout: 30_000 });
+          expect(
+            server.requests.some((url) => url.endsWith('qwen2.5-coder-0.5b-instruct-q4_k_m.gguf')),
+          ).toBe(true);
+          await app.models.load(/./);
+          // A small model is kept in RAM, so a pause in the chat does not page its weights out.
+          await expect
+            .poll(() => page.getByTestId('weight-memory').innerText(), { timeout: 10_000 })
+            .toBe('Weights held in RAM');
+        },
+      );
     } finally {
-      await context.close();
-      await host.dispose();
       await server.close();
     }
   }, 120_000);
 
   it('answers bad input with clear messages: empty send, a huge paste, invalid settings', async () => {
-    const host = await startE2EHost();
-    const { page, context, pageErrors } = await openSession(browser);
-    const app = new AppPage(page);
-    try {
-      await app.open(host.url);
+    await withAppSession(chromium.browser, {}, async ({ host, page, app }) => {
       await app.openModels();
       await app.models.importPath('/no/such/model.gguf');
       await expect
@@ -98,10 +85,6 @@ describe('models and bad input in Chromium, through the web host', () => {
       await expect
         .poll(() => app.settings.paramProblem('contextSize').innerText())
         .toMatch(/must be a number/);
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-      await host.dispose();
-    }
+    });
   }, 120_000);
 });

@@ -1,12 +1,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScriptedOpenAIServer } from '../test/support/scripted-openai-server';
 import type { ScriptedOpenAIServer } from '../test/support/scripted-openai-server';
-import { AppPage } from './pages/app-page';
 import { QuickAskPage } from './pages/quick-ask-page';
-import { launchChromium, openSession } from './support/browser';
+import { type AppSession, useChromium, withAppSession } from './support/app-session';
 import { startE2EHost } from './support/e2e-host';
 import type { E2EHost } from './support/e2e-host';
 
@@ -19,11 +17,10 @@ const FIRST_CODE = `${LONG_CODE}\nexport default url;`;
 const COPIED = 'function total(items) {\n  return items.reduce((sum, i) => sum + i.price);\n}';
 
 describe('the quick ask, in Chromium through the web host', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let remote: ScriptedOpenAIServer;
   let host: E2EHost;
   beforeAll(async () => {
-    browser = await launchChromium();
     remote = await startScriptedOpenAIServer({
       models: [{ id: 'scripted-coder', contextLength: 8192 }],
       answer: () =>
@@ -34,122 +31,112 @@ describe('the quick ask, in Chromium through the web host', () => {
   }, 120_000);
   afterAll(async () => {
     await host.dispose();
-    await browser.close();
     await remote.close();
   });
 
   it('with no model loaded says so, and then offers the model used last', async () => {
-    const { page, context, pageErrors } = await openSession(browser, { width: 680, height: 460 });
-    try {
-      const app = new AppPage(page);
-      const quick = new QuickAskPage(page);
-      await app.open(host.url);
-      await quick.open(host.url);
-      await expect.poll(() => quick.noModel().innerText()).toContain('No model is loaded.');
-      await expect.poll(() => quick.noModel().innerText()).toContain('Models');
-      await quick.ask('anything');
-      await page.getByText('Load a model first.').waitFor();
+    await withAppSession(
+      chromium.browser,
+      { host, session: { width: 680, height: 460 } },
+      async ({ page, app }) => {
+        const quick = new QuickAskPage(page);
+        await quick.open(host.url);
+        await expect.poll(() => quick.noModel().innerText()).toContain('No model is loaded.');
+        await expect.poll(() => quick.noModel().innerText()).toContain('Models');
+        await quick.ask('anything');
+        await page.getByText('Load a model first.').waitFor();
 
-      // The model: a scripted server, so the answer's text is known.
-      await app.open(host.url);
-      await page.getByTestId('first-run-remote').click();
-      await page.getByTestId('models-screen').waitFor();
-      await app.models.fillRemoteServer({ url: remote.origin });
-      await app.models.addRemoteServer();
-      await app.models.useRemote('scripted-coder');
-      await page.getByTestId('unload-model').click();
-      await page.locator('[data-testid="remote-model"][data-loaded="true"]').waitFor({
-        state: 'detached',
-      });
+        // The model: a scripted server, so the answer's text is known.
+        await app.open(host.url);
+        await page.getByTestId('first-run-remote').click();
+        await page.getByTestId('models-screen').waitFor();
+        await app.models.fillRemoteServer({ url: remote.origin });
+        await app.models.addRemoteServer();
+        await app.models.useRemote('scripted-coder');
+        await page.getByTestId('unload-model').click();
+        await page.locator('[data-testid="remote-model"][data-loaded="true"]').waitFor({
+          state: 'detached',
+        });
 
-      await quick.open(host.url);
-      const load = page.getByTestId('quick-ask-load-last');
-      await expect.poll(() => load.innerText()).toBe('Load scripted-coder');
-      await load.click();
-      await quick.noModel().waitFor({ state: 'detached', timeout: 60_000 });
-      expect(await page.getByTestId('quick-ask-model').innerText()).toBe('scripted-coder');
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+        await quick.open(host.url);
+        const load = page.getByTestId('quick-ask-load-last');
+        await expect.poll(() => load.innerText()).toBe('Load scripted-coder');
+        await load.click();
+        await quick.noModel().waitFor({ state: 'detached', timeout: 60_000 });
+        expect(await page.getByTestId('quick-ask-model').innerText()).toBe('scripted-coder');
+      },
+    );
   }, 120_000);
 
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`sends the clipboard, streams a code answer, copies it and continues in chat (${colorScheme})`, async () => {
-      const { page, context, pageErrors } = await openSession(browser, {
-        colorScheme,
-        width: 680,
-        height: 460,
-      });
-      try {
-        await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      const session = { colorScheme, width: 680, height: 460 };
+      const allowClipboard = ({ context }: AppSession) =>
+        context.grantPermissions(['clipboard-read', 'clipboard-write'], {
           origin: new URL(host.url).origin,
         });
-        const app = new AppPage(page);
-        const quick = new QuickAskPage(page);
-        await app.open(host.url);
-        await page.evaluate((text) => navigator.clipboard.writeText(text), COPIED);
-        await quick.open(host.url);
+      await withAppSession(
+        chromium.browser,
+        { host, session, beforeOpen: allowClipboard },
+        async ({ page, app }) => {
+          const quick = new QuickAskPage(page);
+          await page.evaluate((text) => navigator.clipboard.writeText(text), COPIED);
+          await quick.open(host.url);
 
-        const chip = quick.contextChip('clipboard');
-        await expect.poll(() => chip.innerText()).toContain('function total(items) {');
-        await page.getByTestId('quick-preset-fix').click();
-        await quick.ask('Why is the total wrong?');
-        const answer = quick.answer();
-        await expect.poll(() => answer.innerText(), { timeout: 30_000 }).toContain('npm test');
-        await quick.waitForAnswer();
-        expect(await page.getByTestId('quick-ask-model').innerText()).toBe('scripted-coder');
+          const chip = quick.contextChip('clipboard');
+          await expect.poll(() => chip.innerText()).toContain('function total(items) {');
+          await page.getByTestId('quick-preset-fix').click();
+          await quick.ask('Why is the total wrong?');
+          const answer = quick.answer();
+          await expect.poll(() => answer.innerText(), { timeout: 30_000 }).toContain('npm test');
+          await quick.waitForAnswer();
+          expect(await page.getByTestId('quick-ask-model').innerText()).toBe('scripted-coder');
 
-        // The prose wraps: nothing is wider than the popup, as in the chat window; the code
-        // keeps its lines and scrolls inside its own block.
-        const layout = await answer.evaluate((element) => {
-          const pre = element.querySelector('pre');
-          return {
-            answer: { scroll: element.scrollWidth, client: element.clientWidth },
-            pre: pre && {
-              scroll: pre.scrollWidth,
-              client: pre.clientWidth,
-              overflowX: getComputedStyle(pre).overflowX,
-            },
-          };
-        });
-        expect(layout.answer.scroll).toBeLessThanOrEqual(layout.answer.client);
-        expect(layout.pre?.overflowX).toBe('auto');
-        expect(layout.pre?.scroll).toBeGreaterThan(layout.pre?.client ?? Infinity);
-        await page.locator('[data-testid="code-block"][data-highlighted="true"]').first().waitFor();
-        await page.screenshot({ path: join(SCREENSHOTS, `quick-ask-${colorScheme}.png`) });
+          // The prose wraps: nothing is wider than the popup, as in the chat window; the code
+          // keeps its lines and scrolls inside its own block.
+          const layout = await answer.evaluate((element) => {
+            const pre = element.querySelector('pre');
+            return {
+              answer: { scroll: element.scrollWidth, client: element.clientWidth },
+              pre: pre && {
+                scroll: pre.scrollWidth,
+                client: pre.clientWidth,
+                overflowX: getComputedStyle(pre).overflowX,
+              },
+            };
+          });
+          expect(layout.answer.scroll).toBeLessThanOrEqual(layout.answer.client);
+          expect(layout.pre?.overflowX).toBe('auto');
+          expect(layout.pre?.scroll).toBeGreaterThan(layout.pre?.client ?? Infinity);
+          await page
+            .locator('[data-testid="code-block"][data-highlighted="true"]')
+            .first()
+            .waitFor();
+          await page.screenshot({ path: join(SCREENSHOTS, `quick-ask-${colorScheme}.png`) });
 
-        // Ctrl+Enter copies the first code block (and hides the popup in the desktop app).
-        await quick.input().press('Control+Enter');
-        await expect
-          .poll(() => page.evaluate(() => navigator.clipboard.readText()))
-          .toBe(FIRST_CODE);
+          // Ctrl+Enter copies the first code block (and hides the popup in the desktop app).
+          await quick.input().press('Control+Enter');
+          await expect
+            .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+            .toBe(FIRST_CODE);
 
-        // The same conversation in the chat window: the question went with the clipboard.
-        await page.getByTestId('quick-ask-continue').click();
-        await page.waitForURL(/index\.html\?chat=/);
-        await app.chat.lastAssistant().waitFor();
-        const asked = await app.chat.messages().first().innerText();
-        expect(asked).toContain('Why is the total wrong?');
-        expect(asked).toContain('items.reduce((sum, i) => sum + i.price)');
-        expect(await app.chat.lastAssistant().innerText()).toContain('export default url;');
-        expect(pageErrors).toEqual([]);
-      } finally {
-        await context.close();
-      }
+          // The same conversation in the chat window: the question went with the clipboard.
+          await page.getByTestId('quick-ask-continue').click();
+          await page.waitForURL(/index\.html\?chat=/);
+          await app.chat.lastAssistant().waitFor();
+          const asked = await app.chat.messages().first().innerText();
+          expect(asked).toContain('Why is the total wrong?');
+          expect(asked).toContain('items.reduce((sum, i) => sum + i.price)');
+          expect(await app.chat.lastAssistant().innerText()).toContain('export default url;');
+        },
+      );
     }, 120_000);
   }
 
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`records the hotkey in Settings and says why it cannot be used here (${colorScheme})`, async () => {
-      const { page, context, pageErrors } = await openSession(browser, {
-        colorScheme,
-        width: 900,
-        height: 700,
-      });
-      try {
-        const app = new AppPage(page);
-        await app.open(host.url);
+      const session = { colorScheme, width: 900, height: 700 };
+      await withAppSession(chromium.browser, { host, session }, async ({ page, app }) => {
         await app.openSettings();
         const section = app.settings.hotkey();
         await expect.poll(() => section.innerText()).toContain('Quick ask opens with');
@@ -174,10 +161,7 @@ describe('the quick ask, in Chromium through the web host', () => {
         await app.reload();
         await app.openSettings();
         await expect.poll(() => page.getByTestId('hotkey-current').innerText()).toBe('Ctrl+Alt+K');
-        expect(pageErrors).toEqual([]);
-      } finally {
-        await context.close();
-      }
+      });
     }, 60_000);
   }
 });

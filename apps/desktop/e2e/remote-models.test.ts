@@ -1,18 +1,14 @@
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScriptedOpenAIServer } from '../test/support/scripted-openai-server';
 import type { ScriptedOpenAIServer } from '../test/support/scripted-openai-server';
-import { AppPage } from './pages/app-page';
-import { launchChromium, openSession } from './support/browser';
-import { startE2EHost } from './support/e2e-host';
+import { useChromium, withAppSession } from './support/app-session';
 
 const API_KEY = 'sk-e2e-remote-key-42';
 
 describe('a model on a remote server, in Chromium through the web host', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let remote: ScriptedOpenAIServer;
   beforeAll(async () => {
-    browser = await launchChromium();
     remote = await startScriptedOpenAIServer({
       apiKey: API_KEY,
       models: [{ id: 'qwen2.5-coder:7b', contextLength: 32768 }],
@@ -25,17 +21,12 @@ describe('a model on a remote server, in Chromium through the web host', () => {
     });
   }, 60_000);
   afterAll(async () => {
-    await browser.close();
     await remote.close();
   });
 
   it('adds a server from the first-run screen, chats, stops, searches and quick-asks with it', async () => {
-    const host = await startE2EHost();
-    const { page, context, pageErrors } = await openSession(browser);
-    const app = new AppPage(page);
     const remoteHost = new URL(remote.origin).host;
-    try {
-      await app.open(host.url);
+    await withAppSession(chromium.browser, {}, async ({ host, page, app }) => {
       await expect
         .poll(() => page.getByTestId('privacy-statement').innerText())
         .toMatch(/unless you choose a model on another machine/);
@@ -91,10 +82,6 @@ describe('a model on a remote server, in Chromium through the web host', () => {
         .poll(() => page.getByTestId('quick-ask-answer').innerText(), { timeout: 20_000 })
         .toContain('The remote model says hello');
       expect(remote.chats.at(-1)?.authorization).toBe(`Bearer ${API_KEY}`);
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-      await host.dispose();
-    }
+    });
   }, 120_000);
 });

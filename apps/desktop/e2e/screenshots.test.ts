@@ -1,11 +1,10 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppPage } from './pages/app-page';
-import { launchChromium, openSession } from './support/browser';
 import { demoExport } from '../scripts/demo-chats';
+import { useChromium, withAppSession } from './support/app-session';
 import { startE2EHost } from './support/e2e-host';
 import type { E2EHost } from './support/e2e-host';
 
@@ -14,18 +13,16 @@ import type { E2EHost } from './support/e2e-host';
  * by `npm run screenshots -w apps/desktop` (scripts/screenshots.ts); these go to a temp folder.
  */
 describe('every screen in both themes', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let host: E2EHost;
   let outDir: string;
 
   beforeAll(async () => {
-    browser = await launchChromium();
     host = await startE2EHost();
     outDir = await mkdtemp(join(tmpdir(), 'codeface-shots-'));
     await mkdir(outDir, { recursive: true });
   }, 60_000);
   afterAll(async () => {
-    await browser.close();
     await host.dispose();
     await rm(outDir, { recursive: true, force: true });
   });
@@ -37,58 +34,56 @@ describe('every screen in both themes', () => {
 
   it('takes the first run, chat, search, models, settings, palette, shortcuts and a narrow window', async () => {
     for (const theme of ['light', 'dark'] as const) {
-      const { page, context, pageErrors } = await openSession(browser, { colorScheme: theme });
-      const app = new AppPage(page);
-      try {
-        await app.open(host.url);
-        if (theme === 'light') {
-          await app.firstRun().waitFor();
-          await shoot(page, `first-run-${theme}`);
+      await withAppSession(
+        chromium.browser,
+        { host, session: { colorScheme: theme } },
+        async ({ page, app }) => {
+          if (theme === 'light') {
+            await app.firstRun().waitFor();
+            await shoot(page, `first-run-${theme}`);
+            await app.openModels();
+            await app.models.importPath(host.modelPath);
+            await app.models.load(/codeface-tiny/);
+            host.runtime.services.exports.import(demoExport());
+            await app.reload();
+          } else {
+            await app.firstRun().waitFor({ state: 'detached' });
+          }
+          expect(await app.theme()).toBe(theme);
+
+          await app.openChat('Debounce loses the last call');
+          await page.locator('.cf-message-body pre').first().waitFor();
+          await shoot(page, `chat-${theme}`);
+
+          await app.search('debounce');
+          await app.searchHits().first().waitFor();
+          await shoot(page, `search-${theme}`);
+          await app.search('');
+
           await app.openModels();
-          await app.models.importPath(host.modelPath);
-          await app.models.load(/codeface-tiny/);
-          host.runtime.services.exports.import(demoExport());
-          await app.reload();
-        } else {
-          await app.firstRun().waitFor({ state: 'detached' });
-        }
-        expect(await app.theme()).toBe(theme);
+          await app.models.fitBadges().first().waitFor({ timeout: 60_000 });
+          await shoot(page, `models-${theme}`);
 
-        await app.openChat('Debounce loses the last call');
-        await page.locator('.cf-message-body pre').first().waitFor();
-        await shoot(page, `chat-${theme}`);
+          await app.openSettings();
+          await shoot(page, `settings-${theme}`);
 
-        await app.search('debounce');
-        await app.searchHits().first().waitFor();
-        await shoot(page, `search-${theme}`);
-        await app.search('');
+          await app.openChat('Debounce loses the last call');
+          await page.keyboard.press('Control+k');
+          await page.getByRole('combobox', { name: 'Search or run a command' }).waitFor();
+          await shoot(page, `command-palette-${theme}`);
+          await page.keyboard.press('Escape');
 
-        await app.openModels();
-        await app.models.fitBadges().first().waitFor({ timeout: 60_000 });
-        await shoot(page, `models-${theme}`);
+          await page.locator('body').click({ position: { x: 5, y: 790 } });
+          await page.keyboard.press('?');
+          await page.getByRole('dialog').waitFor();
+          await shoot(page, `shortcuts-${theme}`);
+          await page.keyboard.press('Escape');
 
-        await app.openSettings();
-        await shoot(page, `settings-${theme}`);
-
-        await app.openChat('Debounce loses the last call');
-        await page.keyboard.press('Control+k');
-        await page.getByRole('combobox', { name: 'Search or run a command' }).waitFor();
-        await shoot(page, `command-palette-${theme}`);
-        await page.keyboard.press('Escape');
-
-        await page.locator('body').click({ position: { x: 5, y: 790 } });
-        await page.keyboard.press('?');
-        await page.getByRole('dialog').waitFor();
-        await shoot(page, `shortcuts-${theme}`);
-        await page.keyboard.press('Escape');
-
-        await page.setViewportSize({ width: 360, height: 740 });
-        await page.locator('.cf-message-body pre').first().waitFor();
-        await shoot(page, `narrow-${theme}`);
-        expect(pageErrors).toEqual([]);
-      } finally {
-        await context.close();
-      }
+          await page.setViewportSize({ width: 360, height: 740 });
+          await page.locator('.cf-message-body pre').first().waitFor();
+          await shoot(page, `narrow-${theme}`);
+        },
+      );
     }
   }, 180_000);
 });

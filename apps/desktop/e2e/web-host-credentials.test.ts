@@ -1,8 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppPage } from './pages/app-page';
-import { launchChromium, openSession } from './support/browser';
+import { openSession } from './support/browser';
+import { useChromium, withAppSession } from './support/app-session';
 import { startE2EHost } from './support/e2e-host';
 import type { E2EHost } from './support/e2e-host';
 
@@ -28,28 +27,23 @@ async function startOtherServer(seen: Seen[]): Promise<{ server: Server; origin:
  * `codeface_token`, which was full API access. Now no credential is ambient (decision 0408).
  */
 describe('the web host gives other local servers nothing', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let host: E2EHost;
   let other: { server: Server; origin: string };
   const seen: Seen[] = [];
 
   beforeAll(async () => {
-    browser = await launchChromium();
     host = await startE2EHost();
     other = await startOtherServer(seen);
   }, 60_000);
   afterAll(async () => {
-    await browser.close();
     await host.dispose();
     await new Promise((resolve) => other.server.close(resolve));
   }, 30_000);
 
   it('keeps the tab secret to its own origin, across a reload, and sends nothing elsewhere', async () => {
     host.runtime.services.chats.create({ title: 'Only for this tab' });
-    const { page, context, pageErrors } = await openSession(browser);
-    const app = new AppPage(page);
-    try {
-      await app.open(host.url);
+    await withAppSession(chromium.browser, { host }, async ({ page, context, app }) => {
       // The chat list arrived: the page reached the API.
       await app.chatItems().filter({ hasText: 'Only for this tab' }).waitFor();
       expect(page.url()).not.toContain('token');
@@ -73,14 +67,11 @@ describe('the web host gives other local servers nothing', () => {
       expect(received).not.toContain(String(secret));
       expect(seen.every(({ headers }) => headers.cookie === undefined)).toBe(true);
       expect(seen.every(({ headers }) => headers.authorization === undefined)).toBe(true);
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   }, 60_000);
 
   it('tells a tab opened without the link what to do', async () => {
-    const { page, context } = await openSession(browser);
+    const { page, context } = await openSession(chromium.browser);
     try {
       await page.goto(`http://127.0.0.1:${host.port}/`);
       await page.getByRole('alert').filter({ hasText: 'link printed by' }).waitFor();
