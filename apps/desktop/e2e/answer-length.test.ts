@@ -1,32 +1,25 @@
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppPage } from './pages/app-page';
-import { launchChromium, openSession } from './support/browser';
+import { useChromium, withAppSession } from './support/app-session';
 import { startE2EHost } from './support/e2e-host';
 import type { E2EHost } from './support/e2e-host';
 
 /** The maximum answer length as a person meets it (issue 18): cut, said so, continued. */
 describe('the answer-length limit in Chromium, through the web host', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let host: E2EHost;
 
   beforeAll(async () => {
-    browser = await launchChromium();
     // The tiny model never ends its turn on its own, so every answer meets the limit.
     host = await startE2EHost({ maxAnswerTokens: 16 });
     const { models } = host.runtime.services;
     await models.load((await models.import(host.modelPath)).id);
   }, 60_000);
   afterAll(async () => {
-    await browser.close();
     await host.dispose();
   });
 
   it('says an answer was cut by the length limit, and Continue writes more of the same answer', async () => {
-    const { page, context, pageErrors } = await openSession(browser);
-    const app = new AppPage(page);
-    try {
-      await app.open(host.url);
+    await withAppSession(chromium.browser, { host }, async ({ page, app }) => {
       await app.newChat();
       await app.chat.send('Tell me everything');
       await app.chat.waitForIdle();
@@ -50,9 +43,6 @@ describe('the answer-length limit in Chromium, through the web host', () => {
       expect(after.startsWith(before.trimEnd().slice(0, 10))).toBe(true);
       await answer.getByTestId('continue-answer').waitFor();
       await page.screenshot({ path: '/tmp/first-hour-answer-cut.png' });
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 });
