@@ -211,13 +211,20 @@ async function inprocRun(): Promise<number> {
     onToken: (tokens) => stamps.push({ at: performance.now(), tokens: tokens.length }),
   });
   cpuSeconds.inproc += ownCpuSeconds() - cpuBefore;
-  cpuSeconds.inprocTokens += stamps.reduce((n, x) => n + x.tokens, 0);
+  const tokens = stamps.reduce((n, x) => n + x.tokens, 0);
+  cpuSeconds.inprocTokens += tokens;
+  if (tokens < genTokens) shortRuns.inproc++;
   return rate(stamps);
 }
 
 // Wall-clock rates swing with a shared machine's load; CPU time per token does not,
 // so it is recorded too (meta) as a load-independent view of the engine's overhead.
 const cpuSeconds = { inproc: 0, inprocTokens: 0, engine: 0, engineTokens: 0 };
+// Throughput runs that ended before `genTokens` (the model chose to end its answer): their
+// rates measure a shorter answer, and a run of one token has none (a GPU run once reported
+// inproc_tps 0 from them). The fixture models are biased to run on; these say if one did not.
+const shortRuns = { inproc: 0, engine: 0 };
+let unstoppedRuns = 0;
 
 /**
  * Time to first token of a one-token prompt, in this process. `pauseMs` idles first, as a
@@ -304,6 +311,7 @@ for (let pair = 0; pair < pairs; pair++) {
     const result = await engineRun(GEN_PROMPT, { maxTokens: genTokens });
     cpuSeconds.engine += ownCpuSeconds() + (await processCpuSeconds(pid)) - before;
     cpuSeconds.engineTokens += result.done.tokens;
+    if (result.done.tokens < genTokens) shortRuns.engine++;
     return result.tps;
   };
   let inproc: number;
@@ -404,7 +412,10 @@ for (let run = 0; run < runs; run++) {
       controller.abort();
     }
   }
-  samples.stop_latency_ms.push(performance.now() - abortedAt);
+  // An answer that ends before the fifth delta was never stopped: counted, not timed (a GPU
+  // run once timed such answers from 0, the process's start, and reported 11–29 s).
+  if (abortedAt > 0) samples.stop_latency_ms.push(performance.now() - abortedAt);
+  else unstoppedRuns++;
 }
 
 const info = await engine.info();
@@ -544,6 +555,8 @@ const results = {
     generated_tokens: genTokens,
     context_size: CONTEXT_SIZE,
     stop_latency_ms: round(median(samples.stop_latency_ms)),
+    stop_runs_ended_before_stop: unstoppedRuns,
+    throughput_runs_ended_early: shortRuns,
     first_turn_evaluated_tokens: evaluated.first,
     followup_evaluated_tokens: evaluated.followUp,
     followup_reused_tokens: evaluated.followUpReused,
