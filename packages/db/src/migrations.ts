@@ -314,6 +314,15 @@ const stopReason: Migration = {
   },
 };
 
+const presetAnswerLength: Migration = {
+  version: 10,
+  name: "a preset's own answer-length limit",
+  up: (db) => {
+    // NULL: the preset has no limit of its own and the maxAnswerTokens setting applies (0472).
+    db.exec(`ALTER TABLE presets ADD COLUMN max_answer_tokens INTEGER`);
+  },
+};
+
 export const migrations: readonly Migration[] = [
   baseSchema,
   fullTextSearch,
@@ -324,6 +333,7 @@ export const migrations: readonly Migration[] = [
   largerIndexMerges,
   syncState,
   stopReason,
+  presetAnswerLength,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

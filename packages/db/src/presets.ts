@@ -12,6 +12,7 @@ type PresetRow = {
   id: string;
   name: string;
   system_prompt: string;
+  max_answer_tokens: number | null;
   created_at: number;
   updated_at: number;
 };
@@ -21,12 +22,17 @@ function toPreset(row: PresetRow): Preset {
     id: row.id,
     name: row.name,
     systemPrompt: row.system_prompt,
+    maxAnswerTokens: row.max_answer_tokens,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
-const EDITABLE_COLUMNS = { name: 'name', systemPrompt: 'system_prompt' } as const;
+const EDITABLE_COLUMNS = {
+  name: 'name',
+  systemPrompt: 'system_prompt',
+  maxAnswerTokens: 'max_answer_tokens',
+} as const;
 
 export type PresetRepository = ReturnType<typeof createPresetRepository>;
 
@@ -35,8 +41,8 @@ export function createPresetRepository(ctx: StoreContext) {
   const { db } = ctx;
   const selectOne = db.prepare<[string], PresetRow>('SELECT * FROM presets WHERE id = ?');
   const insert = db.prepare(
-    `INSERT INTO presets (id, name, system_prompt, created_at, updated_at)
-     VALUES (@id, @name, @systemPrompt, @createdAt, @updatedAt)`,
+    `INSERT INTO presets (id, name, system_prompt, max_answer_tokens, created_at, updated_at)
+     VALUES (@id, @name, @systemPrompt, @maxAnswerTokens, @createdAt, @updatedAt)`,
   );
 
   function get(id: string): Preset | null {
@@ -58,6 +64,7 @@ export function createPresetRepository(ctx: StoreContext) {
       id: parsed.id ?? ctx.newId(),
       name: parsed.name,
       systemPrompt: parsed.systemPrompt,
+      maxAnswerTokens: parsed.maxAnswerTokens,
       createdAt: now,
       updatedAt: now,
     };

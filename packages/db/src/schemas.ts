@@ -161,11 +161,18 @@ export const upsertModelInputSchema = z.object({
 });
 export type UpsertModelInput = z.input<typeof upsertModelInputSchema>;
 
-/** A preset the person made: a name and a system prompt (built-in presets live in code). */
+/** The bounds of an answer-length limit, the setting's and a preset's (0472). */
+const answerTokensSchema = z.number().int().min(16).max(131_072);
+
+/**
+ * A preset the person made: a name, a system prompt and, when it has one, its own answer-length
+ * limit (null: the setting's applies). Built-in presets live in code.
+ */
 export const presetSchema = z.object({
   id: z.string().min(1),
   name: z.string(),
   systemPrompt: z.string(),
+  maxAnswerTokens: answerTokensSchema.nullable(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });
@@ -175,11 +182,12 @@ export const createPresetInputSchema = z.object({
   id: z.string().min(1).optional(),
   name: z.string(),
   systemPrompt: z.string(),
+  maxAnswerTokens: answerTokensSchema.nullable().default(null),
 });
 export type CreatePresetInput = z.input<typeof createPresetInputSchema>;
 
 export const presetEditSchema = presetSchema
-  .pick({ name: true, systemPrompt: true })
+  .pick({ name: true, systemPrompt: true, maxAnswerTokens: true })
   .partial()
   .strict();
 export type PresetEdit = z.input<typeof presetEditSchema>;

@@ -77,6 +77,7 @@ const MESSAGE_COLUMNS: Record<string, string> = {
 const PRESET_COLUMNS: Record<string, string> = {
   name: 'name',
   systemPrompt: 'system_prompt',
+  maxAnswerTokens: 'max_answer_tokens',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };
@@ -160,8 +161,8 @@ export function createMerger(options: { db: Database; now: () => number }) {
        @stopReason, @createdAt, @updatedAt, @createdHlc)`,
   );
   const insertPreset = db.prepare(
-    `INSERT INTO presets (id, name, system_prompt, created_at, updated_at)
-     VALUES (@id, @name, @systemPrompt, @createdAt, @updatedAt)`,
+    `INSERT INTO presets (id, name, system_prompt, max_answer_tokens, created_at, updated_at)
+     VALUES (@id, @name, @systemPrompt, @maxAnswerTokens, @createdAt, @updatedAt)`,
   );
   const deleteRow = {
     chat: db.prepare<[string]>('DELETE FROM chats WHERE id = ?'),
@@ -282,6 +283,7 @@ export function createMerger(options: { db: Database; now: () => number }) {
           id: state.entityId,
           name: values.name ?? '',
           systemPrompt: values.systemPrompt ?? '',
+          maxAnswerTokens: values.maxAnswerTokens ?? null,
           createdAt: values.createdAt,
           updatedAt: values.updatedAt ?? values.createdAt,
         });

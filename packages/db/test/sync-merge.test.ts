@@ -59,7 +59,12 @@ describe('store.sync.applyRemote', () => {
     writer.append('Walk it once.');
     writer.finish({ completionTokens: 4 });
     a.chats.setPinned(chat.id, true);
-    a.presets.create({ id: 'terse', name: 'Terse', systemPrompt: 'Be brief.' });
+    a.presets.create({
+      id: 'terse',
+      name: 'Terse',
+      systemPrompt: 'Be brief.',
+      maxAnswerTokens: 512,
+    });
     a.settings.set('theme', 'dark');
 
     const report = b.sync.applyRemote({ changes: localChanges(a), pullCursor: 9 });
@@ -71,6 +76,7 @@ describe('store.sync.applyRemote', () => {
     ]);
     expect(b.changes.latestCursor()).toBe(0);
     expect(b.sync.cursors().pullCursor).toBe(9);
+    expect(b.presets.get('terse')?.maxAnswerTokens).toBe(512);
     expect(report).toMatchObject({ presets: true });
     expect([...report.chatIds]).toEqual([chat.id]);
     expect([...report.settingKeys]).toEqual(['theme']);
@@ -349,9 +355,13 @@ describe('merge order', () => {
     a.chats.setPinned(chat.id, true);
     a.presets.create({ id: 'p', name: 'P', systemPrompt: 's' });
     a.presets.update('p', { name: 'P2' });
+    a.presets.create({ id: 'q', name: 'Q', systemPrompt: 's', maxAnswerTokens: 256 });
     b.sync.applyRemote({ changes: localChanges(a) });
     b.chats.delete(other.id);
     b.presets.delete('p');
+    // Both devices change the surviving preset's own limit: one of them wins everywhere.
+    b.presets.update('q', { maxAnswerTokens: 4096 });
+    a.presets.update('q', { maxAnswerTokens: null });
     b.settings.set('temperature', 0.9);
     a.settings.set('temperature', 0.3);
     const all = [...localChanges(a), ...localChanges(b)];

@@ -33,7 +33,7 @@ export const SYNCED_FIELDS = {
     'createdAt',
     'updatedAt',
   ],
-  preset: ['name', 'systemPrompt', 'createdAt', 'updatedAt'],
+  preset: ['name', 'systemPrompt', 'maxAnswerTokens', 'createdAt', 'updatedAt'],
   setting: ['value'],
 } as const satisfies Record<SyncedEntity, readonly string[]>;
 

@@ -83,6 +83,7 @@ export function expectedState(changes: readonly RemoteChange[]) {
         id,
         name: value(`preset:${id}`, 'name'),
         systemPrompt: value(`preset:${id}`, 'systemPrompt'),
+        maxAnswerTokens: value(`preset:${id}`, 'maxAnswerTokens'),
       })),
     settings: SYNCED_SETTINGS.filter((key) => entities.has(`setting:${key}`)).map((key) => ({
       key,
@@ -129,7 +130,12 @@ export function observedState(store: Store) {
     }),
     presets: store.presets
       .list()
-      .map((preset) => ({ id: preset.id, name: preset.name, systemPrompt: preset.systemPrompt }))
+      .map((preset) => ({
+        id: preset.id,
+        name: preset.name,
+        systemPrompt: preset.systemPrompt,
+        maxAnswerTokens: preset.maxAnswerTokens,
+      }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
     settings: SYNCED_SETTINGS.filter(
       (key) => store.db.prepare('SELECT 1 FROM settings WHERE key = ?').get(key) !== undefined,

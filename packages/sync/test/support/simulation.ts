@@ -94,6 +94,7 @@ export const editArbitrary = fc.oneof(
       preset: pick,
       name: text,
       prompt: text,
+      maxAnswerTokens: fc.option(fc.integer({ min: 16, max: 131_072 })),
     }),
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('deletePreset' as const), preset: pick }) },
@@ -471,7 +472,13 @@ export function applyEdit(store: Store, edit: Edit): void {
       return;
     case 'editPreset': {
       const preset = chooseFrom(store.presets.list(), edit.preset);
-      if (preset) store.presets.update(preset.id, { name: edit.name, systemPrompt: edit.prompt });
+      if (preset) {
+        store.presets.update(preset.id, {
+          name: edit.name,
+          systemPrompt: edit.prompt,
+          maxAnswerTokens: edit.maxAnswerTokens,
+        });
+      }
       return;
     }
     case 'deletePreset': {

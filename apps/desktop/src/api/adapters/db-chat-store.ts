@@ -1,6 +1,12 @@
-import type { Chat as DbChat, Message as DbMessage, Store, StreamingWriter } from '@codeface/db';
+import type {
+  Chat as DbChat,
+  Message as DbMessage,
+  Preset as DbPreset,
+  Store,
+  StreamingWriter,
+} from '@codeface/db';
 import type { Chat, Message, SearchHit } from '../schemas';
-import type { Settings, SettingsPatch } from '../settings-schema';
+import type { Preset, Settings, SettingsPatch } from '../settings-schema';
 import type { ChatStore, InterruptedStats, StreamingMessage } from '../services/ports';
 import type { EmbeddingStore } from '../services/semantic-index';
 
@@ -36,6 +42,16 @@ function toMessage(message: DbMessage): Message {
   };
 }
 
+function toPreset(preset: DbPreset): Preset {
+  return {
+    id: preset.id,
+    name: preset.name,
+    systemPrompt: preset.systemPrompt,
+    maxAnswerTokens: preset.maxAnswerTokens,
+    builtin: false,
+  };
+}
+
 function toDbStats(stats: InterruptedStats) {
   return {
     completionTokens: stats.completionTokens,
@@ -65,7 +81,7 @@ function streamingMessage(store: Store, writer: StreamingWriter): StreamingMessa
   };
 }
 
-/** The app API's store over @codeface/db: chats, branches, streaming writes, search, settings. */
+/** The app API's store over @codeface/db: chats, branches, streaming writes, search, settings, presets. */
 export function createDbChatStore(store: Store): ChatStore {
   return {
     listChats: (options) => store.chats.list(options).map(toChat),
@@ -151,6 +167,18 @@ export function createDbChatStore(store: Store): ChatStore {
         updateFeedUrl: all.updateFeedUrl,
         chatStatesBudgetGb: all.chatStatesBudgetGb,
       };
+    },
+    listPresets: () => store.presets.list().map(toPreset),
+    savePreset: ({ id, name, systemPrompt, maxAnswerTokens = null }) =>
+      toPreset(
+        id !== undefined && store.presets.get(id) !== null
+          ? store.presets.update(id, { name, systemPrompt, maxAnswerTokens })
+          : store.presets.create({ id, name, systemPrompt, maxAnswerTokens }),
+      ),
+    deletePreset(presetId) {
+      if (store.presets.get(presetId) === null) return false;
+      store.presets.delete(presetId);
+      return true;
     },
     writeSettings(patch: SettingsPatch) {
       store.db.transaction(() => {

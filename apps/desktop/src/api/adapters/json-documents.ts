@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DocumentStore } from '../services/ports';
 
@@ -21,6 +21,9 @@ export function createJsonDocuments(dir: string): DocumentStore {
       const temporary = `${pathOf(name)}.tmp`;
       writeFileSync(temporary, JSON.stringify(value, null, 2));
       renameSync(temporary, pathOf(name));
+    },
+    remove(name) {
+      rmSync(pathOf(name), { force: true });
     },
   };
 }

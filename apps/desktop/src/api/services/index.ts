@@ -78,10 +78,11 @@ export function createServices(deps: ServiceDeps) {
     },
   });
   const presets = new PresetService({
+    store: deps.store,
     documents: deps.documents,
     builtins: deps.builtinPresets,
-    newId: deps.newId,
   });
+  presets.importPresetsDocument();
   const generation = new GenerationService({
     store: deps.store,
     chats,

@@ -1,5 +1,5 @@
 import type { Chat, ChatUpdate, Message, SearchHit, StopReason } from '../schemas';
-import type { Settings, SettingsPatch } from '../settings-schema';
+import type { Preset, Settings, SettingsPatch } from '../settings-schema';
 
 /**
  * What the API's services need from the layers below them. The adapters in `adapters/` fit
@@ -71,12 +71,25 @@ export interface ChatStore {
   readSettings(): Settings;
   /** Writes the given settings in one transaction. */
   writeSettings(patch: SettingsPatch): void;
+  /** The person's own presets, oldest first; they sync with the chats. */
+  listPresets(): Preset[];
+  /** Creates the preset, or rewrites the one with this id. */
+  savePreset(preset: {
+    id?: string;
+    name: string;
+    systemPrompt: string;
+    maxAnswerTokens?: number | null;
+  }): Preset;
+  /** Deletes the preset; false when there was none. */
+  deletePreset(presetId: string): boolean;
 }
 
-/** A small document store for what the database has no table for (the person's own presets). */
+/** A small document store for what the database has no table for. */
 export interface DocumentStore {
   read(name: string): unknown;
   write(name: string, value: unknown): void;
+  /** Deletes the document; nothing happens when there is none. */
+  remove(name: string): void;
 }
 
 export type EngineMessage = { role: 'system' | 'user' | 'assistant'; content: string };

@@ -2,22 +2,42 @@ import { z } from 'zod';
 import { AppError } from '../errors';
 import { presetSchema } from '../settings-schema';
 import type { Preset } from '../settings-schema';
-import type { DocumentStore } from './ports';
+import type { ChatStore, DocumentStore } from './ports';
 
-const USER_PRESETS_KEY = 'presets';
+/** Where the person's presets lived before they moved into the store (decision 0505). */
+const PRESETS_DOCUMENT = 'presets';
 
-/** The built-in presets come from the inference package; people add their own next to them. */
+/**
+ * The built-in presets come from the inference package; people add their own next to them. The
+ * person's own are rows of the store, so each save is in the change log and syncs.
+ */
 export class PresetService {
   constructor(
     private readonly deps: {
+      store: Pick<ChatStore, 'listPresets' | 'savePreset' | 'deletePreset'>;
       documents: DocumentStore;
       builtins: readonly { id: string; name: string; systemPrompt: string }[];
-      newId: () => string;
     },
   ) {}
 
+  /**
+   * Moves presets saved by an older CodeFace (a JSON document) into the store, keeping their
+   * ids (chats name them), then deletes the document: this runs once per data folder.
+   */
+  importPresetsDocument(): void {
+    const stored = this.deps.documents.read(PRESETS_DOCUMENT);
+    if (stored === undefined) return;
+    const parsed = z.array(presetSchema).safeParse(stored);
+    const known = new Set(this.deps.store.listPresets().map((preset) => preset.id));
+    for (const preset of parsed.success ? parsed.data : []) {
+      if (preset.builtin || known.has(preset.id)) continue;
+      this.deps.store.savePreset(preset);
+    }
+    this.deps.documents.remove(PRESETS_DOCUMENT);
+  }
+
   list(): Preset[] {
-    return [...this.builtins(), ...this.userPresets()];
+    return [...this.builtins(), ...this.deps.store.listPresets()];
   }
 
   systemPromptOf(presetId: string | null): string | null {
@@ -41,30 +61,16 @@ export class PresetService {
         'Built-in presets cannot be changed; save a copy under a new name.',
       );
     }
-    const preset: Preset = {
-      id: input.id ?? this.deps.newId(),
-      name: input.name,
-      systemPrompt: input.systemPrompt,
-      maxAnswerTokens: input.maxAnswerTokens ?? null,
-      builtin: false,
-    };
-    const others = this.userPresets().filter((existing) => existing.id !== preset.id);
-    this.deps.documents.write(USER_PRESETS_KEY, [...others, preset]);
-    return preset;
+    return this.deps.store.savePreset(input);
   }
 
   delete(presetId: string): void {
     if (this.builtins().some((preset) => preset.id === presetId)) {
       throw new AppError('builtin-preset', 'Built-in presets cannot be deleted.');
     }
-    const presets = this.userPresets();
-    if (!presets.some((preset) => preset.id === presetId)) {
+    if (!this.deps.store.deletePreset(presetId)) {
       throw new AppError('preset-not-found', 'That preset no longer exists.', { presetId });
     }
-    this.deps.documents.write(
-      USER_PRESETS_KEY,
-      presets.filter((preset) => preset.id !== presetId),
-    );
   }
 
   private find(presetId: string | null): Preset | undefined {
@@ -78,12 +84,5 @@ export class PresetService {
       maxAnswerTokens: null,
       builtin: true,
     }));
-  }
-
-  private userPresets(): Preset[] {
-    const stored = z
-      .array(presetSchema)
-      .safeParse(this.deps.documents.read(USER_PRESETS_KEY) ?? []);
-    return stored.success ? stored.data : [];
   }
 }
