@@ -268,10 +268,6 @@ const promptErrors = packageError<PromptErrorCode>(PromptError, {
     reason: 'invalid-settings',
     message: 'The context size or answer length in Settings is not valid.',
   },
-  'invalid-preset': {
-    reason: 'invalid-input',
-    message: 'That preset is not valid: it needs a name and a system prompt.',
-  },
 });
 
 const embeddingErrors = packageError<EmbeddingErrorCode>(EmbeddingError, {

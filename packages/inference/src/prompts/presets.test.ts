@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chatParamsSchema } from '../engine';
-import { BUILT_IN_PRESETS, mergePresets, parseUserPresets } from './presets';
+import { BUILT_IN_PRESETS } from './presets';
 
 const byId = (id: string) => BUILT_IN_PRESETS.find((p) => p.id === id);
 
@@ -28,47 +28,5 @@ describe('built-in presets', () => {
     for (const id of ['explain', 'write-tests', 'review']) {
       expect(byId(id)?.sampling.speculative).toBe('none');
     }
-  });
-});
-
-describe('user presets', () => {
-  it('customise a built-in field by field and add presets of their own', () => {
-    const presets = mergePresets(
-      parseUserPresets([
-        { id: 'fix', sampling: { temperature: 0 } },
-        { id: 'docstring', name: 'Docstring', systemPrompt: 'Write a docstring.' },
-      ]),
-    );
-    expect(presets.map((p) => p.id)).toEqual([
-      'explain',
-      'fix',
-      'refactor',
-      'write-tests',
-      'review',
-      'docstring',
-    ]);
-    expect(presets[1]).toMatchObject({
-      id: 'fix',
-      builtIn: true,
-      systemPrompt: byId('fix')?.systemPrompt,
-      sampling: { temperature: 0, speculative: 'lookup' },
-    });
-    expect(presets[5]).toMatchObject({
-      builtIn: false,
-      description: '',
-      sampling: { speculative: 'none' },
-    });
-  });
-
-  it('reject bad stored presets with the path of the problem', () => {
-    expect(() => parseUserPresets([{ id: 'Bad Id!', name: 'x', systemPrompt: 'y' }])).toThrow(/id/);
-    expect(() => parseUserPresets([{ id: 'x', sampling: { temperature: Number.NaN } }])).toThrow(
-      expect.objectContaining({ code: 'invalid-preset' }),
-    );
-    expect(() => parseUserPresets([{ id: 'a' }, { id: 'a' }])).toThrow(/share the id/);
-    expect(() => parseUserPresets({ not: 'an array' })).toThrow(
-      expect.objectContaining({ code: 'invalid-preset' }),
-    );
-    expect(() => mergePresets([{ id: 'nameless' }])).toThrow(/needs a name and a system prompt/);
   });
 });

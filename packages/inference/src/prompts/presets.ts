@@ -1,39 +1,19 @@
-import { z } from 'zod';
-import { chatParamsSchema } from '../engine';
-import { PromptError } from './prompt-error';
-
-/** The sampling a preset sets; the same fields and limits as the engine's chat params. */
-export const presetSamplingSchema = chatParamsSchema
-  .pick({ temperature: true, topP: true, topK: true, maxTokens: true })
-  .extend({ speculative: z.enum(['lookup', 'none']) });
-export type PresetSampling = z.infer<typeof presetSamplingSchema>;
-
-const presetIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'lower-case letters, digits and dashes');
-
-export const presetSchema = z.object({
-  id: presetIdSchema,
-  name: z.string().min(1).max(60),
-  description: z.string().max(300),
-  systemPrompt: z.string().min(1).max(16_000),
-  sampling: presetSamplingSchema,
-  builtIn: z.boolean(),
-});
-export type Preset = z.infer<typeof presetSchema>;
+import type { ChatParams } from '../engine';
 
 /**
- * A user preset as the app stores it. With a built-in's id it customises that preset (only the
- * fields given change); with a new id it is a preset of its own and needs a name and a prompt.
+ * A built-in preset: a system prompt and the sampling it sets, in the engine's own chat params
+ * (the person's own presets are the app's, decision 0505).
  */
-export const userPresetSchema = z.object({
-  id: presetIdSchema,
-  name: z.string().min(1).max(60).optional(),
-  description: z.string().max(300).optional(),
-  systemPrompt: z.string().min(1).max(16_000).optional(),
-  sampling: presetSamplingSchema.partial().optional(),
-});
-export type UserPreset = z.infer<typeof userPresetSchema>;
+export type Preset = {
+  id: string;
+  name: string;
+  description: string;
+  systemPrompt: string;
+  sampling: Pick<ChatParams, 'temperature' | 'topP' | 'topK' | 'maxTokens'> & {
+    speculative: 'lookup' | 'none';
+  };
+  builtIn: boolean;
+};
 
 const CODE_ONLY =
   'Answer in Markdown. Put code in fenced blocks with the language named. Be brief: no preamble, no restating the question.';
@@ -84,58 +64,3 @@ export const BUILT_IN_PRESETS: readonly Preset[] = [
     builtIn: true,
   },
 ];
-
-/** Validates stored user presets (the app owns the storage); a bad entry is a clear error. */
-export function parseUserPresets(json: unknown): UserPreset[] {
-  const result = z.array(userPresetSchema).safeParse(json);
-  if (!result.success) {
-    throw new PromptError('invalid-preset', `Invalid presets:\n${z.prettifyError(result.error)}`, {
-      issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    });
-  }
-  const ids = result.data.map((p) => p.id);
-  const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
-  if (duplicate) {
-    throw new PromptError('invalid-preset', `Two presets share the id "${duplicate}".`, {
-      id: duplicate,
-    });
-  }
-  return result.data;
-}
-
-/**
- * The presets the app offers: built-ins (with the person's customisations applied) in their
- * fixed order, then the person's own in the order stored.
- */
-export function mergePresets(userPresets: readonly UserPreset[]): Preset[] {
-  const byId = new Map(userPresets.map((p) => [p.id, p]));
-  const builtIns = BUILT_IN_PRESETS.map((preset) => {
-    const custom = byId.get(preset.id);
-    if (!custom) return preset;
-    return presetSchema.parse({
-      ...preset,
-      ...custom,
-      sampling: { ...preset.sampling, ...custom.sampling },
-      builtIn: true,
-    });
-  });
-  const builtInIds = new Set(BUILT_IN_PRESETS.map((p) => p.id));
-  const own = userPresets
-    .filter((p) => !builtInIds.has(p.id))
-    .map((custom) => {
-      if (!custom.name || !custom.systemPrompt) {
-        throw new PromptError(
-          'invalid-preset',
-          `Preset "${custom.id}" needs a name and a system prompt.`,
-          { id: custom.id },
-        );
-      }
-      return presetSchema.parse({
-        description: '',
-        ...custom,
-        sampling: { temperature: 0.3, topP: 0.9, speculative: 'none', ...custom.sampling },
-        builtIn: false,
-      });
-    });
-  return [...builtIns, ...own];
-}

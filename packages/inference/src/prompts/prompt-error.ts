@@ -1,4 +1,4 @@
-export type PromptErrorCode = 'invalid-budget' | 'invalid-preset';
+export type PromptErrorCode = 'invalid-budget';
 
 /** A prompt problem the app reports before anything is sent to the model. */
 export class PromptError extends Error {
