@@ -111,6 +111,8 @@ describe('sync between two web hosts in Chromium', () => {
       message: `The keeper counted ${randomUUID()} gulls`,
       renamed: `Renamed lighthouse ${randomUUID().slice(0, 8)}`,
       kept: `Kept for the restored device ${randomUUID()}`,
+      presetName: `Harbour ${randomUUID().slice(0, 8)}`,
+      presetPrompt: `Answer as the harbour master of ${randomUUID()}`,
     };
     const a = await device();
     const b = await device();
@@ -123,6 +125,12 @@ describe('sync between two web hosts in Chromium', () => {
     await a.app.newChat();
     await a.app.chat.send(typed.message);
     await a.app.chat.waitForIdle();
+    // And a preset of the person's own (0505: presets sync, so the server holds it sealed).
+    a.host.runtime.services.presets.save({
+      name: typed.presetName,
+      systemPrompt: typed.presetPrompt,
+      maxAnswerTokens: 300,
+    });
 
     // A: Settings → Sync, signed out; test connection, then a refused password, then sign up.
     await a.app.openSettings();
@@ -168,6 +176,9 @@ describe('sync between two web hosts in Chromium', () => {
     const chatOnB = b.app.chatItems().filter({ hasText: typed.message.slice(0, 20) });
     await chatOnB.first().waitFor({ timeout: 60_000 });
     await b.app.sync.waitForState('synced');
+    expect(
+      b.host.runtime.services.presets.list().find((preset) => preset.name === typed.presetName),
+    ).toMatchObject({ systemPrompt: typed.presetPrompt, maxAnswerTokens: 300, builtin: false });
 
     // B opens it and starts a draft; A renames it and answers again: B shows both live.
     await chatOnB.first().click();
@@ -241,12 +252,19 @@ describe('sync between two web hosts in Chromium', () => {
 
     for (const each of devices) expect(each.session.pageErrors).toEqual([]);
 
-    // What the server keeps: none of the text typed, in any table.
+    // What the server keeps: none of the text typed, preset names included, in any table.
     await server.stop({ keepData: true });
     const dump = await dumpServerDatabase(server);
     await rm(server.dataDir, { recursive: true, force: true });
     expect(dump).toContain(email);
-    for (const text of [typed.message, typed.renamed, typed.kept, 'And a second question from A']) {
+    for (const text of [
+      typed.message,
+      typed.renamed,
+      typed.kept,
+      typed.presetName,
+      typed.presetPrompt,
+      'And a second question from A',
+    ]) {
       expect(dump).not.toContain(text);
     }
     expect(dump).not.toContain(password);
