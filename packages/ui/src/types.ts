@@ -259,6 +259,8 @@ export type SyncView = {
   status: SyncStatus;
   recoveryKeyPending: boolean;
   secrets: 'os-keychain' | 'user-only-file';
+  /** The newest remote changes set aside, with their ids (`status.quarantined` counts all). */
+  setAside: { changeId: string; reason: string; detail: string; at: number }[];
 };
 
 /** One device of the sync account. */

@@ -68,6 +68,15 @@ export function SyncIndicator({ view, onOpenSettings, onSyncNow }: SyncIndicator
               {view.status.quarantined === 1 ? 'it' : 'them'}.
             </p>
           )}
+          {view.setAside.length > 0 && (
+            <ul className="cf-sync-set-aside" data-testid="sync-set-aside">
+              {view.setAside.map((change) => (
+                <li key={change.changeId} title={change.detail}>
+                  <code className="cf-inline-code">{change.changeId}</code> {change.reason}
+                </li>
+              ))}
+            </ul>
+          )}
           <div className="cf-row">
             {view.signedIn && (
               <button type="button" className="cf-button cf-button-small" onClick={onSyncNow}>

@@ -20,6 +20,7 @@ const view = (patch: Partial<SyncStatus>, signedIn = true): SyncView => ({
   status: status(patch),
   recoveryKeyPending: false,
   secrets: 'user-only-file',
+  setAside: [],
 });
 
 describe('the sync indicator’s words', () => {

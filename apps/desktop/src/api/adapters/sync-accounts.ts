@@ -94,6 +94,16 @@ export function createSyncAccounts(deps: {
               settingKeys: [...report.settingKeys],
             }),
           ),
+        setAside: () =>
+          engine
+            .quarantined()
+            .map(({ changeId, reason, detail, quarantinedAt }) => ({
+              changeId,
+              reason,
+              detail,
+              at: quarantinedAt,
+            }))
+            .sort((a, b) => b.at - a.at),
         syncNow: () => engine.syncNow(),
         stop: () => engine.stop(),
       };

@@ -71,9 +71,14 @@ export interface SyncConnection {
   status(): SyncStatus;
   onStatus(listener: (status: SyncStatus) => void): () => void;
   onRemoteChanges(listener: (change: RemoteChange) => void): () => void;
+  /** The remote changes the engine set aside, newest first. */
+  setAside(): SetAsideChange[];
   syncNow(): void;
   stop(): Promise<void>;
 }
+
+/** A remote change set aside (never applied): its id, for a person or a bug report, and why. */
+export type SetAsideChange = { changeId: string; reason: string; detail: string; at: number };
 
 /** What a page of remote changes touched, for the pages to refresh. */
 export type RemoteChange = { chatIds: string[]; presets: boolean; settingKeys: string[] };

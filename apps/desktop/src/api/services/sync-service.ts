@@ -5,6 +5,7 @@ import type { SecretStore } from '../secret-store';
 import type { DocumentStore } from './ports';
 import type {
   RemoteChange,
+  SetAsideChange,
   SignedInDevice,
   SyncAccounts,
   SyncConnection,
@@ -105,7 +106,12 @@ export type SyncView = {
   recoveryKeyPending: boolean;
   /** Where this device keeps its sync secrets. */
   secrets: SecretStore['protection'];
+  /** The newest remote changes set aside (`status.quarantined` counts them all). */
+  setAside: SetAsideChange[];
 };
+
+/** Enough set-aside changes to report; the count says how many there are. */
+const SET_ASIDE_SHOWN = 20;
 
 export type SyncDeps = {
   documents: DocumentStore;
@@ -146,14 +152,19 @@ export class SyncService {
 
   view(): SyncView {
     const stored = this.stored();
+    const status = this.connection?.status() ?? this.endedStatus ?? stoppedStatus;
     return {
       serverUrl: stored.serverUrl,
       deviceName: stored.deviceName ?? this.deps.defaultDeviceName,
       email: stored.email,
       signedIn: stored.account !== null,
-      status: this.connection?.status() ?? this.endedStatus ?? stoppedStatus,
+      status,
       recoveryKeyPending: this.pendingRecoveryKey !== null,
       secrets: this.deps.secrets.protection,
+      setAside:
+        status.quarantined > 0 && this.connection
+          ? this.connection.setAside().slice(0, SET_ASIDE_SHOWN)
+          : [],
     };
   }
 

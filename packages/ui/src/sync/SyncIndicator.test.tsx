@@ -1,0 +1,60 @@
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { SyncView } from '../types';
+import { SyncIndicator } from './SyncIndicator';
+
+afterEach(cleanup);
+
+const view = (patch: Partial<SyncView>): SyncView => ({
+  serverUrl: 'https://sync.example.com',
+  deviceName: 'Laptop',
+  email: 'a@example.com',
+  signedIn: true,
+  status: {
+    state: 'synced',
+    lastSyncedAt: null,
+    toSend: 0,
+    progress: null,
+    error: null,
+    retryAt: null,
+    quarantined: 0,
+  },
+  recoveryKeyPending: false,
+  secrets: 'user-only-file',
+  setAside: [],
+  ...patch,
+});
+
+function open(shown: SyncView): void {
+  render(<SyncIndicator view={shown} onOpenSettings={vi.fn()} onSyncNow={vi.fn()} />);
+  fireEvent.click(screen.getByTestId('sync-indicator'));
+}
+
+describe('the sync indicator’s details', () => {
+  it('lists the changes set aside by id and reason, with the count of all of them', () => {
+    open(
+      view({
+        status: { ...view({}).status, quarantined: 2 },
+        setAside: [
+          { changeId: 'c-2', reason: 'decrypt-failure', detail: 'tag mismatch', at: 2 },
+          { changeId: 'c-1', reason: 'invalid-change', detail: 'fields: missing title', at: 1 },
+        ],
+      }),
+    );
+    expect(screen.getByTestId('sync-details').textContent).toContain(
+      '2 synced changes could not be read and were set aside',
+    );
+    const items = screen.getByTestId('sync-set-aside').querySelectorAll('li');
+    expect([...items].map((item) => item.textContent)).toEqual([
+      'c-2 decrypt-failure',
+      'c-1 invalid-change',
+    ]);
+    expect(items[0]?.getAttribute('title')).toBe('tag mismatch');
+  });
+
+  it('shows no list while nothing is set aside', () => {
+    open(view({}));
+    expect(screen.queryByTestId('sync-set-aside')).toBeNull();
+    expect(screen.getByTestId('sync-details').textContent).not.toContain('set aside');
+  });
+});
