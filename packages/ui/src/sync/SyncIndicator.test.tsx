@@ -52,6 +52,26 @@ describe('the sync indicator’s details', () => {
     expect(items[0]?.getAttribute('title')).toBe('tag mismatch');
   });
 
+  it('shows a new device’s first sync as a themed bar with its numbers', () => {
+    render(
+      <SyncIndicator
+        view={view({
+          status: {
+            ...view({}).status,
+            state: 'syncing',
+            progress: { received: 250, total: 1000 },
+          },
+        })}
+        onOpenSettings={vi.fn()}
+        onSyncNow={vi.fn()}
+      />,
+    );
+    const bar = screen.getByTestId('sync-progress');
+    expect(bar.getAttribute('role')).toBe('progressbar');
+    expect(bar.getAttribute('aria-valuenow')).toBe('250');
+    expect(bar.getAttribute('aria-valuemax')).toBe('1000');
+  });
+
   it('shows no list while nothing is set aside', () => {
     open(view({}));
     expect(screen.queryByTestId('sync-set-aside')).toBeNull();

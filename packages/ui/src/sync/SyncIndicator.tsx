@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ProgressBar } from '../feedback/ProgressBar';
 import type { SyncView } from '../types';
 import { firstSyncProgress, syncSummary, syncTone } from './syncText';
 
@@ -33,13 +34,14 @@ export function SyncIndicator({ view, onOpenSettings, onSyncNow }: SyncIndicator
         <span className="cf-sync-label">{syncSummary(view)}</span>
       </button>
       {progress && (
-        <progress
-          className="cf-sync-progress"
-          data-testid="sync-progress"
-          max={progress.total}
-          value={progress.received}
-          aria-label="Receiving your chats"
-        />
+        <div className="cf-sync-progress">
+          <ProgressBar
+            testId="sync-progress"
+            value={progress.received}
+            max={progress.total}
+            label="Receiving your chats"
+          />
+        </div>
       )}
       {open && (
         <div className="cf-sync-details" role="dialog" aria-label="Sync" data-testid="sync-details">

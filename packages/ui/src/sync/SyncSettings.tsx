@@ -1,4 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { ProgressBar } from '../feedback/ProgressBar';
 import type { SyncDevice, SyncView } from '../types';
 import { RecoveryKey } from './RecoveryKey';
 import { firstSyncProgress, syncSummary, timeAgo } from './syncText';
@@ -456,10 +457,10 @@ function SignedIn(props: SyncSettingsProps & { view: SyncView }) {
       </p>
       {progress && (
         <div className="cf-indexing">
-          <progress
-            max={progress.total}
+          <ProgressBar
             value={progress.received}
-            aria-label="Receiving your chats"
+            max={progress.total}
+            label="Receiving your chats"
           />
           <span className="cf-muted">
             Receiving your chats: {progress.received.toLocaleString('en')} of{' '}
