@@ -2,13 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  bytesToUtf8,
-  generateDataKey,
-  openChange,
-  sealChange,
-  utf8ToBytes,
-} from '@codeface/sync/crypto';
+import { bytesToUtf8, openChange, sealChange, utf8ToBytes } from '@codeface/sync/crypto';
+import { signIn, signUp } from '@codeface/sync/engine';
 import { SYNC_PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION } from '@codeface/sync/protocol';
 import { createSyncServer, type SyncServer } from '@codeface/sync-server';
 import pg from 'pg';
@@ -93,12 +88,20 @@ describe.skipIf(missing !== undefined)(
   'Postgres backup and restore (docs/operators/backups.md)',
   () => {
     it('restores into an empty database a copy that serves the same changes, and holds only ciphertext', async () => {
-      const dataKey = generateDataKey();
       const email = `backup-${randomUUID()}@example.test`;
       const password = `password-${randomUUID()}`;
       const secret = `a secret sentence ${randomUUID()}`;
       const sourceUrl = await createDatabase();
       const source = await startServer(sourceUrl);
+      // Protocol 2: the device derives the server password and wraps its data key itself.
+      let signedUp: Awaited<ReturnType<typeof signUp>>;
+      try {
+        signedUp = await signUp({ url: source.url, email, password, deviceName: 'laptop' });
+      } catch (error) {
+        await source.close();
+        throw error;
+      }
+      const dataKey = signedUp.dataKey;
       const changes = Array.from({ length: 3 }, (_, i) => {
         const id = randomUUID();
         return {
@@ -112,10 +115,10 @@ describe.skipIf(missing !== undefined)(
         };
       });
       try {
-        const session = await trpc<{ accessToken: string }>(source, 'account.signUp', {
-          body: { email, password, deviceName: 'laptop', wrappedDataKey: 'opaque-wrapped-key' },
+        await trpc(source, 'sync.push', {
+          body: { changes },
+          token: signedUp.tokens.accessToken,
         });
-        await trpc(source, 'sync.push', { body: { changes }, token: session.accessToken });
       } finally {
         await source.close();
       }
@@ -134,6 +137,7 @@ describe.skipIf(missing !== undefined)(
       // Ciphertext only: no plaintext of a change, no password, no key.
       expect(plain.stdout).not.toContain(secret);
       expect(plain.stdout).not.toContain(password);
+      expect(plain.stdout).not.toContain(signedUp.recoveryKey);
       expect(readFileSync(dump).includes(secret)).toBe(false);
 
       const restoredUrl = await createDatabase();
@@ -147,15 +151,15 @@ describe.skipIf(missing !== undefined)(
 
       const copy = await startServer(restoredUrl);
       try {
-        const session = await trpc<{ accessToken: string }>(copy, 'account.signIn', {
-          body: { email, password, deviceName: 'phone' },
-        });
+        // The restored copy signs the same password in and hands back the same data key.
+        const phone = await signIn({ url: copy.url, email, password, deviceName: 'phone' });
+        expect(Buffer.from(phone.dataKey).equals(Buffer.from(dataKey))).toBe(true);
         const page = await trpc<{ changes: { id: string; ciphertext: string }[] }>(
           copy,
           'sync.pull',
           {
             input: { cursor: 0 },
-            token: session.accessToken,
+            token: phone.tokens.accessToken,
           },
         );
         expect(page.changes.map((c) => c.id)).toEqual(changes.map((c) => c.id));

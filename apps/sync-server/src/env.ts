@@ -35,6 +35,7 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_IP: intFromEnv.optional(),
   RATE_LIMIT_PER_ACCOUNT: intFromEnv.optional(),
   RATE_LIMIT_WINDOW_SECONDS: intFromEnv.optional(),
+  SIGN_UPS_PER_IP_PER_HOUR: intFromEnv.optional(),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: intFromEnv.optional(),
   WS_MAX_MESSAGES_PER_SECOND: intFromEnv.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -91,6 +92,10 @@ export function loadServerConfig(options: {
       perIp: env.RATE_LIMIT_PER_IP ?? defaults.rateLimits.perIp,
       perAccount: env.RATE_LIMIT_PER_ACCOUNT ?? defaults.rateLimits.perAccount,
       windowMs: seconds(env.RATE_LIMIT_WINDOW_SECONDS) ?? defaults.rateLimits.windowMs,
+      signUpPerIp:
+        env.SIGN_UPS_PER_IP_PER_HOUR === undefined
+          ? defaults.rateLimits.signUpPerIp
+          : { max: env.SIGN_UPS_PER_IP_PER_HOUR, windowMs: 3_600_000 },
     },
     websocketLimits: {
       maxSubscriptionsPerConnection:
