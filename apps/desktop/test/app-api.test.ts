@@ -154,7 +154,8 @@ describe('app API over the web host, with SQLite and the tiny model', () => {
     expect(imported.map((message) => message.content)).toEqual(
       original.map((message) => message.content),
     );
-    // A version 1 file (before the API took the database's names, 0492) still imports.
+    // A version 1 file (before the API took the database's names, 0492, and before answers
+    // recorded why they ended, 0472) still imports.
     const current = JSON.parse(json.content) as {
       chats: { chat: Record<string, unknown>; messages: Record<string, unknown>[] }[];
     };
@@ -163,11 +164,13 @@ describe('app API over the web host, with SQLite and the tiny model', () => {
       version: 1,
       chats: current.chats.map(({ chat: { preset, ...chat }, messages }) => ({
         chat: { ...chat, presetId: preset },
-        messages: messages.map(({ completionTokens, timeToFirstTokenMs, ...message }) => ({
-          ...message,
-          tokens: completionTokens,
-          ttftMs: timeToFirstTokenMs,
-        })),
+        messages: messages.map(
+          ({ completionTokens, timeToFirstTokenMs, stopReason: _new, ...message }) => ({
+            ...message,
+            tokens: completionTokens,
+            ttftMs: timeToFirstTokenMs,
+          }),
+        ),
       })),
     };
     const old = await client.api.chats.import.mutate({ content: JSON.stringify(version1) });

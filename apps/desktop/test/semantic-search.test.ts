@@ -34,6 +34,7 @@ const conversation = (chatId: string, texts: string[]) =>
           completionTokens: null,
           timeToFirstTokenMs: null,
           tokensPerSecond: null,
+          stopReason: null,
           createdAt: index,
         })),
       },

@@ -27,8 +27,9 @@ describe('errors from inside the host', () => {
     const documents = join(host.dataDir, 'documents');
     await rm(documents, { recursive: true });
     try {
+      // The local API's settings are a document of that folder (presets moved into the store).
       const error = await rejection(
-        client.api.presets.save.mutate({ name: 'Rust', systemPrompt: 'Answer in Rust.' }),
+        client.api.localApi.configure.mutate({ enabled: false, port: 11435 }),
       );
       expect(error.data).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', reason: 'internal-error' });
       expect(error.message).toBe(

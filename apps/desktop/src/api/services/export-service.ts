@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors';
-import { chatSchema, messageSchema } from '../schemas';
+import { chatSchema, messageSchema, stopReasonSchema } from '../schemas';
 import type { Chat, ExportFormat, Message } from '../schemas';
 import type { ChatService } from './chat-service';
 import type { ChatStore, Clock } from './ports';
@@ -18,7 +18,8 @@ export type ChatExport = z.infer<typeof currentExportSchema>;
 
 /**
  * Version 1 named a chat's preset `presetId` and an answer's figures `tokens` and `ttftMs`,
- * before the API took the database's names (0492); its files still import.
+ * before the API took the database's names (0492), and its answers had no `stopReason` (0472);
+ * its files still import.
  */
 const version1ExportSchema = z
   .object({
@@ -29,9 +30,11 @@ const version1ExportSchema = z
       z.object({
         chat: chatSchema.omit({ preset: true }).extend({ presetId: z.string().nullable() }),
         messages: z.array(
-          messageSchema
-            .omit({ completionTokens: true, timeToFirstTokenMs: true })
-            .extend({ tokens: z.number().nullable(), ttftMs: z.number().nullable() }),
+          messageSchema.omit({ completionTokens: true, timeToFirstTokenMs: true }).extend({
+            tokens: z.number().nullable(),
+            ttftMs: z.number().nullable(),
+            stopReason: stopReasonSchema.nullable().default(null),
+          }),
         ),
       }),
     ),
