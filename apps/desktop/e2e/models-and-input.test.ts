@@ -28,10 +28,12 @@ describe('models and bad input in Chromium, through the web host', () => {
           await progress.waitFor();
           // Part-way: the bar has moved but is not full, and the status shows a speed.
           await expect
-            .poll(async () => Number(await progress.getAttribute('value')), { timeout: 30_000 })
+            .poll(async () => Number(await progress.getAttribute('aria-valuenow')), {
+              timeout: 30_000,
+            })
             .toBeGreaterThan(0);
-          const max = Number(await progress.getAttribute('max'));
-          expect(Number(await progress.getAttribute('value'))).toBeLessThan(max);
+          const max = Number(await progress.getAttribute('aria-valuemax'));
+          expect(Number(await progress.getAttribute('aria-valuenow'))).toBeLessThan(max);
           expect(await page.getByTestId('download-status').first().innerText()).toMatch(/\/s/);
 
           await app.models.localModels().first().waitFor({ timeout: 30_000 });

@@ -127,6 +127,7 @@ function chat(options: {
       completionTokens: m.stats?.[0] ?? null,
       timeToFirstTokenMs: m.stats?.[1] ?? null,
       tokensPerSecond: m.stats?.[2] ?? null,
+      stopReason: m.role === 'assistant' ? ('eos' as const) : null,
       createdAt: t0 + m.minutes * 60_000,
     })),
   };
