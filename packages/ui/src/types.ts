@@ -142,7 +142,11 @@ export type EngineInfo = {
   remoteHost?: string | null;
 };
 
-/** An OpenAI-compatible server on another machine (its API key stays in the app). */
+/**
+ * An OpenAI-compatible server on another machine (its API key stays in the app): the fields of
+ * the API's `remoteServerSchema` the UI shows. The remote-servers store of the renderer passes
+ * the API's `remoteServers.models` in as `RemoteServerModels[]`, so the compiler checks them.
+ */
 export type RemoteServer = {
   id: string;
   baseUrl: string;
@@ -167,7 +171,7 @@ export type RemoteServerModels = {
   error: string | null;
 };
 
-/** What the person types to add a remote server. */
+/** What the person types to add a remote server; the API's `remoteServerInput` takes it. */
 export type RemoteServerDraft = { url: string; apiKey?: string; contextSize?: number | null };
 
 /** The local OpenAI-compatible API (Settings → Local API). */

@@ -75,12 +75,7 @@ const REMOTE_LIST_TIMEOUT_MS = 10_000;
 const REMOTE_CHAT_TIMEOUT_MS = 120_000;
 
 function remoteEngine(server: RemoteServerConnection, timeoutMs: number): OpenAICompatibleEngine {
-  return new OpenAICompatibleEngine({
-    baseUrl: server.baseUrl,
-    apiKey: server.apiKey ?? undefined,
-    contextSize: server.contextSize,
-    timeoutMs,
-  });
+  return new OpenAICompatibleEngine({ ...server, timeoutMs });
 }
 
 /**

@@ -15,8 +15,3 @@ export type * from './services/model-ports';
 export type { ModelInfo } from './services/model-service';
 export type { LocalApiStatus } from './services/local-api-service';
 export type { PrivacyStatus } from './services/privacy-service';
-export type {
-  RemoteModel,
-  RemoteServer,
-  RemoteServerModels,
-} from './services/remote-server-service';

@@ -196,3 +196,61 @@ export type SearchHit = {
    */
   score?: number;
 };
+
+/**
+ * An OpenAI-compatible server on another machine as the app shows it. This is the one
+ * declaration of a server: the data folder keeps a `pick` of it, and packages/ui's
+ * `RemoteServer` is checked against it where the renderer passes API results in (0451); how the
+ * engine reaches it is the engine's own options (`RemoteServerConnection` in services/ports.ts). Its API key never leaves the secret store: `hasApiKey` says
+ * whether there is one.
+ */
+export const remoteServerSchema = z.object({
+  id,
+  /** The API root, such as `http://192.168.1.20:11434/v1`. */
+  baseUrl: z.url(),
+  /** `host:port`, shown beside each of its models. */
+  host: z.string(),
+  hasApiKey: z.boolean(),
+  /** Assumed for models whose length the server does not report; null: the default. */
+  contextSize: z.number().int().positive().nullable(),
+});
+export type RemoteServer = z.infer<typeof remoteServerSchema>;
+
+/** What the person types to add a server. */
+export const remoteServerInput = z.object({
+  url: z
+    .string()
+    .trim()
+    .min(1, 'Enter the address of the server, such as http://192.168.1.20:11434.')
+    .max(2048, 'That address is too long.')
+    .refine(
+      (url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol),
+      'The address must start with http:// or https://, such as http://192.168.1.20:11434.',
+    ),
+  /** Empty or absent: the server needs no key. */
+  apiKey: z.string().trim().max(4096, 'That API key is too long.').optional(),
+  contextSize: z
+    .number('The context length must be a number.')
+    .int('The context length must be a whole number.')
+    .min(256, 'The context length must be between 256 and 1,048,576 tokens.')
+    .max(1_048_576, 'The context length must be between 256 and 1,048,576 tokens.')
+    .nullable()
+    .optional(),
+});
+export type RemoteServerInput = z.infer<typeof remoteServerInput>;
+
+/** A model a remote server lists, under the id the app loads it by. */
+export type RemoteModel = {
+  id: string;
+  name: string;
+  serverId: RemoteServer['id'];
+  host: RemoteServer['host'];
+  contextLength: number | null;
+};
+
+/** One server's models, or the sentence that says why they could not be listed. */
+export type RemoteServerModels = {
+  server: RemoteServer;
+  models: RemoteModel[];
+  error: string | null;
+};

@@ -25,7 +25,8 @@ import type { ChatCompletionRequest } from './wire';
 export type OpenAICompatibleEngineOptions = {
   /** The API root, e.g. `http://localhost:11434/v1` (Ollama) or `http://127.0.0.1:1234/v1`. */
   baseUrl: string;
-  apiKey?: string;
+  /** Sent as a bearer token; absent or null: the server needs none. */
+  apiKey?: string | null;
   /** Longest silence allowed: before the response starts, and between stream chunks. */
   timeoutMs?: number;
   /** The context length to assume for a model whose server does not report one. */

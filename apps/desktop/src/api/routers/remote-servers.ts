@@ -1,7 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { id } from '../schemas';
-import { remoteServerInput } from '../services/remote-server-service';
+import { id, remoteServerInput } from '../schemas';
 import { publicProcedure } from '../trpc';
 
 /** OpenAI-compatible servers on other machines, whose models the app can use like its own. */

@@ -1,3 +1,4 @@
+import type { OpenAICompatibleEngineOptions } from '@codeface/inference';
 import type { Chat, ChatUpdate, Message, SearchHit, StopReason } from '../schemas';
 import type { Preset, Settings, SettingsPatch } from '../settings-schema';
 
@@ -141,13 +142,17 @@ export type EngineInfo = {
   savedStates: SavedStatesUse | null;
 };
 
-/** How to reach a remote OpenAI-compatible server (its key comes from the secret store). */
-export type RemoteServerConnection = {
-  baseUrl: string;
-  apiKey: string | null;
-  /** The context length assumed for models whose length the server does not report. */
-  contextSize: number;
-};
+/**
+ * How to reach a remote OpenAI-compatible server: the options of the engine that talks to it
+ * (declared once, in @codeface/inference), every one given. Its key comes from the secret store;
+ * `contextSize` is assumed for models whose length the server does not report.
+ */
+export type RemoteServerConnection = Required<
+  Pick<OpenAICompatibleEngineOptions, 'baseUrl' | 'apiKey' | 'contextSize'>
+>;
+
+/** Where a remote server answers, and its key (null: it needs none). */
+export type RemoteServerAddress = Omit<RemoteServerConnection, 'contextSize'>;
 
 /** The chat model the API talks to: one engine, one loaded model, kept warm. */
 export interface ChatEngine {

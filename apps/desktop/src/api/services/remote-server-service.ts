@@ -1,7 +1,14 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError } from '../errors';
+import { remoteServerSchema } from '../schemas';
+import type { RemoteServer, RemoteServerInput, RemoteServerModels } from '../schemas';
 import type { SecretStore } from '../secret-store';
-import type { ChatEngine, DocumentStore, RemoteServerConnection } from './ports';
+import type {
+  ChatEngine,
+  DocumentStore,
+  RemoteServerAddress,
+  RemoteServerConnection,
+} from './ports';
 
 /** The context length assumed for a remote model whose server does not report one. */
 export const DEFAULT_REMOTE_CONTEXT_SIZE = 8192;
@@ -9,68 +16,14 @@ export const DEFAULT_REMOTE_CONTEXT_SIZE = 8192;
 const REMOTE_SERVERS_DOCUMENT = 'remote-servers';
 const REMOTE_MODEL_PREFIX = 'remote:';
 
-const storedServerSchema = z.object({
-  id: z.string().min(1),
-  baseUrl: z.url(),
-  contextSize: z.number().int().positive().nullable(),
-});
+/** What the data folder keeps of a server; its host is worked out and its key is a secret. */
+const storedServerSchema = remoteServerSchema.pick({ id: true, baseUrl: true, contextSize: true });
 type StoredServer = z.infer<typeof storedServerSchema>;
 
-/** What the person types to add a server. */
-export const remoteServerInput = z.object({
-  url: z
-    .string()
-    .trim()
-    .min(1, 'Enter the address of the server, such as http://192.168.1.20:11434.')
-    .max(2048, 'That address is too long.')
-    .refine(
-      (url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol),
-      'The address must start with http:// or https://, such as http://192.168.1.20:11434.',
-    ),
-  /** Empty or absent: the server needs no key. */
-  apiKey: z.string().trim().max(4096, 'That API key is too long.').optional(),
-  contextSize: z
-    .number('The context length must be a number.')
-    .int('The context length must be a whole number.')
-    .min(256, 'The context length must be between 256 and 1,048,576 tokens.')
-    .max(1_048_576, 'The context length must be between 256 and 1,048,576 tokens.')
-    .nullable()
-    .optional(),
-});
-export type RemoteServerInput = z.infer<typeof remoteServerInput>;
-
-/** A remote server as the app shows it; its API key never leaves the secret store. */
-export type RemoteServer = {
-  id: string;
-  baseUrl: string;
-  /** `host:port`, shown beside each of its models. */
-  host: string;
-  hasApiKey: boolean;
-  /** Assumed for models whose length the server does not report; null: the default. */
-  contextSize: number | null;
-};
-
-/** A model a remote server lists, under the id the app loads it by. */
-export type RemoteModel = {
-  id: string;
-  name: string;
-  serverId: string;
-  host: string;
-  contextLength: number | null;
-};
-
-/** One server's models, or the sentence that says why they could not be listed. */
-export type RemoteServerModels = {
-  server: RemoteServer;
-  models: RemoteModel[];
-  error: string | null;
-};
-
 /** Lists a server's models; throws an error whose message says what failed, in a sentence. */
-export type ListRemoteModels = (server: {
-  baseUrl: string;
-  apiKey: string | null;
-}) => Promise<{ name: string; contextLength: number | null }[]>;
+export type ListRemoteModels = (
+  server: RemoteServerAddress,
+) => Promise<{ name: string; contextLength: number | null }[]>;
 
 /**
  * The OpenAI-compatible servers on other machines that the person added (Ollama, LM Studio,
@@ -166,7 +119,7 @@ export class RemoteServerService {
     };
   }
 
-  private async listOrExplain(server: { baseUrl: string; apiKey: string | null }) {
+  private async listOrExplain(server: RemoteServerAddress) {
     try {
       return await this.deps.listModels(server);
     } catch (error) {
@@ -178,7 +131,7 @@ export class RemoteServerService {
     }
   }
 
-  private address(server: StoredServer): { baseUrl: string; apiKey: string | null } {
+  private address(server: StoredServer): RemoteServerAddress {
     return { baseUrl: server.baseUrl, apiKey: this.deps.secrets.get(apiKeySecret(server.id)) };
   }
 
