@@ -11,6 +11,7 @@ import type {
 } from '../types';
 import { formatBytes, formatDuration, formatEta, formatCount } from './format';
 import { ModelFileBrowser } from './ModelFileBrowser';
+import { ModelRow } from './ModelRow';
 import { ProgressBar } from '../feedback/ProgressBar';
 import { RemoteServers } from './RemoteServers';
 import type { RemoteServerActions } from './RemoteServers';
@@ -343,46 +344,22 @@ export function ModelsScreen({
           </p>
         ) : (
           <ul className="cf-list">
-            {models.map((model) => {
-              const loaded = engine?.loadedModel === model.id;
-              return (
-                <li
-                  key={model.id}
-                  className="cf-model"
-                  data-testid="local-model"
-                  data-loaded={loaded}
-                >
-                  <div className="cf-model-main">
-                    <strong>{model.name}</strong>
-                    <span className="cf-muted cf-ellipsis" title={model.path}>
-                      {sourceLabel[model.source]} · {formatBytes(model.sizeBytes)}
-                      {model.quantization && ` · ${model.quantization}`}
-                    </span>
-                  </div>
-                  {loaded ? (
-                    <button
-                      type="button"
-                      className="cf-button cf-button-small"
-                      data-testid="unload-model"
-                      disabled={pendingModelId !== null}
-                      onClick={actions.unload}
-                    >
-                      Unload
-                    </button>
-                  ) : (
-                    <button
-                      type="button"
-                      className="cf-button cf-button-primary cf-button-small"
-                      data-testid="load-model"
-                      disabled={pendingModelId !== null}
-                      onClick={() => actions.load(model.id)}
-                    >
-                      {pendingModelId === model.id ? 'Loading…' : 'Load'}
-                    </button>
-                  )}
-                </li>
-              );
-            })}
+            {models.map((model) => (
+              <ModelRow
+                key={model.id}
+                testId="local-model"
+                modelId={model.id}
+                name={model.name}
+                detail={`${sourceLabel[model.source]} · ${formatBytes(model.sizeBytes)}${model.quantization ? ` · ${model.quantization}` : ''}`}
+                detailTitle={model.path}
+                loaded={engine?.loadedModel === model.id}
+                pendingModelId={pendingModelId}
+                loadLabel="Load"
+                loadingLabel="Loading…"
+                onLoad={actions.load}
+                onUnload={actions.unload}
+              />
+            ))}
           </ul>
         )}
       </section>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { RemoteServerDraft, RemoteServerModels } from '../types';
+import { ModelRow } from './ModelRow';
 
 export type RemoteServerActions = {
   /** Resolves with the names of the server's models; rejects with a sentence saying what failed. */
@@ -245,48 +246,26 @@ export function RemoteServers({
             <p className="cf-muted">This server lists no models.</p>
           )}
           <ul className="cf-list">
-            {models.map((model) => {
-              const loaded = loadedModelId === model.id;
-              return (
-                <li
-                  key={model.id}
-                  className="cf-model"
-                  data-testid="remote-model"
-                  data-loaded={loaded}
-                >
-                  <div className="cf-model-main">
-                    <strong className="cf-ellipsis">{model.name}</strong>
-                    <span className="cf-muted">
-                      {model.contextLength === null
-                        ? 'Context length not reported'
-                        : `${model.contextLength.toLocaleString('en')} tokens of context`}
-                    </span>
-                  </div>
-                  <span className="cf-badge cf-badge-remote">Remote · {model.host}</span>
-                  {loaded ? (
-                    <button
-                      type="button"
-                      className="cf-button cf-button-small"
-                      data-testid="unload-model"
-                      disabled={pendingModelId !== null}
-                      onClick={actions.unload}
-                    >
-                      Unload
-                    </button>
-                  ) : (
-                    <button
-                      type="button"
-                      className="cf-button cf-button-primary cf-button-small"
-                      data-testid="load-model"
-                      disabled={pendingModelId !== null}
-                      onClick={() => actions.load(model.id)}
-                    >
-                      {pendingModelId === model.id ? 'Connecting…' : 'Use'}
-                    </button>
-                  )}
-                </li>
-              );
-            })}
+            {models.map((model) => (
+              <ModelRow
+                key={model.id}
+                testId="remote-model"
+                modelId={model.id}
+                name={model.name}
+                detail={
+                  model.contextLength === null
+                    ? 'Context length not reported'
+                    : `${model.contextLength.toLocaleString('en')} tokens of context`
+                }
+                badge={<span className="cf-badge cf-badge-remote">Remote · {model.host}</span>}
+                loaded={loadedModelId === model.id}
+                pendingModelId={pendingModelId}
+                loadLabel="Use"
+                loadingLabel="Connecting…"
+                onLoad={actions.load}
+                onUnload={actions.unload}
+              />
+            ))}
           </ul>
         </div>
       ))}
