@@ -125,15 +125,19 @@ describe('sync between two web hosts in Chromium', () => {
     await a.app.newChat();
     await a.app.chat.send(typed.message);
     await a.app.chat.waitForIdle();
-    // And a preset of the person's own (0505: presets sync, so the server holds it sealed).
-    a.host.runtime.services.presets.save({
-      name: typed.presetName,
-      systemPrompt: typed.presetPrompt,
-      maxAnswerTokens: 300,
-    });
 
-    // A: Settings → Sync, signed out; test connection, then a refused password, then sign up.
+    // A: Settings. A preset of the person's own, made in the form (0505: presets sync, so the
+    // server holds it sealed); then Sync, signed out: test connection, a refused password, and
+    // sign up.
     await a.app.openSettings();
+    const presetForm = await a.app.settings.openNewPreset();
+    await a.app.settings.fillPreset(presetForm, {
+      name: typed.presetName,
+      prompt: typed.presetPrompt,
+      maxAnswerTokens: '300',
+    });
+    await presetForm.getByTestId('preset-save').click();
+    await a.app.settings.presetEditor(typed.presetName).waitFor();
     await a.app.sync.section().waitFor();
     expect(await a.app.sync.testConnection(server.url)).toMatch(
       /a CodeFace sync server \(protocol \d+\)/,
@@ -179,6 +183,8 @@ describe('sync between two web hosts in Chromium', () => {
     expect(
       b.host.runtime.services.presets.list().find((preset) => preset.name === typed.presetName),
     ).toMatchObject({ systemPrompt: typed.presetPrompt, maxAnswerTokens: 300, builtin: false });
+    // And B's Settings shows it without a reload, ready to edit.
+    await b.app.settings.presetEditor(typed.presetName).waitFor({ timeout: 30_000 });
 
     // B opens it and starts a draft; A renames it and answers again: B shows both live.
     await chatOnB.first().click();

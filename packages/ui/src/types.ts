@@ -215,8 +215,8 @@ export type Preset = {
   builtin: boolean;
 };
 
-/** What saving a preset sends. */
-export type PresetEdit = Omit<Preset, 'builtin'>;
+/** What saving a preset sends: without an id it is a new preset. */
+export type PresetEdit = Omit<Preset, 'builtin' | 'id'> & { id?: string };
 
 export type GenerationParams = {
   temperature: number;

@@ -41,6 +41,41 @@ export class SettingsPage {
     return this.page.getByTestId('params-form').getByRole('status');
   }
 
+  presetSection() {
+    return this.page.getByRole('region', { name: 'Presets' });
+  }
+
+  /** The editor of one of the person's presets, by its name. */
+  presetEditor(name: string) {
+    return this.page.getByRole('form', { name: `Preset ${name}` });
+  }
+
+  /** Fills the fields of a preset form (the new one, or an editor); `undefined` leaves one as is. */
+  async fillPreset(
+    form: ReturnType<Page['getByRole']>,
+    fields: { name?: string; prompt?: string; maxAnswerTokens?: string },
+  ): Promise<void> {
+    if (fields.name !== undefined) await form.getByTestId('preset-name').fill(fields.name);
+    if (fields.prompt !== undefined) await form.getByTestId('preset-prompt').fill(fields.prompt);
+    if (fields.maxAnswerTokens !== undefined) {
+      await form.getByTestId('preset-max-answer-tokens').fill(fields.maxAnswerTokens);
+    }
+  }
+
+  /** Opens the form for a new preset, from the keyboard as a person would. */
+  async openNewPreset() {
+    await this.page.getByTestId('new-preset').focus();
+    await this.page.keyboard.press('Enter');
+    const form = this.page.getByRole('form', { name: 'New preset' });
+    await form.waitFor();
+    return form;
+  }
+
+  async deletePreset(name: string): Promise<void> {
+    await this.presetEditor(name).getByTestId('preset-delete').click();
+    await this.page.getByTestId('preset-delete-confirm').click();
+  }
+
   /** Clicks an export button and returns the file the browser saved. */
   async export(format: 'markdown' | 'json'): Promise<Download> {
     const download = this.page.waitForEvent('download');

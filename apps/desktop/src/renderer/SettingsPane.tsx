@@ -65,7 +65,7 @@ export default function SettingsPane({ onExport, onImport, showSync }: SettingsP
       actions={{
         setTheme: (theme) => void state.setTheme(theme),
         saveParams: state.saveParams,
-        savePreset: state.savePreset,
+        presets: { save: state.savePreset, delete: state.deletePreset },
         exportChats: onExport,
         importChats: onImport,
         encryptData: state.encryptData,

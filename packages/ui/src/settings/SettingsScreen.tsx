@@ -6,7 +6,6 @@ import type {
   HotkeyStatus,
   LocalApiStatus,
   Preset,
-  PresetEdit,
   PrivacyStatus,
   SyncDevice,
   SyncView,
@@ -18,11 +17,10 @@ import type { EncryptData } from './PrivacySettings';
 import { HotkeySettings, type HotkeyActions } from './HotkeySettings';
 import { LocalApiSettings } from './LocalApiSettings';
 import { WorkspaceSettings, type WorkspaceActions } from './WorkspaceSettings';
+import { PresetSettings, type PresetActions } from './PresetSettings';
 import type { LocalApiActions } from './LocalApiSettings';
 import {
-  ANSWER_TOKEN_LIMITS,
   PARAM_LIMITS,
-  parseField,
   toParamDraft,
   validateParams,
   type ParamDraft,
@@ -33,7 +31,7 @@ export type SettingsActions = {
   setTheme: (theme: ThemePreference) => void;
   /** Resolves when saved; rejects with a readable message when the app refuses the values. */
   saveParams: (params: GenerationParams) => Promise<void>;
-  savePreset: (preset: PresetEdit) => Promise<void>;
+  presets: PresetActions;
   exportChats: (format: 'markdown' | 'json') => void;
   importChats: (file: File) => void;
   localApi: LocalApiActions;
@@ -253,87 +251,6 @@ function ChatStatesForm(props: {
   );
 }
 
-function PresetEditor(props: { preset: Preset; onSave: SettingsActions['savePreset'] }) {
-  const [name, setName] = useState(props.preset.name);
-  const [prompt, setPrompt] = useState(props.preset.systemPrompt);
-  const saved = props.preset.maxAnswerTokens;
-  const [limit, setLimit] = useState(saved === null ? '' : String(saved));
-  const [status, setStatus] = useState<string | null>(null);
-  const changed =
-    name !== props.preset.name ||
-    prompt !== props.preset.systemPrompt ||
-    limit !== (saved === null ? '' : String(saved));
-  const limitId = `cf-preset-limit-${props.preset.id}`;
-  return (
-    <form
-      className="cf-preset-editor"
-      data-testid="preset-editor"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (name.trim() === '') return setStatus('A preset needs a name.');
-        const maxAnswerTokens = parseField({ ...ANSWER_TOKEN_LIMITS, optional: true }, limit);
-        if (typeof maxAnswerTokens === 'string') return setStatus(maxAnswerTokens);
-        props
-          .onSave({ id: props.preset.id, name: name.trim(), systemPrompt: prompt, maxAnswerTokens })
-          .then(
-            () => setStatus('Saved.'),
-            (error: unknown) => setStatus(errorText(error)),
-          );
-      }}
-    >
-      <input
-        className="cf-input cf-preset-name"
-        aria-label="Preset name"
-        value={name}
-        maxLength={60}
-        onChange={(event) => {
-          setStatus(null);
-          setName(event.target.value);
-        }}
-      />
-      <textarea
-        className="cf-textarea"
-        aria-label={`System prompt of ${props.preset.name}`}
-        rows={2}
-        value={prompt}
-        onChange={(event) => {
-          setStatus(null);
-          setPrompt(event.target.value);
-        }}
-      />
-      <div className="cf-row cf-wrap">
-        <label className="cf-muted" htmlFor={limitId}>
-          Maximum answer length
-        </label>
-        <input
-          id={limitId}
-          className="cf-input cf-input-narrow"
-          inputMode="numeric"
-          data-testid="preset-max-answer-tokens"
-          placeholder={`Default`}
-          value={limit}
-          disabled={props.preset.builtin}
-          onChange={(event) => {
-            setStatus(null);
-            setLimit(event.target.value);
-          }}
-        />
-        <span className="cf-hint">tokens; empty uses the setting.</span>
-      </div>
-      <div className="cf-row">
-        <button type="submit" className="cf-button cf-button-small" disabled={!changed}>
-          Save preset
-        </button>
-        {status && (
-          <span className="cf-muted" role="status">
-            {status}
-          </span>
-        )}
-      </div>
-    </form>
-  );
-}
-
 export function SettingsScreen({
   theme,
   params,
@@ -393,12 +310,7 @@ export function SettingsScreen({
       )}
       <section className="cf-card" aria-label="Presets">
         <h2>Presets</h2>
-        <p className="cf-muted">Each preset is a system prompt; pick one above the message box.</p>
-        <div className="cf-list">
-          {presets.map((preset) => (
-            <PresetEditor key={preset.id} preset={preset} onSave={actions.savePreset} />
-          ))}
-        </div>
+        <PresetSettings presets={presets} actions={actions.presets} />
       </section>
       <section className="cf-card" aria-label="Code to files" data-testid="workspace-settings">
         <h2>Code to files</h2>

@@ -29,7 +29,9 @@ export type SettingsState = {
   refreshChatStates: () => Promise<void>;
   setTheme: (theme: ThemePreference) => Promise<void>;
   saveParams: (params: GenerationParams) => Promise<void>;
+  /** Creates (no id) or updates a preset; rejects with the sentence that says why. */
   savePreset: (preset: PresetEdit) => Promise<void>;
+  deletePreset: (presetId: string) => Promise<void>;
   /** Rejects with the sentence that says why (the port is taken), shown beside the field. */
   configureLocalApi: (settings: { enabled: boolean; port: number }) => Promise<void>;
   regenerateLocalApiToken: () => Promise<void>;
@@ -121,7 +123,17 @@ export function createSettingsStore(api: Api) {
 
     async savePreset(preset) {
       const saved = await api.presets.save.mutate(preset);
-      set({ presets: get().presets.map((p) => (p.id === saved.id ? saved : p)) });
+      const { presets } = get();
+      set({
+        presets: presets.some((p) => p.id === saved.id)
+          ? presets.map((p) => (p.id === saved.id ? saved : p))
+          : [...presets, saved],
+      });
+    },
+
+    async deletePreset(presetId) {
+      await api.presets.delete.mutate({ presetId });
+      set({ presets: get().presets.filter((p) => p.id !== presetId) });
     },
 
     async configureLocalApi(settings) {
