@@ -11,6 +11,7 @@ import { CryptoError } from '@codeface/sync/crypto';
 import { SyncError } from '@codeface/sync/engine';
 import type { SyncFailure } from '@codeface/sync/engine';
 import type { CryptoErrorCode } from '@codeface/sync/crypto';
+import { SYNC_PROTOCOL_VERSION } from '@codeface/sync/protocol';
 import { AppError, appErrorReasons } from './errors';
 import type { AppErrorReason } from './errors';
 
@@ -304,38 +305,90 @@ const SYNC_SIGNED_OUT: Explanation = {
   reason: 'sync-error',
   message: 'This device was signed out of sync. Sign in again in Settings → Sync.',
 };
-const SYNC_UNREACHABLE: Explanation = {
-  reason: 'sync-error',
-  message:
-    'The sync server cannot be reached. Your chats are safe here; sync resumes when it answers.',
+
+/** Why the sync server gave no answer (`SyncError` data `network`), and what to do about it. */
+const SYNC_UNREACHABLE: Record<string, string> = {
+  dns: 'No server answers to that name. Check the address of your sync server for typing mistakes.',
+  refused:
+    'Nothing answers at that address and port. Check the address of your sync server and that it is running.',
+  tls: "The sync server's certificate is not trusted: it is self-signed, expired or made for another name. Ask its operator to install a valid certificate, then try again.",
+  timeout:
+    'The sync server did not answer in time. Check your connection and try again; your chats are safe here.',
+  unreachable:
+    'The sync server cannot be reached. Check your connection; your chats are safe here and sync resumes when it answers.',
 };
 
+/** "in 15 minutes", "in 40 seconds": a wait as a person reads it. */
+function waitOf(ms: unknown): string {
+  if (typeof ms !== 'number') return 'in a few minutes';
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 90) return `in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 90) return `in ${minutes} minutes`;
+  return `in ${Math.ceil(minutes / 60)} hours`;
+}
+
+/** The password-guessing limits (decision 0306): keyed on the email typed, known or not. */
+const PASSWORD_LIMITS = new Set(['passwordPerAccountAndIp', 'passwordPerAccount']);
+
+/**
+ * A wrong secret, by the call that refused it. The server answers an unknown email as it does a
+ * wrong password, and so does this sentence: it never says whether the account exists.
+ */
+function wrongCredentials(path: unknown): Explanation {
+  const message =
+    path === 'account.signInWithRecoveryKey'
+      ? 'That email and recovery key do not match. Check both; the key is the 13 groups of 4 shown when the account was made.'
+      : path === 'account.changePassword'
+        ? 'The current password is wrong. Type the password this account has now.'
+        : path === 'account.deleteAccount'
+          ? 'That password is wrong, so the account was not deleted. Type the password this account has now.'
+          : 'That email and password do not match. Check them and try again.';
+  return { reason: 'wrong-passphrase', message };
+}
+
+/** A refused field (`SyncError` data `fields`), named for the person who typed it. */
+function refusedInput(fields: unknown): Explanation {
+  const named = Array.isArray(fields) ? fields : [];
+  const message = named.includes('recoveryKey')
+    ? 'That is not a whole recovery key: it is 13 groups of 4 letters and digits, as shown when the account was made. Check it for a missing or extra group.'
+    : named.includes('email')
+      ? 'The sync server did not accept that email address. Check it for typing mistakes.'
+      : named.includes('newPassword')
+        ? 'Choose a password of 10 to 1,024 characters.'
+        : named.includes('deviceName')
+          ? 'The sync server did not accept this device’s name. Give it a shorter name in Settings → Sync.'
+          : 'The sync server refused what was sent. Check the details you entered; if it keeps happening, the server’s log says why.';
+  return { reason: 'invalid-input', message };
+}
+
 const syncErrors = packageError<SyncFailure>(SyncError, {
-  network: SYNC_UNREACHABLE,
+  network: (data) => ({
+    reason: 'sync-error',
+    message: SYNC_UNREACHABLE[String(data.network)] ?? String(SYNC_UNREACHABLE.unreachable),
+  }),
   'server-error': {
     reason: 'sync-error',
     message: 'The sync server had a problem. Sync tries again by itself; nothing here was lost.',
   },
   'invalid-response': {
     reason: 'sync-error',
-    message: 'That address answers, but not as a CodeFace sync server. Check the server URL.',
+    message:
+      'That address answers, but not as a CodeFace sync server. Check the server URL: it is the address the server’s operator gave, without /trpc.',
   },
-  'invalid-input': {
-    reason: 'invalid-input',
-    message: 'The sync server refused what was sent. Check the details you entered.',
-  },
-  'protocol-version': {
+  'invalid-input': (data) => refusedInput(data.fields),
+  'protocol-version': (data) => ({
     reason: 'sync-error',
-    message: 'The sync server speaks a newer protocol. Update CodeFace to keep syncing.',
-  },
+    message:
+      typeof data.serverVersion === 'number' && data.serverVersion < SYNC_PROTOCOL_VERSION
+        ? `The sync server is older than this CodeFace (protocol ${data.serverVersion}, this app speaks ${SYNC_PROTOCOL_VERSION}). Ask its operator to update it; your chats are safe here meanwhile.`
+        : 'The sync server speaks a newer protocol. Update CodeFace to keep syncing; your chats are safe here meanwhile.',
+  }),
   'email-taken': {
     reason: 'invalid-input',
     message: 'An account with that email already exists. Sign in instead.',
   },
-  'invalid-credentials': {
-    reason: 'wrong-passphrase',
-    message: 'That email and password do not match. Check them and try again.',
-  },
+  'invalid-credentials': (data) => wrongCredentials(data.path),
   unauthenticated: SYNC_SIGNED_OUT,
   'token-expired': SYNC_SIGNED_OUT,
   'device-revoked': {
@@ -352,10 +405,14 @@ const syncErrors = packageError<SyncFailure>(SyncError, {
     reason: 'sync-error',
     message: 'The sync server refused a change as too large for its limits.',
   },
-  'rate-limited': {
+  'rate-limited': (data) => ({
     reason: 'sync-error',
-    message: 'The sync server asked to slow down. Try again in a minute.',
-  },
+    message: PASSWORD_LIMITS.has(String(data.limit))
+      ? `Too many password attempts for this email. Wait and try again ${waitOf(data.retryAfterMs)}.`
+      : data.limit === 'signUpPerIp'
+        ? `Too many accounts were made from this address. Try again ${waitOf(data.retryAfterMs)}.`
+        : `The sync server asked to slow down. Try again ${waitOf(data.retryAfterMs)}.`,
+  }),
   'origin-not-allowed': {
     reason: 'sync-error',
     message: 'The sync server does not accept this app. Its operator must allow it.',

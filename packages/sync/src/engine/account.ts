@@ -240,7 +240,9 @@ function recoveryKeysOf(recoveryKey: string): ReturnType<typeof deriveRecoveryKe
     return deriveRecoveryKeys(recoveryKey);
   } catch (error) {
     // deriveRecoveryKeys throws only CryptoError('malformed'), whose message is for a person.
-    throw new SyncError('invalid-input', (error as CryptoError).message);
+    throw new SyncError('invalid-input', (error as CryptoError).message, {
+      fields: ['recoveryKey'],
+    });
   }
 }
 
@@ -249,6 +251,7 @@ function checkNewPassword(password: string): void {
     throw new SyncError(
       'invalid-input',
       'Choose a password of 10 to 1,024 characters (letters, digits, spaces, anything you can type).',
+      { fields: ['newPassword'] },
     );
   }
 }
@@ -277,7 +280,9 @@ function unwrapOrWrongPassword(wrappedDataKey: string, wrappingKey: Uint8Array):
   try {
     return unwrapDataKeyWithKey({ wrappedDataKey, wrappingKey });
   } catch {
-    throw new SyncError('invalid-credentials', 'The current password is wrong.');
+    throw new SyncError('invalid-credentials', 'The current password is wrong.', {
+      path: 'account.changePassword',
+    });
   }
 }
 

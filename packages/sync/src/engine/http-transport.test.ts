@@ -7,11 +7,12 @@ import { SyncError } from './sync-error';
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
 
 /** A fetch that records each request and answers from a script, as a server would. */
-function scripted(answers: (Answer | 'unreachable')[]) {
+function scripted(answers: (Answer | 'unreachable' | Error)[]) {
   const requests: { url: string; init: RequestInit }[] = [];
   const fetch = async (url: string | URL | Request, init?: RequestInit) => {
     requests.push({ url: String(url), init: init ?? {} });
     const answer = answers.shift();
+    if (answer instanceof Error) throw answer;
     if (answer === undefined || answer === 'unreachable') throw new TypeError('fetch failed');
     const text = answer.body === undefined ? 'not json' : JSON.stringify(answer.body);
     return new Response(text, { status: answer.status, headers: answer.headers });
@@ -122,6 +123,68 @@ describe('createHttpTransport', () => {
       });
       expect((await failure(transport.pull({ cursor: 0 }))).code, code).toBe(code);
     }
+  });
+
+  it('says why no answer came: name, port, certificate, time, or anything else', async () => {
+    const failed = (cause: unknown) => new TypeError('fetch failed', { cause });
+    const coded = (code: string) => Object.assign(new Error(code), { code });
+    const cases: [Error, string][] = [
+      [failed(coded('ENOTFOUND')), 'dns'],
+      [failed(coded('EAI_AGAIN')), 'dns'],
+      [failed(coded('ECONNREFUSED')), 'refused'],
+      [failed(coded('DEPTH_ZERO_SELF_SIGNED_CERT')), 'tls'],
+      [failed(coded('ERR_TLS_CERT_ALTNAME_INVALID')), 'tls'],
+      [failed(coded('UND_ERR_CONNECT_TIMEOUT')), 'timeout'],
+      [failed(coded('ETIMEDOUT')), 'timeout'],
+      [new DOMException('The operation timed out.', 'TimeoutError'), 'timeout'],
+      [failed(new AggregateError([coded('ECONNRESET')])), 'unreachable'],
+      [failed('not an error'), 'unreachable'],
+    ];
+    for (const [thrown, network] of cases) {
+      const server = scripted([thrown]);
+      const transport = createHttpTransport({
+        url: 'http://s',
+        credentials: credentials(),
+        fetch: server.fetch,
+      });
+      expect((await failure(transport.pull({ cursor: 0 }))).data, network).toEqual({
+        network,
+        path: 'sync.pull',
+      });
+    }
+  });
+
+  it('passes on what the server said beyond its reason: version, fields, limit', async () => {
+    const detailed = (reason: string, data: Record<string, unknown>): Answer => ({
+      status: 400,
+      body: { error: { message: 'refused', data: { reason, ...data } } },
+    });
+    const server = scripted([
+      detailed('protocol-version', { supported: 3 }),
+      detailed('invalid-input', { fields: ['email'] }),
+      { ...detailed('limit-exceeded', { limit: 'maxUserBytes' }), status: 413 },
+      { ...detailed('rate-limited', { limit: 'passwordPerAccount', retryAfter: 90 }), status: 429 },
+    ]);
+    const transport = createHttpTransport({
+      url: 'http://s',
+      credentials: credentials(),
+      fetch: server.fetch,
+    });
+    const path = 'sync.pull';
+    expect((await failure(transport.pull({ cursor: 0 }))).data).toEqual({ path, serverVersion: 3 });
+    expect((await failure(transport.pull({ cursor: 0 }))).data).toEqual({
+      path,
+      fields: ['email'],
+    });
+    expect((await failure(transport.pull({ cursor: 0 }))).data).toEqual({
+      path,
+      limit: 'maxUserBytes',
+    });
+    expect((await failure(transport.pull({ cursor: 0 }))).data).toEqual({
+      path,
+      limit: 'passwordPerAccount',
+      retryAfterMs: 90_000,
+    });
   });
 
   it('reads a bare 401 as unauthenticated, which renews the token', async () => {

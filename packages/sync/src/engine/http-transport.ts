@@ -13,7 +13,7 @@ import {
 } from '../protocol';
 import type { SubscriptionHandlers, SyncCredentials, SyncTransport } from './ports';
 import type { SessionTokens } from './session';
-import { SyncError, actionFor } from './sync-error';
+import { type NetworkProblem, SyncError, actionFor } from './sync-error';
 
 export type HttpTransportOptions = {
   /** The sync server, e.g. `https://sync.example.com` (no trailing `/trpc`). */
@@ -29,7 +29,15 @@ export type HttpTransportOptions = {
 const errorBodySchema = z.object({
   error: z.object({
     message: z.string(),
-    data: z.object({ reason: z.enum(SYNC_ERROR_REASONS).optional() }).optional(),
+    data: z
+      .object({
+        reason: z.enum(SYNC_ERROR_REASONS).optional(),
+        limit: z.string().optional(),
+        retryAfter: z.number().positive().optional(),
+        supported: z.number().int().optional(),
+        fields: z.array(z.string()).optional(),
+      })
+      .optional(),
   }),
 });
 
@@ -140,11 +148,14 @@ function httpCaller(options: {
         body: call.kind === 'mutation' ? JSON.stringify(call.input) : undefined,
         signal: AbortSignal.timeout(timeoutMs),
       });
-    } catch {
-      throw new SyncError('network', `No answer from the sync server at ${options.base}.`);
+    } catch (error) {
+      throw new SyncError('network', `No answer from the sync server at ${options.base}.`, {
+        network: networkProblemOf(error),
+        path: call.path,
+      });
     }
     const body: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) throw failureOf(response, body);
+    if (!response.ok) throw failureOf(response, body, call.path);
     const parsed = z.object({ result: z.object({ data: call.output }) }).safeParse(body);
     if (!parsed.success) {
       throw new SyncError(
@@ -157,21 +168,48 @@ function httpCaller(options: {
 }
 
 /** Turns a refused request into a `SyncError` with the server's reason where it gave one. */
-function failureOf(response: Response, body: unknown): SyncError {
+function failureOf(response: Response, body: unknown, path: string): SyncError {
   const parsed = errorBodySchema.safeParse(body);
   const message = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
-  const reason = parsed.success ? parsed.data.error.data?.reason : undefined;
+  const data = (parsed.success ? parsed.data.error.data : undefined) ?? {};
+  const { reason } = data;
   if (response.status === 429 || reason === 'rate-limited') {
-    const seconds = Number(response.headers.get('retry-after'));
+    const seconds = Number(response.headers.get('retry-after')) || data.retryAfter;
     return new SyncError('rate-limited', message, {
-      retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined,
+      retryAfterMs: seconds !== undefined && seconds > 0 ? seconds * 1000 : undefined,
+      limit: data.limit,
+      path,
     });
   }
-  if (reason !== undefined) return new SyncError(reason, message);
-  if (response.status >= 500) return new SyncError('server-error', message);
-  if (response.status === 413) return new SyncError('limit-exceeded', message);
-  if (response.status === 401) return new SyncError('unauthenticated', message);
-  return new SyncError('invalid-response', message);
+  if (reason !== undefined) {
+    return new SyncError(reason, message, {
+      path,
+      ...(data.limit === undefined ? {} : { limit: data.limit }),
+      ...(data.supported === undefined ? {} : { serverVersion: data.supported }),
+      ...(data.fields === undefined ? {} : { fields: data.fields }),
+    });
+  }
+  if (response.status >= 500) return new SyncError('server-error', message, { path });
+  if (response.status === 413) return new SyncError('limit-exceeded', message, { path });
+  if (response.status === 401) return new SyncError('unauthenticated', message, { path });
+  return new SyncError('invalid-response', message, { path });
+}
+
+/** Node's codes (undici's `cause`, or its own) that say a TLS certificate was not trusted. */
+const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_OSSL/;
+
+/** What a failed fetch says about why, read from the error and its causes. */
+function networkProblemOf(error: unknown): NetworkProblem {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 4; depth += 1) {
+    if (cause.name === 'TimeoutError') return 'timeout';
+    const code = 'code' in cause && typeof cause.code === 'string' ? cause.code : '';
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
+    if (code === 'ECONNREFUSED') return 'refused';
+    if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return 'timeout';
+    if (TLS_CODE.test(code)) return 'tls';
+    cause = cause.cause;
+  }
+  return 'unreachable';
 }
 
 /** What the server's errors carry; a reason this version does not know reads as a server error. */
