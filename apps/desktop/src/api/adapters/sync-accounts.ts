@@ -1,6 +1,7 @@
 import type { Store } from '@codeface/db';
 import {
   SyncEngine,
+  SyncError,
   changePassword,
   createAuthedCaller,
   createHttpTransport,
@@ -18,6 +19,15 @@ import { z } from 'zod';
 import type { SignedInDevice, SyncAccounts, SyncConnection } from '../services/sync-ports';
 
 const okSchema = z.object({ ok: z.boolean() });
+
+/** Reasons that say a device's session is already over: its sign-out has nothing left to do. */
+const SESSION_OVER = new Set([
+  'device-revoked',
+  'refresh-token-reused',
+  'refresh-token-invalid',
+  'unauthenticated',
+  'token-expired',
+]);
 
 /**
  * `@codeface/sync` fitted to the sync service's ports: the account calls over HTTP, and the
@@ -52,6 +62,25 @@ export function createSyncAccounts(deps: {
     signIn: async (request) => device(await signIn(request)),
 
     signInWithRecoveryKey: async (request) => device(await signInWithRecoveryKey(request)),
+
+    async signOutDevice({ url, session, onTokens }) {
+      const { userId, deviceId } = session;
+      const credentials = createRefreshingSession({
+        tokens: session,
+        refresh: (refreshToken) => refreshTokens({ url, refreshToken }),
+        onTokens: (tokens) => onTokens({ ...tokens, userId, deviceId }),
+      });
+      try {
+        await createAuthedCaller({ url, credentials })({
+          path: 'account.signOut',
+          kind: 'mutation',
+          input: {},
+          output: okSchema,
+        });
+      } catch (error) {
+        if (!(error instanceof SyncError && SESSION_OVER.has(error.code))) throw error;
+      }
+    },
 
     connect({ url, email, signedIn, onTokens }) {
       const { userId, deviceId } = signedIn.session;

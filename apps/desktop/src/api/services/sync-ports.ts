@@ -54,6 +54,17 @@ export interface SyncAccounts {
     request: SignInRequest & { recoveryKey: string; newPassword: string },
   ): Promise<SignedInDevice>;
   /**
+   * Tells the server at `url` that the device of `session` signed out: a sign-out made while
+   * offline, sent later. Resolves too where the server had already ended that device's session
+   * (revoked, or its tokens spent); throws when the server cannot be reached. `onTokens` keeps
+   * tokens refreshed on the way, so that a later try still holds a refresh token that works.
+   */
+  signOutDevice(request: {
+    url: string;
+    session: SyncSessionTokens;
+    onTokens: (tokens: SyncSessionTokens) => void;
+  }): Promise<void>;
+  /**
    * Starts the engine for a signed-in device. `onTokens` keeps each refreshed set of tokens
    * before they are used (a refresh token works once).
    */

@@ -16,6 +16,10 @@ import type {
 const SYNC_DOCUMENT = 'sync';
 const SESSION_SECRET = 'sync:session';
 const DATA_KEY_SECRET = 'sync:data-key';
+/** Sign-outs the server has not heard of yet (made offline), with the tokens to send them. */
+const PENDING_SIGN_OUTS_SECRET = 'sync:pending-sign-outs';
+/** How often a sign-out made offline is tried again while CodeFace runs. */
+const PENDING_SIGN_OUT_RETRY_MS = 60_000;
 
 const serverUrlSchema = z
   .string()
@@ -93,6 +97,9 @@ const sessionSecretSchema = z.object({
   refreshToken: z.string(),
 });
 
+const pendingSignOutsSchema = z.array(z.object({ url: z.string(), session: sessionSecretSchema }));
+type PendingSignOut = z.infer<typeof pendingSignOutsSchema>[number];
+
 /** Everything Settings → Sync and the sidebar show. */
 export type SyncView = {
   serverUrl: string | null;
@@ -147,6 +154,10 @@ export class SyncService {
   private readonly changeListeners = new Set<(change: RemoteChange) => void>();
   /** Account calls run one after another, so two clicks never sign in two devices. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The run that sends the sign-outs made offline, while one is under way. */
+  private sendingSignOuts: Promise<void> | null = null;
+  private signOutRetry: ReturnType<typeof setInterval> | null = null;
+  private closed = false;
 
   constructor(private readonly deps: SyncDeps) {}
 
@@ -179,8 +190,11 @@ export class SyncService {
     return () => this.changeListeners.delete(listener);
   }
 
-  /** At start-up: a device that was signed in syncs again. */
+  /**
+   * At start-up: a device that was signed in syncs again, and sign-outs made offline are sent.
+   */
   resume(): void {
+    void this.sendPendingSignOuts();
     const stored = this.stored();
     const signedIn = this.signedInFromSecrets(stored);
     if (stored.serverUrl === null || stored.email === null || signedIn === null) return;
@@ -190,6 +204,7 @@ export class SyncService {
   /** Asks the server its protocol version; fails with a sentence when it is not a sync server. */
   async testConnection(input: z.infer<typeof syncServerInput>) {
     const info = await this.deps.accounts.serverInfo(input.url);
+    void this.sendPendingSignOuts();
     return { url: input.url, protocolVersion: info.protocolVersion };
   }
 
@@ -259,19 +274,24 @@ export class SyncService {
     return this.serialize(() => this.session().changePassword(input));
   }
 
-  /** Signs this device out: the server forgets it, and its secrets are deleted here. */
+  /**
+   * Signs this device out: the server forgets it, and its secrets are deleted here. Offline, the
+   * sign-out is kept (with the session's tokens, in the secret store) and sent when the server
+   * can next be reached, so the device does not stay in the account's list.
+   */
   signOut(): Promise<SyncView> {
     return this.serialize(async () => {
       const connection = this.requireConnection();
       try {
         await connection.account.signOut();
       } catch (error) {
-        // Offline, the device still stops syncing here; it stays in the account's list until
-        // another device revokes it, which the sentence says.
+        const url = this.stored().serverUrl;
+        const session = this.signedInFromSecrets(this.stored())?.session;
+        if (url !== null && session !== undefined) this.keepPendingSignOut({ url, session });
         await this.forget(null);
         throw new AppError(
           'sync-error',
-          'Signed out on this device, but the sync server could not be told. Revoke this device from another one in Settings → Sync.',
+          'Signed out on this device. The sync server could not be reached, so CodeFace tells it the next time it can; until then this device is still listed in your account.',
           { cause: error instanceof Error ? error.name : 'unknown' },
         );
       }
@@ -295,6 +315,9 @@ export class SyncService {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    if (this.signOutRetry !== null) clearInterval(this.signOutRetry);
+    this.signOutRetry = null;
     this.stopStatus?.();
     await this.connection?.stop();
     this.connection = null;
@@ -311,6 +334,73 @@ export class SyncService {
     });
     this.endedStatus = null;
     this.start(url, email, device);
+    // The server answered: a sign-out made offline can be sent now.
+    void this.sendPendingSignOuts();
+  }
+
+  /**
+   * Sends each sign-out made offline; one the server heard (or whose session it had already
+   * ended) is done, one it could not be told is kept and tried again every minute.
+   */
+  private sendPendingSignOuts(): Promise<void> {
+    this.sendingSignOuts ??= (async () => {
+      for (const pending of this.pendingSignOuts()) {
+        try {
+          await this.deps.accounts.signOutDevice({
+            url: pending.url,
+            session: pending.session,
+            onTokens: (session) => this.replacePendingSignOut(pending.session.deviceId, session),
+          });
+          this.replacePendingSignOut(pending.session.deviceId, null);
+        } catch {
+          // Still unreachable (or refusing for now): kept for the next try.
+        }
+      }
+    })().finally(() => {
+      this.sendingSignOuts = null;
+      this.scheduleSignOutRetry();
+    });
+    return this.sendingSignOuts;
+  }
+
+  private keepPendingSignOut(pending: PendingSignOut): void {
+    const others = this.pendingSignOuts().filter(
+      (each) => each.session.deviceId !== pending.session.deviceId,
+    );
+    this.deps.secrets.set(PENDING_SIGN_OUTS_SECRET, JSON.stringify([...others, pending]));
+    this.scheduleSignOutRetry();
+  }
+
+  /** Replaces the tokens of one pending sign-out (refreshed on the way), or removes it (null). */
+  private replacePendingSignOut(deviceId: string, session: SyncSessionTokens | null): void {
+    const next = this.pendingSignOuts().flatMap((each) =>
+      each.session.deviceId !== deviceId ? [each] : session === null ? [] : [{ ...each, session }],
+    );
+    if (next.length === 0) this.deps.secrets.delete(PENDING_SIGN_OUTS_SECRET);
+    else this.deps.secrets.set(PENDING_SIGN_OUTS_SECRET, JSON.stringify(next));
+  }
+
+  private pendingSignOuts(): PendingSignOut[] {
+    const parsed = pendingSignOutsSchema.safeParse(
+      safeJson(this.deps.secrets.get(PENDING_SIGN_OUTS_SECRET) ?? ''),
+    );
+    return parsed.success ? parsed.data : [];
+  }
+
+  /** A timer runs only while a sign-out waits to be sent. */
+  private scheduleSignOutRetry(): void {
+    const waiting = !this.closed && this.pendingSignOuts().length > 0;
+    if (waiting && this.signOutRetry === null) {
+      this.signOutRetry = setInterval(
+        () => void this.sendPendingSignOuts(),
+        PENDING_SIGN_OUT_RETRY_MS,
+      );
+      // A sign-out waiting to be sent never keeps the process alive.
+      this.signOutRetry.unref?.();
+    } else if (!waiting && this.signOutRetry !== null) {
+      clearInterval(this.signOutRetry);
+      this.signOutRetry = null;
+    }
   }
 
   private start(url: string, email: string, signedIn: SignedInDevice): void {
