@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useChromium, withAppSession } from './support/app-session';
+import { startE2EHost } from './support/e2e-host';
+import type { E2EHost } from './support/e2e-host';
+
+/** Each window, its shell (shell.css, inline) and what React draws in its place. */
+const WINDOWS = [
+  { name: 'the chat window', path: './', shell: '.cf-shell', app: 'sidebar' },
+  { name: 'the quick ask', path: 'quick-ask.html', shell: '.cf-shell-quick', app: 'quick-ask' },
+] as const;
+
+describe('first paint, in Chromium through the web host', () => {
+  const chromium = useChromium();
+  let host: E2EHost;
+  beforeAll(async () => {
+    host = await startE2EHost();
+  }, 120_000);
+  afterAll(async () => {
+    await host.dispose();
+  });
+
+  for (const view of WINDOWS) {
+    it(`${view.name} paints its shell before the app's stylesheet arrives, and draws the app only after it`, async () => {
+      await withAppSession(chromium.browser, { host }, async ({ page }) => {
+        let release = () => {};
+        const held = new Promise<void>((resolve) => (release = resolve));
+        let asked = 0;
+        await page.route('**/assets/*.css', async (route) => {
+          asked++;
+          await held;
+          await route.continue();
+        });
+        await page.goto(new URL(view.path, host.url).toString(), { waitUntil: 'commit' });
+        await page.waitForFunction(
+          () => performance.getEntriesByName('first-contentful-paint').length > 0,
+        );
+        // Painted with the stylesheet still on its way, and the script waits for it: what is on
+        // screen is the shell, never the app unstyled.
+        await expect.poll(() => asked).toBeGreaterThan(0);
+        const painted = await page.evaluate(() =>
+          [...document.querySelectorAll('link[rel="stylesheet"]')].map(
+            (link) => (link as HTMLLinkElement).sheet !== null,
+          ),
+        );
+        expect(painted).toEqual([false]);
+        expect(await page.locator(view.shell).count()).toBe(1);
+        expect(await page.getByTestId(view.app).count()).toBe(0);
+
+        release();
+        await page.getByTestId(view.app).waitFor({ state: 'attached' });
+        expect(await page.locator(view.shell).count()).toBe(0);
+      });
+    }, 60_000);
+  }
+});
