@@ -11,7 +11,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRPCClientError } from '@trpc/client';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_FILE } from '../src/api/compose';
 import { connectClient, removeTestHost, startTestHost } from './support/test-host';
 import type { TestClient, TestHost } from './support/test-host';
 
@@ -56,7 +58,7 @@ describe('code to files over the app API (web host)', () => {
     await client.close();
     await removeTestHost(host);
     await rm(join(workspace, '..'), { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('writes nothing until a workspace folder is set, and checks the folder', async () => {
     const none = await refusal(
@@ -162,4 +164,60 @@ describe('code to files over the app API (web host)', () => {
     }
     expect(await readFile(join(outside, 'keep.txt'), 'utf8')).toBe('keep\n');
   });
+});
+
+describe('Undo of code written into a file, kept in the store until the next start', () => {
+  it('outlives a reload of the window, and is gone once the app starts again', async () => {
+    const workspace = await mkdtemp(join(tmpdir(), 'codeface-undo-'));
+    const file = join(workspace, 'app.ts');
+    await writeFile(file, 'before\n');
+    let host = await startTestHost();
+    const { dataDir } = host;
+    try {
+      let client = connectClient(host);
+      await client.api.settings.update.mutate({ workspaceFolder: workspace });
+      const target = { kind: 'workspace', path: 'app.ts' } as const;
+      const write = async (content: string) => {
+        const preview = await client.api.codeFiles.preview.query({ target, content });
+        return client.api.codeFiles.write.mutate({
+          target,
+          content,
+          beforeHash: preview.beforeHash,
+        });
+      };
+
+      // The window reloads: a new connection, the same app.
+      const first = await write('first');
+      await client.close();
+      client = connectClient(host);
+      expect(await client.api.codeFiles.undo.mutate({ undoId: first.undoId })).toEqual({
+        shown: 'app.ts',
+        removed: false,
+      });
+      expect(await readFile(file, 'utf8')).toBe('before\n');
+
+      // Kept in the SQLite file, not in the app's memory: it is there once the app has quit.
+      const second = await write('second');
+      await client.close();
+      await host.close();
+      await rm(host.rendererDir, { recursive: true, force: true });
+      const database = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+      expect(database.prepare('SELECT id, path, previous FROM code_undos').all()).toEqual([
+        { id: second.undoId, path: 'app.ts', previous: 'before\n' },
+      ]);
+      database.close();
+
+      // The next start forgets it; the file keeps what was written.
+      host = await startTestHost({ dataDir });
+      client = connectClient(host);
+      const expired = await refusal(client.api.codeFiles.undo.mutate({ undoId: second.undoId }));
+      expect(expired).toMatchObject({ reason: 'undo-expired' });
+      expect(expired.message).toBe('That change can no longer be undone.');
+      expect(await readFile(file, 'utf8')).toBe('second\n');
+      await client.close();
+    } finally {
+      await removeTestHost(host);
+      await rm(workspace, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 export { openStore } from './store';
 export type { OpenStoreOptions, OpenReport, Store } from './store';
 export type { ChatRepository, ChatEdit } from './chats';
+export type { CodeUndoRepository } from './code-undos';
 export { chatEditSchema } from './chats';
 export type { MessageRepository } from './messages';
 export type { ModelRepository } from './models';

@@ -323,6 +323,28 @@ const presetAnswerLength: Migration = {
   },
 };
 
+const codeUndos: Migration = {
+  version: 11,
+  name: 'what a write of code into a file replaced, for its Undo',
+  up: (db) => {
+    // Local to this device and short-lived: emptied each time the store opens (the next app
+    // start), never in the change log. `previous` is NULL when the write created the file;
+    // `folder` is the workspace folder a `workspace` target's path is inside.
+    db.exec(`
+      CREATE TABLE code_undos (
+        id TEXT PRIMARY KEY,
+        target_kind TEXT NOT NULL CHECK (target_kind IN ('workspace', 'picked')),
+        folder TEXT,
+        path TEXT NOT NULL,
+        previous TEXT,
+        written_hash TEXT NOT NULL,
+        kept_at INTEGER NOT NULL,
+        CHECK ((target_kind = 'workspace') = (folder IS NOT NULL))
+      ) STRICT;
+    `);
+  },
+};
+
 export const migrations: readonly Migration[] = [
   baseSchema,
   fullTextSearch,
@@ -334,6 +356,7 @@ export const migrations: readonly Migration[] = [
   syncState,
   stopReason,
   presetAnswerLength,
+  codeUndos,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

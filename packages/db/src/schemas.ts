@@ -161,6 +161,23 @@ export const upsertModelInputSchema = z.object({
 });
 export type UpsertModelInput = z.input<typeof upsertModelInputSchema>;
 
+/** Where a file that code was written into is found again: inside a workspace folder, or picked. */
+export const codeUndoTargetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('workspace'), folder: z.string().min(1), path: z.string().min(1) }),
+  z.object({ kind: z.literal('picked'), path: z.string().min(1) }),
+]);
+export type CodeUndoTarget = z.infer<typeof codeUndoTargetSchema>;
+
+/** What a write of code into a file replaced, so that its Undo can put it back (0515). */
+export const codeUndoSchema = z.object({
+  target: codeUndoTargetSchema,
+  /** The file's text before the write; null when the write created the file. */
+  previous: z.string().nullable(),
+  /** The SHA-256 (hex) of what was written: an Undo over later edits is refused. */
+  writtenHash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type CodeUndo = z.infer<typeof codeUndoSchema>;
+
 /** The bounds of an answer-length limit, the setting's and a preset's (0472). */
 const answerTokensSchema = z.number().int().min(16).max(131_072);
 

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3-multiple-ciphers';
 import { randomUUID } from 'node:crypto';
 import { type ChangeLogReader, createChangeLogReader } from './changes';
 import { type ChatRepository, createChatRepository } from './chats';
+import { type CodeUndoRepository, createCodeUndoRepository } from './code-undos';
 import { type Checkpointer, startCheckpointer } from './checkpointer';
 import { type StoreContext, changeRecorder } from './context';
 import type { StoreError } from './errors';
@@ -53,6 +54,8 @@ export type Store = {
   readonly search: Search;
   /** Message embeddings and nearest-neighbour search (an in-memory index, decision 0490). */
   readonly embeddings: EmbeddingRepository;
+  /** What code written into files replaced, for Undo; emptied each time the store opens. */
+  readonly codeUndos: CodeUndoRepository;
   /** Full-text and semantic results fused by reciprocal rank. */
   hybridSearch(query: string, options?: HybridSearchOptions): HybridHit[];
   /** What happened while opening: a file moved aside, an upgrade, interrupted messages. */
@@ -126,6 +129,8 @@ export function openStore(options: OpenStoreOptions): Store {
     const search = createSearch(db);
     const hybridSearch = createHybridSearch({ db, search, embeddings });
     const interruptedMessages = messages.markInterruptedOnOpen();
+    const codeUndos = createCodeUndoRepository(db, now);
+    codeUndos.clearOnOpen();
     const checkpointOption = options.checkpoint ?? { mode: 'worker' };
     let checkpointer: Checkpointer | null = null;
     if (checkpointOption.mode === 'worker') {
@@ -150,6 +155,7 @@ export function openStore(options: OpenStoreOptions): Store {
       sync: createSyncRepository(ctx, changes),
       search,
       embeddings,
+      codeUndos,
       hybridSearch,
       openReport: {
         recovered: opened.recovered,

@@ -132,6 +132,7 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
     }),
     platform: options.platform,
     files: createCodeFiles(),
+    codeUndos: store.codeUndos,
     builtinPresets: BUILT_IN_PRESETS,
     now,
     newId,

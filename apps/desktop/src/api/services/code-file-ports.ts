@@ -39,3 +39,23 @@ export interface CodeFiles {
   write(file: ResolvedFile, content: string): void;
   remove(file: ResolvedFile): void;
 }
+
+/**
+ * Where a file is found, each time it is needed: a path inside a workspace folder (the folder as it
+ * was set when the person chose the file), or a path picked in a native dialog.
+ */
+export type FileLocation =
+  { kind: 'workspace'; folder: string; path: string } | { kind: 'picked'; path: string };
+
+/** What a write replaced: the file's text, or null when the write created the file. */
+export type KeptUndo = { target: FileLocation; previous: string | null; writtenHash: string };
+
+/**
+ * Where Undo is kept: the store (`store.codeUndos`), which keeps the newest writes until the
+ * next app start, so an Undo outlives a reload of the window but not a restart (0515).
+ */
+export interface CodeUndoStore {
+  keep(undoId: string, undo: KeptUndo): void;
+  get(undoId: string): KeptUndo | null;
+  delete(undoId: string): void;
+}

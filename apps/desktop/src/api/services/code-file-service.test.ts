@@ -38,6 +38,7 @@ describe('code to files: the service', () => {
   const service = (canPickFiles: boolean) =>
     new CodeFileService({
       files,
+      undos: store.codeUndos,
       settings,
       newId: randomUUID,
       platform: {

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors';
 import type { Platform } from '../platform';
-import type { CodeFiles, ResolvedFile } from './code-file-ports';
+import type { CodeFiles, CodeUndoStore, ResolvedFile, FileLocation } from './code-file-ports';
 import type { SettingsService } from './settings-service';
 
 /** Where code goes: a path inside the workspace folder, or a file picked in a native dialog. */
 export type CodeTarget = { kind: 'workspace'; path: string } | { kind: 'picked'; pickId: string };
 
-/** Writes kept for Undo, newest last; they live in memory, so an app start forgets them. */
-const UNDO_KEPT = 50;
+/** Files picked in a native dialog, remembered under an id for the preview and the write. */
 const PICKS_KEPT = 50;
 
 const hashOf = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -38,14 +37,12 @@ function remember<V>(map: Map<string, V>, [key, value]: [string, V], limit: numb
  */
 export class CodeFileService {
   private readonly picks = new Map<string, string>();
-  private readonly undos = new Map<
-    string,
-    { resolveAgain: () => ResolvedFile; previous: string | null; written: string }
-  >();
 
   constructor(
     private readonly deps: {
       files: CodeFiles;
+      /** The previous content of each write, for its Undo. */
+      undos: CodeUndoStore;
       settings: SettingsService;
       /** The native dialogs, where the platform has them. */
       platform: Pick<Platform, 'canPickFiles' | 'pickPath'>;
@@ -98,7 +95,7 @@ export class CodeFileService {
 
   /** What writing `content` to the target would change; nothing is written. */
   preview(request: { target: CodeTarget; content: string }) {
-    const file = this.resolverFor(request.target)();
+    const file = this.resolve(this.locationOf(request.target));
     const before = this.deps.files.read(file);
     return {
       shown: file.shown,
@@ -111,8 +108,8 @@ export class CodeFileService {
 
   /** Writes, if the file still holds what the preview showed (`beforeHash`); keeps an Undo. */
   write(request: { target: CodeTarget; content: string; beforeHash: string }) {
-    const resolveAgain = this.resolverFor(request.target);
-    const file = resolveAgain();
+    const target = this.locationOf(request.target);
+    const file = this.resolve(target);
     const before = this.deps.files.read(file);
     if (hashOf(before) !== request.beforeHash) {
       throw new AppError('file-changed', `${file.shown} changed since the preview: look again.`);
@@ -120,26 +117,26 @@ export class CodeFileService {
     const written = codeForFile(request.content);
     this.deps.files.write(file, written);
     const undoId = this.deps.newId();
-    remember(
-      this.undos,
-      [undoId, { resolveAgain, previous: file.exists ? before : null, written }],
-      UNDO_KEPT,
-    );
+    this.deps.undos.keep(undoId, {
+      target,
+      previous: file.exists ? before : null,
+      writtenHash: hashOf(written),
+    });
     return { shown: file.shown, created: !file.exists, undoId };
   }
 
   /** Puts the file back as it was before that write (or removes a file the write created). */
   undo(undoId: string) {
-    const entry = this.undos.get(undoId);
-    if (!entry) {
+    const entry = this.deps.undos.get(undoId);
+    if (entry === null) {
       throw new AppError('undo-expired', 'That change can no longer be undone.', { undoId });
     }
-    const { previous, written } = entry;
+    const { previous, writtenHash } = entry;
     // Resolved and checked again as the write was, against the same workspace folder: the file
     // may have been removed or replaced by a link (one leading out of the workspace) since.
-    const file = entry.resolveAgain();
+    const file = this.resolve(entry.target);
     const current = file.exists ? this.deps.files.read(file) : null;
-    if (current !== written) {
+    if (current === null || hashOf(current) !== writtenHash) {
       throw new AppError(
         'file-changed',
         `${file.shown} changed after CodeFace wrote it; undoing would lose those changes.`,
@@ -147,24 +144,30 @@ export class CodeFileService {
     }
     if (previous === null) this.deps.files.remove(file);
     else this.deps.files.write(file, previous);
-    this.undos.delete(undoId);
+    this.deps.undos.delete(undoId);
     return { shown: file.shown, removed: previous === null };
   }
 
   /**
-   * How to find the target's file, fixed now (the picked path, the workspace folder as it is
-   * set now) and checked each time it is called: at the preview, the write, and an Undo.
+   * Where the target's file is, fixed now (the picked path, the workspace folder as it is set
+   * now), so the preview, the write and an Undo all look in the same place.
    */
-  private resolverFor(target: CodeTarget): () => ResolvedFile {
-    if (target.kind === 'picked') {
-      const path = this.picks.get(target.pickId);
-      if (path === undefined) {
-        throw new AppError('undo-expired', 'Choose the file again: that choice has expired.');
-      }
-      return () => this.deps.files.picked(path);
+  private locationOf(target: CodeTarget): FileLocation {
+    if (target.kind === 'workspace') {
+      return { kind: 'workspace', folder: this.workspace(), path: target.path };
     }
-    const workspace = this.workspace();
-    return () => this.deps.files.inWorkspace(workspace, target.path);
+    const path = this.picks.get(target.pickId);
+    if (path === undefined) {
+      throw new AppError('undo-expired', 'Choose the file again: that choice has expired.');
+    }
+    return { kind: 'picked', path };
+  }
+
+  /** The file, resolved and checked on the disk as it is now, each time it is needed. */
+  private resolve(target: FileLocation): ResolvedFile {
+    return target.kind === 'workspace'
+      ? this.deps.files.inWorkspace(target.folder, target.path)
+      : this.deps.files.picked(target.path);
   }
 
   private workspace(): string {

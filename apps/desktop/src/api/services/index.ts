@@ -2,7 +2,7 @@ import { AppError } from '../errors';
 import type { Platform } from '../platform';
 import { ChatService } from './chat-service';
 import { CodeFileService } from './code-file-service';
-import type { CodeFiles } from './code-file-ports';
+import type { CodeFiles, CodeUndoStore } from './code-file-ports';
 import { ExportService } from './export-service';
 import { GenerationService } from './generation-service';
 import { gibToBytes, ModelService } from './model-service';
@@ -30,6 +30,8 @@ export type ServiceDeps = {
   platform: Platform;
   /** The disk, for code to files; every path is checked there. */
   files: CodeFiles;
+  /** Where the previous content of each code write is kept for Undo (the store). */
+  codeUndos: CodeUndoStore;
   builtinPresets: readonly { id: string; name: string; systemPrompt: string }[];
   now: Clock;
   newId: () => string;
@@ -134,6 +136,7 @@ export function createServices(deps: ServiceDeps) {
     quickAsk: new QuickAskService({ platform: deps.platform, generation }),
     codeFiles: new CodeFileService({
       files: deps.files,
+      undos: deps.codeUndos,
       settings,
       platform: deps.platform,
       newId: deps.newId,
