@@ -1,8 +1,11 @@
+import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScriptedOpenAIServer } from '../test/support/scripted-openai-server';
 import type { ScriptedOpenAIServer } from '../test/support/scripted-openai-server';
+import { CodeFilePage } from './pages/code-file-page';
 import { QuickAskPage } from './pages/quick-ask-page';
 import { type AppSession, useChromium, withAppSession } from './support/app-session';
 import { startE2EHost } from './support/e2e-host';
@@ -20,7 +23,9 @@ describe('the quick ask, in Chromium through the web host', () => {
   const chromium = useChromium();
   let remote: ScriptedOpenAIServer;
   let host: E2EHost;
+  let workspace: string;
   beforeAll(async () => {
+    workspace = await mkdtemp(join(tmpdir(), 'codeface-e2e-quick-workspace-'));
     remote = await startScriptedOpenAIServer({
       models: [{ id: 'scripted-coder', contextLength: 8192 }],
       answer: () =>
@@ -32,6 +37,7 @@ describe('the quick ask, in Chromium through the web host', () => {
   afterAll(async () => {
     await host.dispose();
     await remote.close();
+    await rm(workspace, { recursive: true, force: true });
   });
 
   it('with no model loaded says so, and then offers the model used last', async () => {
@@ -130,6 +136,66 @@ describe('the quick ask, in Chromium through the web host', () => {
           expect(await app.chat.lastAssistant().innerText()).toContain('export default url;');
         },
       );
+    }, 120_000);
+  }
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`saves the answer's code to a file and applies it, with the diff and Undo, as the chat window does (${colorScheme})`, async () => {
+      const session = { colorScheme, width: 680, height: 460 };
+      host.runtime.services.settings.update({ workspaceFolder: null });
+      await withAppSession(chromium.browser, { host, session }, async ({ page, app }) => {
+        const quick = new QuickAskPage(page);
+        const codeFile = new CodeFilePage(page);
+        const askForCode = async () => {
+          await quick.open(host.url);
+          await quick.ask('Fix the url');
+          await quick.waitForAnswer();
+        };
+        const blocks = quick.answer().getByTestId('code-block');
+
+        // No workspace yet: the dialog says where to set one, and Settings opens in the chat
+        // window (here the tab becomes it).
+        await askForCode();
+        await blocks.first().getByTestId('save-code-as').click();
+        await codeFile
+          .dialog()
+          .getByText(/Choose one in Settings/)
+          .waitFor();
+        await codeFile.dialog().getByRole('button', { name: 'Open Settings' }).click();
+        await page.getByTestId('settings-screen').waitFor();
+        await page.getByTestId('workspace-folder-input').fill(workspace);
+        await page.getByRole('button', { name: 'Save folder' }).click();
+        await page
+          .getByTestId('workspace-folder')
+          .getByText(await realpath(workspace))
+          .waitFor();
+
+        // Save as…: a new file, previewed, written, and named in a toast.
+        await askForCode();
+        await blocks.first().getByTestId('save-code-as').click();
+        await codeFile.previewPath('src/url.ts');
+        await codeFile.diff('unified').waitFor();
+        expect(await codeFile.summary().innerText()).toMatch(/src\/url\.ts\s+new file, 2 lines\b/);
+        await page.screenshot({
+          path: join(SCREENSHOTS, `quick-ask-save-code-${colorScheme}.png`),
+        });
+        await codeFile.write();
+        await app.toasts().filter({ hasText: 'Saved src/url.ts.' }).waitFor();
+        expect(await readFile(join(workspace, 'src/url.ts'), 'utf8')).toBe(`${FIRST_CODE}\n`);
+
+        // Apply to file…: the second block over that file, then Undo from the toast.
+        await blocks.nth(1).getByTestId('apply-code-to-file').click();
+        await codeFile.previewPath('src/url.ts');
+        expect(await codeFile.summary().innerText()).toMatch(/src\/url\.ts\s+\+1\s+−2/);
+        await codeFile.write();
+        const toast = app.toasts().filter({ hasText: 'Updated src/url.ts.' });
+        await toast.waitFor();
+        expect(await readFile(join(workspace, 'src/url.ts'), 'utf8')).toBe('npm test\n');
+        await toast.getByRole('button', { name: 'Undo' }).click();
+        await app.toasts().filter({ hasText: 'src/url.ts is back as it was.' }).waitFor();
+        expect(await readFile(join(workspace, 'src/url.ts'), 'utf8')).toBe(`${FIRST_CODE}\n`);
+        await rm(join(workspace, 'src'), { recursive: true });
+      });
     }, 120_000);
   }
 

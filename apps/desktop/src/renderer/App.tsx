@@ -37,7 +37,10 @@ export function App() {
   const { api } = stores;
   const isMac = useMemo(isMacPlatform, []);
   const prefs = usePreferences();
-  const [screen, setScreen] = useState<Screen>('chat');
+  // `?screen=settings` opens Settings (the quick ask asks for a workspace folder there).
+  const [screen, setScreen] = useState<Screen>(() =>
+    new URLSearchParams(window.location.search).get('screen') === 'settings' ? 'settings' : 'chat',
+  );
   // First run's "Import a model file" opens the Models screen with its file browser open.
   const [browseOnOpen, setBrowseOnOpen] = useState(false);
   useEffect(() => {

@@ -16,9 +16,16 @@ import { createStores, StoresContext, useSlice, useStores } from './stores/conte
 import { usePreferences } from './stores/preferences';
 import { createQuickAskStore, QUICK_PRESET_IDS } from './stores/quick-ask';
 import { showError, useToasts } from './stores/toasts';
+import { useCodeToFile } from './useCodeToFile';
 
 /** Esc and Ctrl+Enter hide the popup: Electron's main process hides the window on close. */
 const hide = (): void => window.close();
+
+/**
+ * Settings live in the chat window. Only the web host asks for them from here (a path typed inside
+ * a workspace folder not set yet); there the popup is a tab, which becomes the chat window.
+ */
+const openSettings = (): void => window.location.assign('./index.html?screen=settings');
 
 /** The quick-ask window: a normal chat with `source = 'quick-ask'`, one question at a time. */
 function QuickAskWindow({ quick }: { quick: ReturnType<typeof createQuickAskStore> }) {
@@ -35,6 +42,8 @@ function QuickAskWindow({ quick }: { quick: ReturnType<typeof createQuickAskStor
   const preset = useSlice(quick, (s) => s.preset);
   const [chatId, setChatId] = useState<string | null>(null);
   const toasts = useToasts();
+  // Code blocks offer Save as… and Apply to file…, as in the chat window.
+  const code = useCodeToFile(stores.api, openSettings);
   useTheme(settings?.theme ?? usePreferences.getState().theme);
 
   useEffect(() => {
@@ -85,8 +94,9 @@ function QuickAskWindow({ quick }: { quick: ReturnType<typeof createQuickAskStor
         stores.api.platform.openExternal.mutate({ url }).catch(() => undefined);
       },
       copyText: (text: string) => navigator.clipboard.writeText(text),
+      codeToFile: code.codeToFile,
     }),
-    [stores],
+    [stores, code.codeToFile],
   );
 
   return (
@@ -132,6 +142,7 @@ function QuickAskWindow({ quick }: { quick: ReturnType<typeof createQuickAskStor
           }}
           onDismiss={hide}
         />
+        {code.dialog}
         <Toasts toasts={toasts.toasts} onDismiss={toasts.dismiss} />
       </ErrorBoundary>
     </MarkdownHostContext.Provider>
