@@ -236,7 +236,11 @@ export type ThemePreference = 'light' | 'dark' | 'system';
  */
 export type ChatStatesUse = { bytes: number; chats: number; budgetGb: number };
 
-/** What the sync engine is doing (the sidebar indicator, Settings → Sync). */
+/**
+ * What the sync engine is doing (the sidebar indicator, Settings → Sync): @codeface/sync's
+ * `SyncStatus`, which the app API returns as is. The renderer's sync store keeps the API's
+ * `sync.view` as this file's `SyncView`, so the compiler checks the two stay in step.
+ */
 export type SyncState =
   'stopped' | 'syncing' | 'synced' | 'offline' | 'error' | 'signed-out' | 'update-required';
 

@@ -15,3 +15,4 @@ export type * from './services/model-ports';
 export type { ModelInfo } from './services/model-service';
 export type { LocalApiStatus } from './services/local-api-service';
 export type { PrivacyStatus } from './services/privacy-service';
+export type { RemoteChange } from './services/sync-ports';

@@ -1,5 +1,6 @@
 export { SyncEngine } from './sync-engine';
 export type { SyncEngineOptions, SyncPolicy } from './sync-engine';
+export { initialStatus } from './status';
 export type { SyncStatus, SyncState } from './status';
 export { SyncError } from './sync-error';
 export type { SyncFailure } from './sync-error';

@@ -1,4 +1,4 @@
-import type { SyncStatus } from '@codeface/sync/engine';
+import { initialStatus, type SyncStatus } from '@codeface/sync/engine';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import type { SecretStore } from '../secret-store';
@@ -128,16 +128,6 @@ export type SyncDeps = {
   defaultDeviceName: string;
 };
 
-const stoppedStatus: SyncStatus = {
-  state: 'stopped',
-  lastSyncedAt: null,
-  toSend: 0,
-  progress: null,
-  error: null,
-  retryAt: null,
-  quarantined: 0,
-};
-
 /**
  * Settings → Sync: the account this device syncs with, and the engine that keeps the store in
  * step with it. The server address, email and device name are a document of this device; the
@@ -163,7 +153,7 @@ export class SyncService {
 
   view(): SyncView {
     const stored = this.stored();
-    const status = this.connection?.status() ?? this.endedStatus ?? stoppedStatus;
+    const status = this.connection?.status() ?? this.endedStatus ?? initialStatus();
     return {
       serverUrl: stored.serverUrl,
       deviceName: stored.deviceName ?? this.deps.defaultDeviceName,

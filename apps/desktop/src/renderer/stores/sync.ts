@@ -1,10 +1,8 @@
 import type { SyncDevice, SyncView } from '@codeface/ui';
 import { createStore } from 'zustand/vanilla';
+import type { RemoteChange } from '../../api';
 import { messageOf, type Api } from '../client/api';
 import { showError } from './toasts';
-
-/** What a page of remote changes touched (`sync.remoteChanges`). */
-export type RemoteChange = { chatIds: string[]; presets: boolean; settingKeys: string[] };
 
 export type SyncState = {
   /** Null until the host answered. */
