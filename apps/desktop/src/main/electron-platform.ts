@@ -21,13 +21,18 @@ function keychainAvailable(): boolean {
 export function createElectronPlatform(options: {
   dataDir: string;
   parentWindow: () => BrowserWindow | null;
+  onDialog: (open: boolean) => void;
   hotkey: Platform['hotkey'];
 }): Platform {
   return {
     kind: 'electron',
     dataDir: options.dataDir,
     canPickFiles: true,
-    ...createPathPicker({ dialog, parentWindow: options.parentWindow }),
+    ...createPathPicker({
+      dialog,
+      parentWindow: options.parentWindow,
+      onDialog: options.onDialog,
+    }),
     async openExternal(url) {
       if (isExternalLink(url)) await shell.openExternal(url);
     },

@@ -68,6 +68,8 @@ async function start(): Promise<void> {
   let mainWindow: BrowserWindow | null = null;
   let quickAskWindow: BrowserWindow | null = null;
   let quitting = false;
+  // Native dialogs open now (Save as…, Apply to file…, a model file).
+  let dialogsOpen = 0;
   const showQuickAsk = () => {
     if (quickAskWindow) toggleQuickAsk(quickAskWindow, screen);
   };
@@ -89,7 +91,15 @@ async function start(): Promise<void> {
       platform: process.platform,
       arch: process.arch,
     }),
-    platform: createElectronPlatform({ dataDir, parentWindow: () => mainWindow, hotkey }),
+    platform: createElectronPlatform({
+      dataDir,
+      // Modal to the window the person asked from: the quick ask's own Save as… stays over it.
+      parentWindow: () => (quickAskWindow?.isFocused() ? quickAskWindow : mainWindow),
+      onDialog: (open) => {
+        dialogsOpen += open ? 1 : -1;
+      },
+      hotkey,
+    }),
     engine: new LlamaCppEngine({
       gpu: env.CODEFACE_GPU === 'false' ? false : 'auto',
       spawn: spawnUtilityModelProcess,
@@ -138,6 +148,7 @@ async function start(): Promise<void> {
     preload: PRELOAD,
     isQuitting: () => quitting,
     continueInChat: openMainWindow,
+    dialogOpen: () => dialogsOpen > 0,
   });
   if (quickAskOnly) showQuickAsk();
 

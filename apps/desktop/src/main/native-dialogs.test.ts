@@ -80,4 +80,23 @@ describe('native dialogs for code to files and model import', () => {
     expect(await picker.pickPath({ kind: 'open-file', title: 'x' })).toBeNull();
     expect(await picker.pickPath({ kind: 'save-file', title: 'x' })).toBeNull();
   });
+
+  it('says when each dialog opens and closes, a failed one too', async () => {
+    const told: boolean[] = [];
+    const { dialog } = recordingDialog({ canceled: true });
+    const picker = createPathPicker({
+      dialog,
+      parentWindow: () => null,
+      onDialog: (open) => told.push(open),
+    });
+    await picker.pickPath({ kind: 'save-file', title: 'x' });
+    expect(told).toEqual([true, false]);
+    const failing = createPathPicker({
+      dialog: { ...dialog, showOpenDialog: () => Promise.reject(new Error('no display')) },
+      parentWindow: () => null,
+      onDialog: (open) => told.push(open),
+    });
+    await expect(failing.pickModelFile()).rejects.toThrow('no display');
+    expect(told).toEqual([true, false, true, false]);
+  });
 });

@@ -11,21 +11,32 @@ export type DialogModule = Pick<Dialog, 'showOpenDialog' | 'showSaveDialog'>;
  */
 export function createPathPicker(options: {
   dialog: DialogModule;
+  /** The window the dialog is modal to: the one the person asked from. */
   parentWindow: () => BrowserWindow | null;
+  /** Told when a dialog opens and when it closes, so the quick ask stays up behind its own. */
+  onDialog?: (open: boolean) => void;
 }): Pick<Platform, 'pickModelFile' | 'pickPath'> {
   const { dialog } = options;
+  const whileOpen = async <T>(show: () => Promise<T>): Promise<T> => {
+    options.onDialog?.(true);
+    try {
+      return await show();
+    } finally {
+      options.onDialog?.(false);
+    }
+  };
   const showOpen = async (dialogOptions: OpenDialogOptions): Promise<string | null> => {
     const parent = options.parentWindow();
-    const result = parent
-      ? await dialog.showOpenDialog(parent, dialogOptions)
-      : await dialog.showOpenDialog(dialogOptions);
+    const result = await whileOpen(() =>
+      parent ? dialog.showOpenDialog(parent, dialogOptions) : dialog.showOpenDialog(dialogOptions),
+    );
     return result.canceled ? null : (result.filePaths[0] ?? null);
   };
   const showSave = async (dialogOptions: SaveDialogOptions): Promise<string | null> => {
     const parent = options.parentWindow();
-    const result = parent
-      ? await dialog.showSaveDialog(parent, dialogOptions)
-      : await dialog.showSaveDialog(dialogOptions);
+    const result = await whileOpen(() =>
+      parent ? dialog.showSaveDialog(parent, dialogOptions) : dialog.showSaveDialog(dialogOptions),
+    );
     return result.canceled ? null : (result.filePath ?? null);
   };
   return {

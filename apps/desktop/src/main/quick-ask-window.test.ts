@@ -82,7 +82,11 @@ describe('the quick-ask window', () => {
   it('hides instead of closing (the answer streams on) until the app quits', () => {
     let quitting = false;
     const { window, emitter, calls } = fakeWindow({ visible: true, focused: true });
-    keepQuickAskAlive(window, { isQuitting: () => quitting, continueInChat: vi.fn() });
+    keepQuickAskAlive(window, {
+      isQuitting: () => quitting,
+      continueInChat: vi.fn(),
+      dialogOpen: () => false,
+    });
     const close = { preventDefault: vi.fn() };
     emitter.emit('close', close);
     expect(close.preventDefault).toHaveBeenCalled();
@@ -95,10 +99,25 @@ describe('the quick-ask window', () => {
     expect(last.preventDefault).not.toHaveBeenCalled();
   });
 
+  it('stays up while its own file dialog has the focus, and hides on blur once it is closed', () => {
+    let dialogOpen = true;
+    const { window, emitter, calls } = fakeWindow({ visible: true, focused: false });
+    keepQuickAskAlive(window, {
+      isQuitting: () => false,
+      continueInChat: vi.fn(),
+      dialogOpen: () => dialogOpen,
+    });
+    emitter.emit('blur');
+    expect(calls).toEqual([]);
+    dialogOpen = false;
+    emitter.emit('blur');
+    expect(calls).toEqual([['hide']]);
+  });
+
   it('turns "Continue in chat" into the main window on that chat, and lets nothing else through', () => {
     const continueInChat = vi.fn();
     const { window, webContents, calls } = fakeWindow({ visible: true, focused: true });
-    keepQuickAskAlive(window, { isQuitting: () => false, continueInChat });
+    keepQuickAskAlive(window, { isQuitting: () => false, continueInChat, dialogOpen: () => false });
     const toChat = { preventDefault: vi.fn() };
     webContents.emit('will-navigate', toChat, 'app://codeface/index.html?chat=c%201');
     expect(toChat.preventDefault).toHaveBeenCalled();

@@ -41,14 +41,21 @@ export type QuickAskWindow = Pick<
  */
 export function keepQuickAskAlive(
   window: QuickAskWindow,
-  options: { isQuitting: () => boolean; continueInChat: (chatId: string) => void },
+  options: {
+    isQuitting: () => boolean;
+    continueInChat: (chatId: string) => void;
+    /** A native dialog is open (Save as…, Apply to file…): it takes the focus, not the popup away. */
+    dialogOpen: () => boolean;
+  },
 ): void {
   window.on('close', (event) => {
     if (options.isQuitting()) return;
     event.preventDefault();
     window.hide();
   });
-  window.on('blur', () => window.hide());
+  window.on('blur', () => {
+    if (!options.dialogOpen()) window.hide();
+  });
   window.webContents.on('will-navigate', (event, url) => {
     const target = new URL(url);
     const chatId = target.searchParams.get('chat');

@@ -98,6 +98,7 @@ export function createQuickAskWindow(options: {
   preload: string;
   isQuitting: () => boolean;
   continueInChat: (chatId: string) => void;
+  dialogOpen: () => boolean;
 }): BrowserWindow {
   const window = newAppWindow(QUICK_ASK_WINDOW_OPTIONS, options.preload);
   void window.loadURL(`${APP_ORIGIN}/quick-ask.html`);
