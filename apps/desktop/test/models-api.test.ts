@@ -1,7 +1,7 @@
 import { access, copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DownloadProgress } from '../src/api';
+import type { DownloadProgress } from '../src/api/services/model-ports';
 import { startModelServer } from './support/model-server';
 import type { ModelServer } from './support/model-server';
 import { connectClient, removeTestHost, startTestHost } from './support/test-host';

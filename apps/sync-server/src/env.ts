@@ -44,7 +44,6 @@ export const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   TRUST_PROXY: z.enum(['true', 'false']).optional(),
 });
-export type Env = z.infer<typeof envSchema>;
 
 /**
  * Builds the server's configuration from the environment and the command line's `--data-dir`.

@@ -37,17 +37,14 @@ export const listChatsInputSchema = z.object({
 export type ListChatsInput = z.input<typeof listChatsInputSchema>;
 
 export const messageRoleSchema = z.enum(['system', 'user', 'assistant']);
-export type MessageRole = z.infer<typeof messageRoleSchema>;
 
 export const messageStatusSchema = z.enum(['streaming', 'done', 'interrupted', 'error']);
-export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
 /**
  * Why an answer ended: the model's end of turn, the answer-length limit (the person may continue
  * it), or a stop sequence. A stopped answer is `interrupted` and has none.
  */
 export const stopReasonSchema = z.enum(['eos', 'max-tokens', 'stop-sequence']);
-export type StopReason = z.infer<typeof stopReasonSchema>;
 
 /** Generation figures recorded on an assistant message when it finishes. */
 export const generationStatsSchema = z.object({

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Store, searchHitSchema } from './index';
+import { type Store } from './index';
+import { searchHitSchema } from './schemas';
 import { toMatchExpression, toSnippetParts } from './search';
 import { openTestStore } from '../test/helpers';
 

@@ -107,8 +107,6 @@ function toColumnValue(value: unknown): unknown {
   return typeof value === 'boolean' ? (value ? 1 : 0) : value;
 }
 
-export type Merger = ReturnType<typeof createMerger>;
-
 export function createMerger(options: { db: Database; now: () => number }) {
   const { db, now } = options;
   const selectState = db.prepare<[string, string], StateRow>(

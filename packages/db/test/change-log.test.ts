@@ -225,7 +225,7 @@ describe('change log', () => {
 
   it('refuses to record a change outside a transaction', async () => {
     const { changeRecorder } = await import('../src/context');
-    const { HybridLogicalClock } = await import('../src/index');
+    const { HybridLogicalClock } = await import('../src/hlc');
     const { store } = setUp();
     const record = changeRecorder(store.db, {
       clock: new HybridLogicalClock({ node: 'x', now: () => 0 }),

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { databaseFileState, encryptDatabaseFile, listSnapshots, openStore } from '../src/index';
+import { databaseFileState, encryptDatabaseFile, openStore } from '../src/index';
+import { listSnapshots } from '../src/open-database';
 import { tempDir } from './helpers';
 
 const SECRET = 'the launch code is hunter2-zebra-7781';

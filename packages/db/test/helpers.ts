@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import { type OpenStoreOptions, type Store, openStore } from '../src/index';
+import { type Store, openStore } from '../src/index';
+import type { OpenStoreOptions } from '../src/store';
 
 const folders: string[] = [];
 

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION, StoreError, listSnapshots, openStore } from '../src/index';
+import { StoreError, openStore } from '../src/index';
+import { SCHEMA_VERSION } from '../src/migrations';
+import { listSnapshots } from '../src/open-database';
 import { migrations } from '../src/migrations';
 import { sequentialIds, steppingClock, tempDir } from './helpers';
 

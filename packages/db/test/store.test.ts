@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION, StoreError } from '../src/index';
+import { StoreError } from '../src/index';
+import { SCHEMA_VERSION } from '../src/migrations';
 import { openTestStore, tempDir } from './helpers';
 
 describe('chats', () => {

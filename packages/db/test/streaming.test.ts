@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Message, type Timers, openStore } from '../src/index';
+import { type Message, openStore } from '../src/index';
+import type { Timers } from '../src/streaming';
 import { openTestStore, tempDir } from './helpers';
 
 /** Timers the test fires by hand, with a clock that moves when they do. */

@@ -27,13 +27,11 @@ import { parseArgs } from 'node:util';
 import { getLlama, LlamaChat, LlamaLogLevel } from 'node-llama-cpp';
 import type { ChatHistoryItem, LlamaContext } from 'node-llama-cpp';
 import { ensureBenchModel } from '../src/fixtures/index';
-import {
-  estimateFitFromFile,
-  LlamaCppEngine,
-  readMachineMemory,
-  weightMemoryLoadOptions,
-} from '../src/index';
-import type { ChatMessage, ChatParams, EngineEvent, LlamaCppEngineOptions } from '../src/index';
+import { LlamaCppEngine, weightMemoryLoadOptions } from '../src/index';
+import { estimateFitFromFile } from '../src/models/fit-estimate';
+import { readMachineMemory } from '../src/models/machine-memory';
+import type { ChatMessage, ChatParams, EngineEvent } from '../src/index';
+import type { LlamaCppEngineOptions } from '../src/llama/llama-cpp-engine';
 import { median } from '../../../tools/bench/stats';
 
 const { values: args } = parseArgs({

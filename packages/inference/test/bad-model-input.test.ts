@@ -2,13 +2,9 @@ import { copyFile, mkdtemp, open, readFile, rm, truncate, writeFile } from 'node
 import { totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildLlamaFixture,
-  encodeGgufHeader,
-  ensureTinyModel,
-  TINY_MODEL_SPEC,
-  writeGgufFile,
-} from '../src/fixtures/index';
+import { ensureTinyModel } from '../src/fixtures/index';
+import { buildLlamaFixture, TINY_MODEL_SPEC } from '../src/fixtures/llama-fixture';
+import { encodeGgufHeader, writeGgufFile } from '../src/fixtures/gguf-writer';
 import { EngineError, LlamaCppEngine } from '../src/index';
 import type { LoadOptions } from '../src/index';
 import { collect } from './helpers';

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../src/fixtures/index';
-import { LlamaCppEngine, spawnNodeModelProcess } from '../src/index';
+import { LlamaCppEngine } from '../src/index';
+import { spawnNodeModelProcess } from '../src/llama/spawn-model-process';
 import type { ChatMessage, SpawnModelProcess } from '../src/index';
 import { collect } from './helpers';
 

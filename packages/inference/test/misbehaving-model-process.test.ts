@@ -2,7 +2,8 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineError, LlamaCppEngine } from '../src/index';
-import type { ModelProcessHandle, SpawnModelProcess } from '../src/index';
+import type { SpawnModelProcess } from '../src/index';
+import type { ModelProcessHandle } from '../src/llama/spawn-model-process';
 import { collect } from './helpers';
 
 const STUB = fileURLToPath(new URL('./support/misbehaving-model-process.ts', import.meta.url));

@@ -1,9 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  MODEL_PROCESS_ENTRY,
-  MODEL_PROCESS_PROTOCOL_VERSION,
-  spawnNodeModelProcess,
-} from '../src/index';
+import { MODEL_PROCESS_ENTRY, spawnNodeModelProcess } from '../src/llama/spawn-model-process';
+import { MODEL_PROCESS_PROTOCOL_VERSION } from '../src/llama/protocol';
 
 /** The real model process, spoken to over its raw channel: what an app with a bug would send. */
 describe('the model process', () => {

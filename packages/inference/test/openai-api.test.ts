@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../src/fixtures/index';
 import { LlamaCppEngine, OpenAICompatibleEngine, startOpenAIApiServer } from '../src/index';
-import type { OpenAIApiServer } from '../src/index';
+import type { OpenAIApiServer } from '../src/api-server/openai-api-server';
 import { collect } from './helpers';
 
 const TOKEN = 'test-token-0123456789abcdef';

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTinyModel } from '../src/fixtures/index';
 import { LlamaCppEngine, startOpenAIApiServer } from '../src/index';
-import type { OpenAIApiServer } from '../src/index';
+import type { OpenAIApiServer } from '../src/api-server/openai-api-server';
 
 const TOKEN = 'test-token-0123456789abcdef';
 

@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureFixtureModel, ensureTinyModel, TINY_MODEL_SPEC } from '../src/fixtures/index';
+import { ensureTinyModel } from '../src/fixtures/index';
+import { ensureFixtureModel } from '../src/fixtures/ensure-models';
+import { TINY_MODEL_SPEC } from '../src/fixtures/llama-fixture';
 import { LlamaCppEngine } from '../src/index';
-import type { ChatMessage, DoneEvent, LoadOptions } from '../src/index';
+import type { ChatMessage, LoadOptions } from '../src/index';
+import type { DoneEvent } from '../src/engine/types';
 import { collect } from './helpers';
 
 const CRASH_ON_LOAD = fileURLToPath(

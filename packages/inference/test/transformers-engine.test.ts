@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoTokenizer } from '@huggingface/transformers';
-import {
-  buildTinyEmbeddingWeights,
-  ensureTinyEmbeddingModel,
-  TINY_EMBEDDING_SPEC,
-} from '@codeface/inference/fixtures';
-import type { TinyEmbeddingModel, TinyEmbeddingWeights } from '@codeface/inference/fixtures';
+import { ensureTinyEmbeddingModel, TINY_EMBEDDING_SPEC } from '@codeface/inference/fixtures';
+import { buildTinyEmbeddingWeights } from '../src/fixtures/tiny-embedding-model';
+import type {
+  TinyEmbeddingModel,
+  TinyEmbeddingWeights,
+} from '../src/fixtures/tiny-embedding-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransformersEngine } from '../src/embeddings/transformers-engine';
 

@@ -2,13 +2,9 @@ import type { MergeReport } from '@codeface/db';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateDataKey } from '../src/crypto';
 import { sealOutgoing } from '../src/engine/payload';
-import {
-  type SyncPolicy,
-  type SyncStatus,
-  type SyncTransport,
-  SyncEngine,
-  SyncError,
-} from '../src/engine';
+import { type SyncStatus, SyncEngine, SyncError } from '../src/engine';
+import type { SyncPolicy } from '../src/engine/sync-engine';
+import type { SyncTransport } from '../src/engine/ports';
 import { DeviceFaults, MemoryServer } from './support/memory-server';
 import { ManualTimers } from './support/manual-timers';
 import { type Replica, openReplica, removeReplicaFolders } from './support/replicas';

@@ -75,4 +75,3 @@ export const createTRPCRouter = t.router;
 export const publicProcedure = t.procedure.use(({ next, getRawInput }) =>
   next({ getRawInput: async () => wellFormed(await getRawInput()) }),
 );
-export const createCallerFactory = t.createCallerFactory;

@@ -125,9 +125,7 @@ export const engineEventSchema = z.discriminatedUnion('type', [
   doneEventSchema,
   errorEventSchema,
 ]);
-export type DeltaEvent = z.infer<typeof deltaEventSchema>;
 export type DoneEvent = z.infer<typeof doneEventSchema>;
-export type ErrorEvent = z.infer<typeof errorEventSchema>;
 export type EngineEvent = z.infer<typeof engineEventSchema>;
 
 /** The chat KV states an engine keeps on disk (0208). */

@@ -85,6 +85,5 @@ export const catalogSchema = z
   });
 
 export type Quantisation = z.infer<typeof quantisationSchema>;
-export type CatalogArchitecture = z.infer<typeof catalogArchitectureSchema>;
 export type CatalogModel = z.infer<typeof catalogModelSchema>;
 export type Catalog = z.infer<typeof catalogSchema>;

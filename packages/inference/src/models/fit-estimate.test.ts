@@ -1,12 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  buildLlamaFixture,
-  ensureTinyModel,
-  TINY_MODEL_SPEC,
-  writeGgufFile,
-} from '@codeface/inference/fixtures';
+import { ensureTinyModel } from '@codeface/inference/fixtures';
+import { buildLlamaFixture, TINY_MODEL_SPEC } from '../fixtures/llama-fixture';
+import { writeGgufFile } from '../fixtures/gguf-writer';
 import { getLlama } from 'node-llama-cpp';
 import type { Llama } from 'node-llama-cpp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +11,6 @@ import { findCatalogEntry, loadCatalog } from './catalog';
 import {
   DEFAULT_APP_OVERHEAD,
   GPU_RUNTIME_BYTES,
-  estimateCatalogFits,
-  estimateFit,
   estimateFitFromCatalog,
   estimateFitFromFile,
 } from './fit-estimate';
@@ -123,24 +118,6 @@ describe('estimateFitFromCatalog', () => {
   });
 });
 
-describe('estimateCatalogFits', () => {
-  it('rates every quantisation, smaller files fitting where larger ones do not', () => {
-    const catalog = loadCatalog();
-    const fits = estimateCatalogFits({
-      models: catalog.models,
-      contextSize: 8192,
-      memory: machine(12, 16),
-    });
-    expect(fits).toHaveLength(catalog.models.flatMap((m) => m.quantisations).length);
-    const verdict = (modelId: string, quant: string) =>
-      fits.find((f) => f.modelId === modelId && f.quant === quant)?.fit.verdict;
-    expect(verdict('qwen2.5-coder-7b-instruct', 'Q8_0')).toBe('fits');
-    expect(verdict('qwen2.5-coder-14b-instruct', 'Q4_K_M')).toBe('fits');
-    expect(verdict('qwen2.5-coder-14b-instruct', 'Q8_0')).toBe('partial');
-    expect(verdict('qwen2.5-coder-32b-instruct', 'Q8_0')).toBe('too-big');
-  });
-});
-
 describe('estimateFitFromFile', () => {
   let llama: Llama;
   let tinyPath: string;
@@ -204,14 +181,6 @@ describe('estimateFitFromFile', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
-
-  it('prefers the local file to catalog figures when both are known', async () => {
-    const catalog = entry('qwen2.5-coder-0.5b-instruct', 'Q4_K_M');
-    const common = { contextSize: 512, memory: machine(null, 8), llama };
-    expect((await estimateFit({ ...common, catalog, localPath: tinyPath })).source).toBe('gguf');
-    expect((await estimateFit({ ...common, catalog })).source).toBe('catalog');
-    await expect(estimateFit(common)).rejects.toMatchObject({ code: 'not-found' });
   });
 
   it('rejects a file that is not a model', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage, TokenCount } from '../engine';
+import type { ChatMessage, TokenCount } from '../engine/types';
 import { estimateTokenCount, planContext } from './context-budget';
 
 /** One token per character plus four for the template's markup around each message, five once. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatParamsSchema } from '../engine';
+import { chatParamsSchema } from '../engine/types';
 import { BUILT_IN_PRESETS } from './presets';
 
 const byId = (id: string) => BUILT_IN_PRESETS.find((p) => p.id === id);

@@ -1,4 +1,4 @@
-import type { ChatParams } from '../engine';
+import type { ChatParams } from '../engine/types';
 
 /**
  * A built-in preset: a system prompt and the sampling it sets, in the engine's own chat params

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { accountKdfSchema } from '../protocol/schemas';
-import { DEFAULT_ACCOUNT_KDF, deriveAccountKeys } from './account-keys';
+import { deriveAccountKeys } from './account-keys';
 import { bytesToBase64Url } from './encoding';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+/** The cost a new account gets by default (the sync server's `accountKdf` setting). */
+const DEFAULT_ACCOUNT_KDF = { alg: 'argon2id', t: 3, m: 64 * 1024, p: 1 } as const;
 /** Salt bytes 0x00…0x0f. */
 const SALT = 'AAECAwQFBgcICQoLDA0ODw';
 

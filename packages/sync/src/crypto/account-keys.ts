@@ -9,9 +9,6 @@ const ARGON2ID = 2;
 
 const KEY_BYTES = 32;
 
-/** What a new account starts with (the salt is drawn per account). */
-export const DEFAULT_ACCOUNT_KDF = { alg: 'argon2id', t: 3, m: 64 * 1024, p: 1 } as const;
-
 /** The two keys one password gives; the password itself never leaves the device. */
 export type AccountKeys = {
   /** Sent to the server instead of the password (which hashes it again to store it). */

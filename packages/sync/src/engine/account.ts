@@ -1,24 +1,18 @@
 import { z } from 'zod';
 import {
   type CryptoError,
-  bytesToBase64Url,
-  deriveAccountKeys,
   deriveRecoveryKeys,
   generateDataKey,
   generateRecoveryKey,
-  secureRandomBytes,
   unwrapDataKeyWithKey,
   wrapDataKeyWithKey,
-  type AccountKeys,
-  type KeyWrapPurpose,
 } from '../crypto';
-import {
-  accountParamsOutputSchema,
-  passwordSchema,
-  sessionSchema,
-  type AccountKdf,
-  type Session,
-} from '../protocol';
+import { bytesToBase64Url } from '../crypto/encoding';
+import { deriveAccountKeys, type AccountKeys } from '../crypto/account-keys';
+import { secureRandomBytes } from '../crypto/random';
+import type { KeyWrapPurpose } from '../crypto/key-wrap';
+import { accountParamsOutputSchema, type AccountKdf, type Session } from '../protocol';
+import { passwordSchema, sessionSchema } from '../protocol/schemas';
 import { createAuthedCaller, createPublicCaller } from './http-transport';
 import type { SyncCredentials } from './ports';
 import type { SessionTokens } from './session';

@@ -1,16 +1,18 @@
 import { createTRPCUntypedClient, createWSClient, wsLink } from '@trpc/client';
 import { z } from 'zod';
 import {
-  SYNC_ERROR_REASONS,
   SYNC_PROTOCOL_HEADER,
   SYNC_PROTOCOL_VERSION,
   type SealedChange,
+  serverInfoSchema,
+} from '../protocol';
+import {
+  SYNC_ERROR_REASONS,
   pullNowEventSchema,
   pullOutputSchema,
   pushOutputSchema,
-  serverInfoSchema,
   sessionSchema,
-} from '../protocol';
+} from '../protocol/schemas';
 import type { SubscriptionHandlers, SyncCredentials, SyncTransport } from './ports';
 import type { SessionTokens } from './session';
 import { type NetworkProblem, SyncError, actionFor } from './sync-error';

@@ -1,13 +1,8 @@
 import { formatHlc } from '@codeface/db';
 import { describe, expect, it } from 'vitest';
-import {
-  base64UrlToBytes,
-  bytesToBase64Url,
-  generateDataKey,
-  sealChange,
-  utf8ToBytes,
-} from '../crypto';
-import type { StoredChange } from '../protocol';
+import { generateDataKey, sealChange, utf8ToBytes } from '../crypto';
+import { base64UrlToBytes, bytesToBase64Url } from '../crypto/encoding';
+import type { StoredChange } from '../protocol/schemas';
 import { PAYLOAD_VERSION, openIncoming, sealOutgoing } from './payload';
 import type { OutgoingChange } from './scope';
 

@@ -6,8 +6,9 @@ import {
 } from '@codeface/db';
 import { z } from 'zod';
 import { CryptoError, bytesToUtf8, openChange, sealChange, utf8ToBytes } from '../crypto';
-import type { RandomBytes } from '../crypto';
-import type { SealedChange, StoredChange } from '../protocol';
+import type { RandomBytes } from '../crypto/random';
+import type { SealedChange } from '../protocol';
+import type { StoredChange } from '../protocol/schemas';
 import { type OutgoingChange, syncedPart } from './scope';
 
 /**

@@ -1,6 +1,7 @@
 import type { Store } from '@codeface/db';
-import type { PullInput, PullNowEvent, PullOutput, PushOutput, SealedChange } from '../protocol';
-import type { SyncLimits } from '../protocol';
+import type { PullNowEvent, PullOutput, PushOutput, SealedChange } from '../protocol';
+import type { PullInput } from '../protocol/schemas';
+import type { SyncLimits } from '../protocol/meta';
 
 /**
  * The engine's ports: the server (a transport), the credentials it signs in with, and the

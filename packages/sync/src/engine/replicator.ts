@@ -1,6 +1,9 @@
 import type { MergeReport, QuarantinedChange, RemoteChange } from '@codeface/db';
-import { type RandomBytes, base64UrlDecodedLength } from '../crypto';
-import type { SealedChange, StoredChange, SyncLimits } from '../protocol';
+import { base64UrlDecodedLength } from '../crypto';
+import type { RandomBytes } from '../crypto/random';
+import type { SealedChange } from '../protocol';
+import type { StoredChange } from '../protocol/schemas';
+import type { SyncLimits } from '../protocol/meta';
 import { coalesce } from './coalesce';
 import { type Opened, openIncoming, sealOutgoing } from './payload';
 import type { SyncStore, SyncTransport } from './ports';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SYNC_ERROR_REASONS } from '../protocol';
+import { SYNC_ERROR_REASONS } from '../protocol/schemas';
 import { describeFailure } from './status';
 import { type SyncFailure, actionFor } from './sync-error';
 

@@ -1,5 +1,5 @@
 import type { MergeReport, QuarantinedChange } from '@codeface/db';
-import type { RandomBytes } from '../crypto';
+import type { RandomBytes } from '../crypto/random';
 import { type BackoffPolicy, type BucketPolicy, TokenBucket, backoffDelay } from './pacing';
 import type { Subscription, SyncStore, SyncTransport, Timers } from './ports';
 import { type PulledPage, Replicator, type UnsendableChange } from './replicator';

@@ -14,4 +14,3 @@ export const serverInfoSchema = z.object({
   protocolVersion: z.number().int().positive(),
   limits: syncLimitsSchema,
 });
-export type ServerInfo = z.infer<typeof serverInfoSchema>;

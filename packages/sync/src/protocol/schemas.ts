@@ -42,7 +42,6 @@ export type StoredChange = z.infer<typeof storedChangeSchema>;
 export const pushInputSchema = z.strictObject({
   changes: z.array(sealedChangeSchema).min(1),
 });
-export type PushInput = z.infer<typeof pushInputSchema>;
 
 export const pushOutputSchema = z.object({
   /** One entry per distinct change id of the batch, in batch order; a duplicate gets its old seq. */
@@ -135,7 +134,6 @@ export const derivedSecretSchema = base64UrlSchema.length(43);
 export const wrappedDataKeySchema = textSchema.min(1).max(4096);
 
 export const accountParamsInputSchema = z.strictObject({ email: emailSchema });
-export type AccountParamsInput = z.infer<typeof accountParamsInputSchema>;
 
 /** Before sign-in: the account's parameters, or a stable stand-in for an unknown email. */
 export const accountParamsOutputSchema = z.object({ kdf: accountKdfSchema });
@@ -189,7 +187,6 @@ export const sessionSchema = z.object({
 export type Session = z.infer<typeof sessionSchema>;
 
 export const refreshInputSchema = z.strictObject({ refreshToken: textSchema.min(1).max(512) });
-export type RefreshInput = z.infer<typeof refreshInputSchema>;
 
 /**
  * One call replaces the password: the proof is the current server password or, after a
@@ -222,7 +219,6 @@ export const deviceSchema = z.object({
 export type Device = z.infer<typeof deviceSchema>;
 
 export const revokeDeviceInputSchema = z.strictObject({ deviceId: serverIdSchema });
-export type RevokeDeviceInput = z.infer<typeof revokeDeviceInputSchema>;
 
 /**
  * Reason codes a client can act on, in `error.data.reason`. The HTTP status says the class

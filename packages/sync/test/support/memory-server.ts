@@ -1,14 +1,13 @@
 import {
   DEFAULT_SYNC_LIMITS,
-  type PullInput,
   type PullOutput,
   type PushOutput,
   type SealedChange,
-  type StoredChange,
-  type SyncLimits,
   pullInputSchema,
   pushInputSchema,
 } from '../../src/protocol';
+import type { PullInput, StoredChange } from '../../src/protocol/schemas';
+import type { SyncLimits } from '../../src/protocol/meta';
 import { SyncError } from '../../src/engine/sync-error';
 import type { SubscriptionHandlers, SyncTransport } from '../../src/engine/ports';
 

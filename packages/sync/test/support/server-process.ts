@@ -7,13 +7,13 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import {
   type SignedIn,
-  type SyncCredentials,
   createHttpTransport,
   createRefreshingSession,
   refreshTokens,
   signIn,
   signUp,
 } from '../../src/engine';
+import type { SyncCredentials } from '../../src/engine/ports';
 
 const bin = fileURLToPath(
   new URL('../../../../apps/sync-server/bin/codeface-sync.js', import.meta.url),

@@ -1,1 +1,1 @@
-export { CodeToFileDialog, type CodeFilePreview, type CodeFileSource } from './CodeToFileDialog';
+export { CodeToFileDialog } from './CodeToFileDialog';

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_SPLIT, advanceBlocks, splitBlocks } from './blocks';
+import { EMPTY_SPLIT, advanceBlocks } from './blocks';
 
-describe('splitBlocks', () => {
+/** All blocks of a finished text, the last one included. */
+function splitBlocks(text: string): string[] {
+  const split = advanceBlocks(EMPTY_SPLIT, text);
+  const tail = text.slice(split.tailStart).trimEnd();
+  return tail === '' ? [...split.completed] : [...split.completed, tail];
+}
+
+describe('blocks of a finished text', () => {
   it('splits paragraphs, headings and lists at blank lines', () => {
     expect(splitBlocks('# Title\n\nSome text\nmore.\n\n- a\n- b\n')).toEqual([
       '# Title',

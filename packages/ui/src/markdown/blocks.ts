@@ -73,10 +73,3 @@ export function advanceBlocks(previous: BlockSplit, text: string): BlockSplit {
   }
   return { completed, tailStart: blockStart, length: text.length };
 }
-
-/** All blocks of a finished text, the last one included. */
-export function splitBlocks(text: string): string[] {
-  const split = advanceBlocks(EMPTY_SPLIT, text);
-  const tail = text.slice(split.tailStart).trimEnd();
-  return tail === '' ? [...split.completed] : [...split.completed, tail];
-}

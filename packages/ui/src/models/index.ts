@@ -1,3 +1,2 @@
 // A separate entry point so the renderer can load the models screen as its own chunk.
-export { ModelsScreen, type ModelActions } from './ModelsScreen';
-export type { RemoteServerActions } from './RemoteServers';
+export { ModelsScreen } from './ModelsScreen';

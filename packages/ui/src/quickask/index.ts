@@ -1,3 +1,3 @@
 // A separate entry point: the quick-ask window loads only what it needs.
-export { QuickAsk, quickQuestion, type NoModel } from './QuickAsk';
+export { QuickAsk, quickQuestion } from './QuickAsk';
 export type { QuickContext } from './ContextChip';

@@ -79,31 +79,6 @@ export const palettes: Record<ThemeName, Palette> = {
   },
 };
 
-/** Text colour on background colour pairs the UI actually uses; each must reach WCAG AA. */
-export const textPairs: ReadonlyArray<{ fg: keyof Palette; bg: keyof Palette; large?: boolean }> = [
-  { fg: 'text', bg: 'bg' },
-  { fg: 'text', bg: 'bgElevated' },
-  { fg: 'text', bg: 'bgSunken' },
-  { fg: 'text', bg: 'bgHover' },
-  { fg: 'text', bg: 'bgSelected' },
-  { fg: 'textMuted', bg: 'bg' },
-  { fg: 'textMuted', bg: 'bgElevated' },
-  { fg: 'textMuted', bg: 'bgHover' },
-  { fg: 'accentText', bg: 'bg' },
-  { fg: 'accentText', bg: 'bgElevated' },
-  { fg: 'onAccent', bg: 'accent' },
-  { fg: 'danger', bg: 'bg' },
-  { fg: 'danger', bg: 'bgElevated' },
-  { fg: 'warning', bg: 'bg' },
-  { fg: 'warning', bg: 'bgElevated' },
-  { fg: 'success', bg: 'bg' },
-  { fg: 'markText', bg: 'mark' },
-  { fg: 'codeText', bg: 'codeBg' },
-  { fg: 'codeText', bg: 'diffAddedBg' },
-  { fg: 'codeText', bg: 'diffRemovedBg' },
-  { fg: 'textMuted', bg: 'codeBg' },
-];
-
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** `--cf-text: #…;` declarations for one palette. */

@@ -201,5 +201,3 @@ export function createChatsStore(api: Api, options: { undoDeleteMs?: number } = 
   }));
   return store;
 }
-
-export type ChatsStore = ReturnType<typeof createChatsStore>;

@@ -414,5 +414,3 @@ export function createConversationStore(
   });
   return store;
 }
-
-export type ConversationStore = ReturnType<typeof createConversationStore>;

@@ -49,5 +49,3 @@ export function createRemoteServersStore(api: Api, deps: { models: ModelsStore }
     },
   }));
 }
-
-export type RemoteServersStore = ReturnType<typeof createRemoteServersStore>;

@@ -52,8 +52,6 @@ export function createSearchStore(api: Api, options: { semantic: () => boolean }
   }));
 }
 
-export type SearchStore = ReturnType<typeof createSearchStore>;
-
 export type IndexState = { status: IndexStatus | null; watch: () => () => void };
 
 /** The semantic index's progress, followed while the window is open. */

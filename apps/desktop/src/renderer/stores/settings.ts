@@ -163,5 +163,3 @@ export function createSettingsStore(api: Api) {
     },
   }));
 }
-
-export type SettingsStore = ReturnType<typeof createSettingsStore>;

@@ -120,5 +120,3 @@ export function createSyncStore(api: Api) {
     };
   });
 }
-
-export type SyncStore = ReturnType<typeof createSyncStore>;

@@ -1,2 +1,0 @@
-export { OpenAICompatibleEngine } from './openai-compatible-engine';
-export type { OpenAICompatibleEngineOptions, RemoteModel } from './openai-compatible-engine';

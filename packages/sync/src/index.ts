@@ -1,3 +1,0 @@
-export * from './protocol';
-export * from './crypto';
-export * from './engine';
