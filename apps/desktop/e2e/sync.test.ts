@@ -246,6 +246,10 @@ describe('sync between two web hosts in Chromium', () => {
       newPassword: 'a brand new passphrase',
       deviceName: 'Phone C',
     });
+    // The used key stops working: C shows its replacement once, until "I saved it".
+    const replacedKey = await c.app.sync.saveRecoveryKey();
+    expect(replacedKey).toMatch(/^([0-9A-Z]{4}-){12}[0-9A-Z]{4}$/);
+    expect(replacedKey).not.toBe(recoveryKey);
     await c.app.sync.signedIn().waitFor({ timeout: 60_000 });
     await c.app
       .chatItems()
@@ -276,5 +280,6 @@ describe('sync between two web hosts in Chromium', () => {
     expect(dump).not.toContain(password);
     expect(dump).not.toContain(recoveryKey);
     expect(dump).not.toContain(recoveryKey.replaceAll('-', ''));
+    expect(dump).not.toContain(replacedKey.replaceAll('-', ''));
   }, 600_000);
 });

@@ -193,12 +193,18 @@ describe('sync through the app API', () => {
         newPassword,
       }),
     ).rejects.toThrow();
-    await c.client.api.sync.signIn.mutate({
+    const restored = await c.client.api.sync.signIn.mutate({
       url: server.url,
       email,
       recoveryKey: (recovery?.groups ?? []).join(' ').toLowerCase(),
       newPassword,
     });
+    // The used key is replaced: the new one is shown once, until "I saved it".
+    expect(restored).toMatchObject({ signedIn: true, recoveryKeyPending: true });
+    const replacement = await c.client.api.sync.recoveryKey.query();
+    expect(replacement?.groups).toHaveLength(13);
+    expect(replacement?.groups).not.toEqual(recovery?.groups);
+    await c.client.api.sync.confirmRecoveryKeySaved.mutate();
     await until(
       () => c.client.api.chats.list.query(),
       (chats) => chats.some((chat) => chat.title === 'Before sync'),
@@ -225,6 +231,24 @@ describe('sync through the app API', () => {
     await expect(c.client.api.sync.devices.query()).rejects.toThrow(
       'This device is not signed in to sync. Sign in first.',
     );
+
+    // The used recovery key opens nothing any more; its replacement does.
+    await expect(
+      c.client.api.sync.signIn.mutate({
+        url: server.url,
+        email,
+        recoveryKey: (recovery?.groups ?? []).join('-'),
+        newPassword,
+      }),
+    ).rejects.toThrow('That email and recovery key do not match.');
+    await c.client.api.sync.signIn.mutate({
+      url: server.url,
+      email,
+      recoveryKey: (replacement?.groups ?? []).join('-'),
+      newPassword: password,
+    });
+    await c.client.api.sync.confirmRecoveryKeySaved.mutate();
+    await c.client.api.sync.signOut.mutate();
 
     // Deleting the account: signed out, the email forgotten, and the account gone.
     await c.client.api.sync.signIn.mutate({ url: server.url, email, password });

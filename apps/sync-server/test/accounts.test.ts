@@ -1,5 +1,14 @@
-import { deriveRecoveryKeys, unwrapDataKeyWithKey } from '@codeface/sync/crypto';
-import { accountParamsOutputSchema, SYNC_PROTOCOL_HEADER } from '@codeface/sync/protocol';
+import {
+  deriveRecoveryKeys,
+  generateRecoveryKey,
+  unwrapDataKeyWithKey,
+  wrapDataKeyWithKey,
+} from '@codeface/sync/crypto';
+import {
+  accountParamsOutputSchema,
+  SYNC_PROTOCOL_HEADER,
+  SYNC_PROTOCOL_VERSION,
+} from '@codeface/sync/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncServer } from '../src/server';
 import { openTestBackend, type TestBackend } from './support/backend';
@@ -378,7 +387,7 @@ describe('account parameters before sign-in', () => {
   it('goes in the body of a POST, never in a URL', async () => {
     const response = await fetch(
       `${server.url}/trpc/account.params?input=${encodeURIComponent(JSON.stringify({ email: 'a@b.co' }))}`,
-      { headers: { [SYNC_PROTOCOL_HEADER]: '2' } },
+      { headers: { [SYNC_PROTOCOL_HEADER]: String(SYNC_PROTOCOL_VERSION) } },
     );
     expect(response.status).toBe(405);
   });
@@ -414,9 +423,28 @@ describe('recovery key', () => {
     ).toEqual(dataKey);
     const recovered = httpClient(server, session.accessToken);
     const { wrappingKey, ...change } = newPasswordInput(dataKey);
+    // The recovery key proves one change, and only with the key that replaces it.
+    expect(
+      await statusOf(
+        recovered.account.changePassword.mutate({
+          ...change,
+          recoverySecret: recovery.serverSecret,
+        }),
+      ),
+    ).toBe(400);
+    const nextKey = generateRecoveryKey();
+    const nextRecovery = deriveRecoveryKeys(nextKey);
     await recovered.account.changePassword.mutate({
       ...change,
       recoverySecret: recovery.serverSecret,
+      recovery: {
+        secret: nextRecovery.serverSecret,
+        wrappedDataKey: wrapDataKeyWithKey({
+          dataKey,
+          wrappingKey: nextRecovery.wrappingKey,
+          purpose: 'recovery',
+        }),
+      },
     });
     expect(await statusOf(client.devices.list.query())).toBe(401);
     expect(await statusOf(anon.account.signIn.mutate({ email, password, deviceName: 'x' }))).toBe(
@@ -430,12 +458,71 @@ describe('recovery key', () => {
     expect(unwrapDataKeyWithKey({ wrappedDataKey: next.wrappedDataKey, wrappingKey })).toEqual(
       dataKey,
     );
-    // The recovery key still works after it was used.
-    await anon.account.signInWithRecoveryKey.mutate({
+    // The used recovery key no longer works; the new one does, and opens the data key.
+    const used = anon.account.signInWithRecoveryKey.mutate({
       email,
       recoverySecret: recovery.serverSecret,
       deviceName: 'tablet',
     });
+    expect(await used.catch((e: unknown) => e)).toMatchObject({
+      data: { httpStatus: 401, reason: 'invalid-credentials' },
+    });
+    const again = await anon.account.signInWithRecoveryKey.mutate({
+      email,
+      recoverySecret: nextRecovery.serverSecret,
+      deviceName: 'tablet',
+    });
+    expect(
+      unwrapDataKeyWithKey({
+        wrappedDataKey: again.wrappedDataKey,
+        wrappingKey: nextRecovery.wrappingKey,
+      }),
+    ).toEqual(dataKey);
+    // A recovery key is not needed, nor taken, to change a password with the current one.
+    const withPassword = httpClient(server, again.accessToken);
+    const { wrappingKey: _unused, ...fresh } = newPasswordInput(dataKey);
+    expect(
+      await statusOf(
+        withPassword.account.changePassword.mutate({
+          ...fresh,
+          currentPassword: change.newPassword,
+          recovery: { secret: derivedSecret(), wrappedDataKey: fresh.wrappedDataKey },
+        }),
+      ),
+    ).toBe(400);
+  });
+
+  it('lets one recovery key set a password once, even when two devices race with it', async () => {
+    const { email, dataKey, recoveryKey } = await signUp(server);
+    const anon = httpClient(server);
+    const recovery = deriveRecoveryKeys(recoveryKey);
+    const sessions = await Promise.all(
+      ['first', 'second'].map((deviceName) =>
+        anon.account.signInWithRecoveryKey.mutate({
+          email,
+          recoverySecret: recovery.serverSecret,
+          deviceName,
+        }),
+      ),
+    );
+    const changes = sessions.map((session) => {
+      const next = deriveRecoveryKeys(generateRecoveryKey());
+      const { wrappingKey: _unused, ...change } = newPasswordInput(dataKey);
+      return httpClient(server, session.accessToken).account.changePassword.mutate({
+        ...change,
+        recoverySecret: recovery.serverSecret,
+        recovery: {
+          secret: next.serverSecret,
+          wrappedDataKey: wrapDataKeyWithKey({
+            dataKey,
+            wrappingKey: next.wrappingKey,
+            purpose: 'recovery',
+          }),
+        },
+      });
+    });
+    const statuses = (await Promise.all(changes.map((change) => statusOf(change)))).sort();
+    expect(statuses).toEqual([200, 401]);
   });
 
   it('counts recovery guesses against the account like password guesses', async () => {

@@ -68,6 +68,7 @@ const VALID_INPUTS: Record<string, Record<string, unknown>> = {
     newPassword: SECRET,
     kdf: KDF,
     wrappedDataKey: 'wrapped-key',
+    recovery: { secret: SECRET, wrappedDataKey: 'wrapped-recovery-key' },
   },
   'account.deleteAccount': { password: SECRET },
   'devices.revoke': { deviceId: randomUUID() },

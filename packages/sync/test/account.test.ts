@@ -149,6 +149,24 @@ describe('one password, never sent', { timeout: 120_000 }, () => {
     expect(await pull(laptop)).toBe(401);
     const next = await signIn({ ...on(), email, password: 'a new password', deviceName: 'phone' });
     expect(next.dataKey).toEqual(laptop.dataKey);
+    // The used key was replaced by a new one, shown once: the old one opens nothing now.
+    expect(restored.recoveryKey).not.toBe(laptop.recoveryKey);
+    const withOld = signInWithRecoveryKey({
+      ...on(),
+      email,
+      recoveryKey: laptop.recoveryKey,
+      newPassword: 'another new password',
+      deviceName: 'y',
+    });
+    expect(await failureOf(withOld)).toBe('invalid-credentials');
+    const withNew = await signInWithRecoveryKey({
+      ...on(),
+      email,
+      recoveryKey: restored.recoveryKey,
+      newPassword: 'another new password',
+      deviceName: 'tablet',
+    });
+    expect(withNew.dataKey).toEqual(laptop.dataKey);
   });
 
   it('deletes the account with the password', async () => {

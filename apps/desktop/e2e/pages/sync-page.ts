@@ -69,7 +69,10 @@ export class SyncPage {
     await this.page.getByTestId('sync-submit').click();
   }
 
-  /** Reads the recovery key shown after sign-up (groups joined by dashes), then confirms it was saved. */
+  /**
+   * Reads the recovery key shown after sign-up or a recovery sign-in (groups joined by dashes),
+   * then confirms it was saved.
+   */
   async saveRecoveryKey(): Promise<string> {
     await this.page.getByTestId('recovery-key-screen').waitFor({ timeout: 60_000 });
     const groups = await this.page.locator('[data-testid="recovery-key"] span').allInnerTexts();

@@ -384,10 +384,13 @@ export function createAccountService(deps: AccountServiceDeps) {
     /**
      * Replaces the server password, the KDF parameters and the password-wrapped data key in one
      * statement, then signs out every other device; no change is re-encrypted. The proof is the
-     * current server password, or the recovery secret after a recovery sign-in.
+     * current server password, or the recovery secret after a recovery sign-in: then the new
+     * recovery key replaces the used one in the same statement, which holds only while the
+     * account still has the key that was checked, so one recovery key proves one change.
      */
     async changePassword(caller: Caller, input: ChangePasswordInput, ip: ClientIp): Promise<void> {
       checkKdfCost(input.kdf);
+      let usedRecoveryHash: Buffer | null = null;
       if (input.recoverySecret !== undefined) {
         const result = await db.query<{ email: string; recovery_secret_hash: unknown }>(
           'SELECT email, recovery_secret_hash FROM users WHERE id = $1',
@@ -400,24 +403,43 @@ export function createAccountService(deps: AccountServiceDeps) {
           secret: input.recoverySecret,
           ip,
         });
+        usedRecoveryHash = hashSecret(Buffer.from(input.recoverySecret, 'utf8'));
       } else {
         await checkPassword(caller.userId, input.currentPassword ?? '', ip);
       }
       const passwordHash = await deps.hasher.hash(input.newPassword);
-      await db.query(
-        `UPDATE users SET password_hash = $2, wrapped_data_key = $3, kdf_time_cost = $4,
-           kdf_memory_kib = $5, kdf_parallelism = $6, kdf_salt = $7
-         WHERE id = $1`,
-        [
-          caller.userId,
-          passwordHash,
-          input.wrappedDataKey,
-          input.kdf.t,
-          input.kdf.m,
-          input.kdf.p,
-          input.kdf.salt,
-        ],
-      );
+      const password = [
+        caller.userId,
+        passwordHash,
+        input.wrappedDataKey,
+        input.kdf.t,
+        input.kdf.m,
+        input.kdf.p,
+        input.kdf.salt,
+      ];
+      const updated =
+        usedRecoveryHash === null || input.recovery === undefined
+          ? await db.query(
+              `UPDATE users SET password_hash = $2, wrapped_data_key = $3, kdf_time_cost = $4,
+                 kdf_memory_kib = $5, kdf_parallelism = $6, kdf_salt = $7
+               WHERE id = $1`,
+              password,
+            )
+          : await db.query(
+              `UPDATE users SET password_hash = $2, wrapped_data_key = $3, kdf_time_cost = $4,
+                 kdf_memory_kib = $5, kdf_parallelism = $6, kdf_salt = $7,
+                 recovery_secret_hash = $8, recovery_wrapped_data_key = $9
+               WHERE id = $1 AND recovery_secret_hash = $10`,
+              [
+                ...password,
+                hashSecret(Buffer.from(input.recovery.secret, 'utf8')),
+                input.recovery.wrappedDataKey,
+                usedRecoveryHash,
+              ],
+            );
+      // Another change spent the same recovery key first.
+      if (usedRecoveryHash !== null && updated.rowCount === 0)
+        fail('invalid-credentials', 'The recovery key was already used.');
       const others = await db.query<{ id: string }>(
         'SELECT id FROM devices WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL',
         [caller.userId, caller.deviceId],

@@ -58,7 +58,6 @@ export async function signUp(
   const keys = await deriveAccountKeys({ password: options.password, kdf });
   const dataKey = generateDataKey();
   const recoveryKey = generateRecoveryKey();
-  const recovery = deriveRecoveryKeys(recoveryKey);
   const session = await http({
     path: 'account.signUp',
     kind: 'mutation',
@@ -68,10 +67,7 @@ export async function signUp(
       deviceName: options.deviceName,
       kdf,
       wrappedDataKey: wrap(dataKey, keys.wrappingKey, 'password'),
-      recovery: {
-        secret: recovery.serverSecret,
-        wrappedDataKey: wrap(dataKey, recovery.wrappingKey, 'recovery'),
-      },
+      recovery: recoveryInput(dataKey, recoveryKey),
     },
     output: sessionSchema,
   });
@@ -95,8 +91,9 @@ export async function signIn(
 
 /**
  * Signs this device in with the recovery key and sets `newPassword` in the same step: every
- * other device is signed out and signs in again with the new password. The recovery key stays
- * valid.
+ * other device is signed out and signs in again with the new password. The used recovery key
+ * is replaced in the same call (protocol 3): `recoveryKey` is the new one, to show once, as at
+ * sign-up; the old one no longer works.
  */
 export async function signInWithRecoveryKey(
   options: AccountServer & {
@@ -105,7 +102,7 @@ export async function signInWithRecoveryKey(
     newPassword: string;
     deviceName: string;
   },
-): Promise<SignedIn> {
+): Promise<SignedIn & { recoveryKey: string }> {
   checkNewPassword(options.newPassword);
   const recovery = recoveryKeysOf(options.recoveryKey);
   const http = callerFor(options);
@@ -120,14 +117,15 @@ export async function signInWithRecoveryKey(
     output: sessionSchema,
   });
   const dataKey = unwrap(session.wrappedDataKey, recovery.wrappingKey);
+  const recoveryKey = generateRecoveryKey();
   await setPassword(http, {
     email: options.email,
     accessToken: session.accessToken,
-    proof: { recoverySecret: recovery.serverSecret },
+    proof: { recoverySecret: recovery.serverSecret, recovery: recoveryInput(dataKey, recoveryKey) },
     newPassword: options.newPassword,
     dataKey,
   });
-  return signedIn(session, dataKey);
+  return { ...signedIn(session, dataKey), recoveryKey };
 }
 
 /**
@@ -207,7 +205,10 @@ async function setPassword(
   options: {
     email: string;
     accessToken: string;
-    proof: { currentPassword: string } | { recoverySecret: string };
+    /** A recovery key proves one change: the one that replaces it comes with it. */
+    proof:
+      | { currentPassword: string }
+      | { recoverySecret: string; recovery: { secret: string; wrappedDataKey: string } };
     newPassword: string;
     dataKey: Uint8Array;
   },
@@ -226,6 +227,15 @@ async function setPassword(
     },
     output: okSchema,
   });
+}
+
+/** What the server keeps of a recovery key: its server secret and the data key wrapped under it. */
+function recoveryInput(dataKey: Uint8Array, recoveryKey: string) {
+  const recovery = deriveRecoveryKeys(recoveryKey);
+  return {
+    secret: recovery.serverSecret,
+    wrappedDataKey: wrap(dataKey, recovery.wrappingKey, 'recovery'),
+  };
 }
 
 /** A recovery key as typed, or `invalid-input` saying what it should look like. */

@@ -139,6 +139,9 @@ describe('createHttpTransport', () => {
       [new DOMException('The operation timed out.', 'TimeoutError'), 'timeout'],
       [failed(new AggregateError([coded('ECONNRESET')])), 'unreachable'],
       [failed('not an error'), 'unreachable'],
+      [failed(Object.assign(new Error('odd'), { code: 61 })), 'unreachable'],
+      // Causes are read a few levels deep, not without end.
+      [failed(failed(failed(failed(coded('ECONNREFUSED'))))), 'unreachable'],
     ];
     for (const [thrown, network] of cases) {
       const server = scripted([thrown]);
@@ -202,6 +205,7 @@ describe('createHttpTransport', () => {
   it('passes on how long the server asks to wait when rate limited', async () => {
     for (const [headers, retryAfterMs] of [
       [{ 'retry-after': '7' }, 7000],
+      [{ 'retry-after': '-5' }, undefined],
       [{}, undefined],
     ] as const) {
       const server = scripted([{ ...refused(429, 'rate-limited'), headers }]);

@@ -139,6 +139,14 @@ export const accountParamsInputSchema = z.strictObject({ email: emailSchema });
 export const accountParamsOutputSchema = z.object({ kdf: accountKdfSchema });
 export type AccountParamsOutput = z.infer<typeof accountParamsOutputSchema>;
 
+/** A recovery key as the server keeps it: its server secret and the data key wrapped under it. */
+const recoveryInputSchema = z.strictObject({
+  /** The recovery key's server secret (`deriveRecoveryKeys`); the server keeps its hash. */
+  secret: derivedSecretSchema,
+  /** The data key wrapped under the recovery key's wrapping key (purpose `recovery`). */
+  wrappedDataKey: wrappedDataKeySchema,
+});
+
 export const signUpInputSchema = z.strictObject({
   email: emailSchema,
   /** The server password (`deriveAccountKeys`), never the password a person typed. */
@@ -148,12 +156,7 @@ export const signUpInputSchema = z.strictObject({
   kdf: accountKdfSchema,
   /** The data key wrapped under the password's wrapping key (purpose `password`). */
   wrappedDataKey: wrappedDataKeySchema,
-  recovery: z.strictObject({
-    /** The recovery key's server secret (`deriveRecoveryKeys`); the server keeps its hash. */
-    secret: derivedSecretSchema,
-    /** The data key wrapped under the recovery key's wrapping key (purpose `recovery`). */
-    wrappedDataKey: wrappedDataKeySchema,
-  }),
+  recovery: recoveryInputSchema,
 });
 export type SignUpInput = z.infer<typeof signUpInputSchema>;
 
@@ -191,6 +194,8 @@ export const refreshInputSchema = z.strictObject({ refreshToken: textSchema.min(
 /**
  * One call replaces the password: the proof is the current server password or, after a
  * sign-in with the recovery key, the recovery secret. The data key is re-wrapped, not changed.
+ * A recovery key proves a change once: with it comes `recovery`, a new recovery key that
+ * replaces it in the same statement (protocol 3).
  */
 export const changePasswordInputSchema = z
   .strictObject({
@@ -199,11 +204,16 @@ export const changePasswordInputSchema = z
     newPassword: derivedSecretSchema,
     kdf: accountKdfSchema,
     wrappedDataKey: wrappedDataKeySchema,
+    recovery: recoveryInputSchema.optional(),
   })
   .refine(
     (input) => (input.currentPassword === undefined) !== (input.recoverySecret === undefined),
     'send exactly one of currentPassword and recoverySecret',
-  );
+  )
+  .refine((input) => (input.recoverySecret === undefined) === (input.recovery === undefined), {
+    message: 'send a new recovery with recoverySecret, and only then',
+    path: ['recovery'],
+  });
 export type ChangePasswordInput = z.infer<typeof changePasswordInputSchema>;
 
 export const deleteAccountInputSchema = z.strictObject({ password: derivedSecretSchema });

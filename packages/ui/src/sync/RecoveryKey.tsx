@@ -9,7 +9,7 @@ type RecoveryKeyProps = {
 };
 
 /**
- * The recovery key, shown once after the account is made: in groups that are easy to copy by
+ * The recovery key, shown once after the account is made or the old one was used: in groups that are easy to copy by
  * hand, with copy and print, and a confirmation before it goes away.
  */
 export function RecoveryKey({ groups, onCopy, onPrint, onSaved }: RecoveryKeyProps) {
@@ -21,7 +21,8 @@ export function RecoveryKey({ groups, onCopy, onPrint, onSaved }: RecoveryKeyPro
       <h3>Your recovery key</h3>
       <p>
         If you forget your password, this key is the only way back into your synced chats: not even
-        the server’s operator can open them without one of the two. It is shown only now.
+        the server’s operator can open them without one of the two. It is shown only now. A key used
+        to sign in is replaced by a new one, shown like this, and stops working.
       </p>
       <p className="cf-recovery-key" data-testid="recovery-key" aria-label="Recovery key">
         {groups.map((group, index) => (

@@ -61,7 +61,10 @@ export function createSyncAccounts(deps: {
 
     signIn: async (request) => device(await signIn(request)),
 
-    signInWithRecoveryKey: async (request) => device(await signInWithRecoveryKey(request)),
+    async signInWithRecoveryKey(request) {
+      const { recoveryKey, ...restored } = await signInWithRecoveryKey(request);
+      return { ...device(restored), recoveryKey };
+    },
 
     async signOutDevice({ url, session, onTokens }) {
       const { userId, deviceId } = session;

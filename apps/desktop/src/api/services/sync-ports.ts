@@ -49,10 +49,13 @@ export interface SyncAccounts {
     request: SignInRequest & { password: string },
   ): Promise<SignedInDevice & { recoveryKey: string }>;
   signIn(request: SignInRequest & { password: string }): Promise<SignedInDevice>;
-  /** Signs in with the recovery key and sets `newPassword`; the other devices are signed out. */
+  /**
+   * Signs in with the recovery key and sets `newPassword`; the other devices are signed out.
+   * The used key is replaced: `recoveryKey` is the new one, shown once as at sign-up.
+   */
   signInWithRecoveryKey(
     request: SignInRequest & { recoveryKey: string; newPassword: string },
-  ): Promise<SignedInDevice>;
+  ): Promise<SignedInDevice & { recoveryKey: string }>;
   /**
    * Tells the server at `url` that the device of `session` signed out: a sign-out made while
    * offline, sent later. Resolves too where the server had already ended that device's session

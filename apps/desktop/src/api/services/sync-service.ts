@@ -220,20 +220,27 @@ export class SyncService {
     return this.serialize(async () => {
       this.requireSignedOut();
       const request = { url: input.url, email: input.email, deviceName: this.view().deviceName };
-      const signedIn =
-        'password' in input
-          ? await this.deps.accounts.signIn({ ...request, password: input.password })
-          : await this.deps.accounts.signInWithRecoveryKey({
-              ...request,
-              recoveryKey: input.recoveryKey,
-              newPassword: input.newPassword,
-            });
-      this.signedIn(input.url, input.email, signedIn);
+      if ('password' in input) {
+        const signedIn = await this.deps.accounts.signIn({ ...request, password: input.password });
+        this.signedIn(input.url, input.email, signedIn);
+        return this.view();
+      }
+      const restored = await this.deps.accounts.signInWithRecoveryKey({
+        ...request,
+        recoveryKey: input.recoveryKey,
+        newPassword: input.newPassword,
+      });
+      // The used key no longer works: its replacement is shown once, as at sign-up.
+      this.pendingRecoveryKey = restored.recoveryKey;
+      this.signedIn(input.url, input.email, restored);
       return this.view();
     });
   }
 
-  /** The recovery key made at sign-up, in groups, until the person says they saved it. */
+  /**
+   * The recovery key made at sign-up or after a recovery sign-in, in groups, until the person
+   * says they saved it.
+   */
   recoveryKey(): { groups: string[] } | null {
     const key = this.pendingRecoveryKey;
     return key === null ? null : { groups: key.split('-') };
