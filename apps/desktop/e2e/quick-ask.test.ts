@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScriptedOpenAIServer } from '../test/support/scripted-openai-server';
 import type { ScriptedOpenAIServer } from '../test/support/scripted-openai-server';
@@ -9,9 +8,9 @@ import { CodeFilePage } from './pages/code-file-page';
 import { QuickAskPage } from './pages/quick-ask-page';
 import { type AppSession, useChromium, withAppSession } from './support/app-session';
 import { startE2EHost } from './support/e2e-host';
+import { screenshotPath } from './support/screenshots';
 import type { E2EHost } from './support/e2e-host';
 
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
 /** A line with no place to break (a hash, a minified token), and a code line wider than the popup. */
 const UNBROKEN = `sha256:${'9f86d081884c7d65'.repeat(12)}`;
 const LONG_CODE = `const url = '${'https://example.com/a/very/long/path'.repeat(4)}';`;
@@ -118,7 +117,7 @@ describe('the quick ask, in Chromium through the web host', () => {
             .locator('[data-testid="code-block"][data-highlighted="true"]')
             .first()
             .waitFor();
-          await page.screenshot({ path: join(SCREENSHOTS, `quick-ask-${colorScheme}.png`) });
+          await page.screenshot({ path: screenshotPath(`quick-ask-${colorScheme}`) });
 
           // Ctrl+Enter copies the first code block (and hides the popup in the desktop app).
           await quick.input().press('Control+Enter');
@@ -177,7 +176,7 @@ describe('the quick ask, in Chromium through the web host', () => {
         await codeFile.diff('unified').waitFor();
         expect(await codeFile.summary().innerText()).toMatch(/src\/url\.ts\s+new file, 2 lines\b/);
         await page.screenshot({
-          path: join(SCREENSHOTS, `quick-ask-save-code-${colorScheme}.png`),
+          path: screenshotPath(`quick-ask-save-code-${colorScheme}`),
         });
         await codeFile.write();
         await app.toasts().filter({ hasText: 'Saved src/url.ts.' }).waitFor();
@@ -219,7 +218,7 @@ describe('the quick ask, in Chromium through the web host', () => {
         await page.getByTestId('hotkey-recorder').press('Control+Alt+K');
         expect(await page.getByTestId('hotkey-recorder').innerText()).toBe('Ctrl+Alt+K');
         await page.locator('section[aria-label="Quick ask"]').screenshot({
-          path: join(SCREENSHOTS, `hotkey-settings-${colorScheme}.png`),
+          path: screenshotPath(`hotkey-settings-${colorScheme}`),
         });
         await app.settings.saveHotkey();
         await page.getByTestId('hotkey-recorder').waitFor({ state: 'detached' });

@@ -10,7 +10,7 @@ import type { E2EHost } from './support/e2e-host';
 
 /**
  * Every screen renders in both themes without a page error. The README's screenshots are made
- * by `npm run screenshots -w apps/desktop` (scripts/screenshots.ts); these go to a temp folder.
+ * by `npm run screenshots` (scripts/screenshots.ts); these go to a temp folder.
  */
 describe('every screen in both themes', () => {
   const chromium = useChromium();

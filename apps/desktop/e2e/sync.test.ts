@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { Browser } from 'playwright-core';
@@ -13,8 +12,7 @@ import {
 import { AppPage } from './pages/app-page';
 import { type Session, launchChromium, openSession } from './support/browser';
 import { type E2EHost, startE2EHost } from './support/e2e-host';
-
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
+import { screenshotPath } from './support/screenshots';
 
 type Device = { host: E2EHost; session: Session; app: AppPage };
 
@@ -98,7 +96,7 @@ describe('sync between two web hosts in Chromium', () => {
         (theme) => document.documentElement.dataset.theme === theme,
         colorScheme,
       );
-      await app.page.screenshot({ path: join(SCREENSHOTS, `${name}-${colorScheme}.png`) });
+      await app.page.screenshot({ path: screenshotPath(`${name}-${colorScheme}`) });
     }
     await app.page.emulateMedia({ colorScheme: 'light' });
   }

@@ -1,15 +1,17 @@
 /**
  * Takes the screenshots in docs/screenshots: the real renderer, served by the real web host on
- * a fresh data folder, with a demo chat imported through the API and the tiny model answering.
- * Run with `npm run screenshots -w apps/desktop` after building the renderer.
+ * a fresh data folder, with a demo chat imported through the API and the tiny model answering;
+ * then runs the e2e tests that shoot the screens only they reach, with CODEFACE_SCREENSHOTS=1 so
+ * their screenshots land here too. `npm run screenshots` (at the root or in apps/desktop).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTinyModel } from '@codeface/inference/fixtures';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import { chromium, type Page } from 'playwright-core';
+import { startVitest } from 'vitest/node';
 import WebSocket from 'ws';
 import type { AppRouter } from '../src/api';
 import { API_WS_PATH, tradeRunToken } from '../src/api/transport';
@@ -17,7 +19,8 @@ import { RENDERER_OUT_DIR, buildRenderer } from '../src/build-renderer';
 import { serve } from '../src/host/serve';
 import { demoExport } from './demo-chats';
 
-const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
+const APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = resolve(APP_DIR, '../../docs/screenshots');
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -178,6 +181,33 @@ const DEBOUNCE_BEFORE = `export function debounce<T extends unknown[]>(fn: (...a
 }
 `;
 
+/**
+ * The quick ask against a scripted server, sync between two devices, downloads that fail: their
+ * e2e tests set those up, and write their screenshots through `screenshotPath` (e2e/support/
+ * screenshots.ts), which writes into docs/screenshots only with CODEFACE_SCREENSHOTS=1.
+ */
+async function shootInE2ETests(): Promise<void> {
+  const e2eDir = join(APP_DIR, 'e2e');
+  const shooting: string[] = [];
+  for (const name of (await readdir(e2eDir)).sort()) {
+    if (!name.endsWith('.test.ts')) continue;
+    if ((await readFile(join(e2eDir, name), 'utf8')).includes('screenshotPath(')) {
+      shooting.push(`e2e/${name}`);
+    }
+  }
+  // In this process, so the flag reaches the tests as Vitest's `env` (set in every worker).
+  const vitest = await startVitest('test', shooting, {
+    root: APP_DIR,
+    run: true,
+    watch: false,
+    env: { CODEFACE_SCREENSHOTS: '1' },
+  });
+  await vitest.close();
+  if (vitest.state.getCountOfFailedTests() > 0 || process.exitCode) {
+    throw new Error(`The e2e tests that take screenshots failed (${shooting.join(', ')}).`);
+  }
+}
+
 async function openChat(page: Page, title: string, narrow = false): Promise<void> {
   if (narrow) await page.getByTestId('open-drawer').click();
   await page.getByTestId('chat-item').filter({ hasText: title }).locator('.cf-chat-open').click();
@@ -185,3 +215,4 @@ async function openChat(page: Page, title: string, narrow = false): Promise<void
 }
 
 await main();
+await shootInE2ETests();
