@@ -12,7 +12,7 @@ import {
 import { AppPage } from './pages/app-page';
 import { type Session, launchChromium, openSession } from './support/browser';
 import { type E2EHost, startE2EHost } from './support/e2e-host';
-import { screenshotPath } from './support/screenshots';
+import { shootBothThemes } from './support/screenshots';
 
 type Device = { host: E2EHost; session: Session; app: AppPage };
 
@@ -89,18 +89,6 @@ describe('sync between two web hosts in Chromium', () => {
     return started;
   }
 
-  async function shoot(app: AppPage, name: string): Promise<void> {
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await app.page.emulateMedia({ colorScheme });
-      await app.page.waitForFunction(
-        (theme) => document.documentElement.dataset.theme === theme,
-        colorScheme,
-      );
-      await app.page.screenshot({ path: screenshotPath(`${name}-${colorScheme}`) });
-    }
-    await app.page.emulateMedia({ colorScheme: 'light' });
-  }
-
   it('signs up on A, signs in on B, shows A’s chats on B live, signs B out when revoked, restores on C', async () => {
     const email = `person-${randomUUID()}@example.test`;
     const password = 'correct horse battery';
@@ -142,7 +130,7 @@ describe('sync between two web hosts in Chromium', () => {
     );
     await a.app.page.getByTestId('sync-email').fill(email);
     await a.app.page.getByTestId('sync-mode-sign-up').click();
-    await shoot(a.app, 'sync-signed-out');
+    await shootBothThemes(a.app.page, 'sync-signed-out');
     await a.app.sync.createAccount({
       url: server.url,
       email,
@@ -156,7 +144,7 @@ describe('sync between two web hosts in Chromium', () => {
     // The recovery key, shown once, until "I saved it".
     await a.app.page.getByTestId('recovery-key-screen').waitFor({ timeout: 60_000 });
     await a.app.sync.section().evaluate((section) => section.scrollIntoView());
-    await shoot(a.app, 'sync-recovery-key');
+    await shootBothThemes(a.app.page, 'sync-recovery-key');
     const recoveryKey = await a.app.sync.saveRecoveryKey();
     expect(recoveryKey).toMatch(/^([0-9A-Z]{4}-){12}[0-9A-Z]{4}$/);
     await a.app.sync.signedIn().waitFor({ timeout: 60_000 });
@@ -207,12 +195,12 @@ describe('sync between two web hosts in Chromium', () => {
     // Screenshots: Settings → Sync with the devices, and the sidebar's status with details.
     await b.app.sync.indicator().click();
     await b.app.page.getByTestId('sync-details').waitFor();
-    await shoot(b.app, 'sync-sidebar-status');
+    await shootBothThemes(b.app.page, 'sync-sidebar-status');
     await b.app.sync.indicator().click();
 
     await a.app.openSettings();
     await a.app.sync.devices().filter({ hasText: 'Desktop B' }).waitFor();
-    await shoot(a.app, 'sync-signed-in');
+    await shootBothThemes(a.app.page, 'sync-signed-in');
 
     // A deletes the chat B has open: it leaves B's list once the undo time is over.
     await a.app.chatItems().first().getByTestId('chat-menu').click();

@@ -183,15 +183,15 @@ const DEBOUNCE_BEFORE = `export function debounce<T extends unknown[]>(fn: (...a
 
 /**
  * The quick ask against a scripted server, sync between two devices, downloads that fail: their
- * e2e tests set those up, and write their screenshots through `screenshotPath` (e2e/support/
- * screenshots.ts), which writes into docs/screenshots only with CODEFACE_SCREENSHOTS=1.
+ * e2e tests set those up, and write their screenshots through e2e/support/screenshots.ts, which
+ * writes into docs/screenshots only with CODEFACE_SCREENSHOTS=1.
  */
 async function shootInE2ETests(): Promise<void> {
   const e2eDir = join(APP_DIR, 'e2e');
   const shooting: string[] = [];
   for (const name of (await readdir(e2eDir)).sort()) {
     if (!name.endsWith('.test.ts')) continue;
-    if ((await readFile(join(e2eDir, name), 'utf8')).includes('screenshotPath(')) {
+    if ((await readFile(join(e2eDir, name), 'utf8')).includes("from './support/screenshots'")) {
       shooting.push(`e2e/${name}`);
     }
   }
