@@ -41,6 +41,11 @@ export class ModelsPage {
       .click();
   }
 
+  /** The row of the download of `fileName` under Downloads. */
+  downloadRow(fileName: string) {
+    return this.page.getByTestId('download').filter({ hasText: fileName });
+  }
+
   downloadProgress(fileName: string) {
     return this.page.getByLabel(`Download of ${fileName}`);
   }
