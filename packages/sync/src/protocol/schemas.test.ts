@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { pullInputSchema, pushInputSchema, sealedChangeSchema, textSchema } from './schemas';
+import {
+  changePasswordInputSchema,
+  pullInputSchema,
+  pushInputSchema,
+  sealedChangeSchema,
+  textSchema,
+} from './schemas';
 import { SYNC_PROTOCOL_VERSION } from './version';
 
 describe('protocol schemas', () => {
@@ -19,6 +25,26 @@ describe('protocol schemas', () => {
     });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(['changes', 0, 'ciphertext']);
+  });
+
+  it('takes one proof for a new password, and a new recovery key with the recovery one only', () => {
+    const secret = 'A'.repeat(43);
+    const change = {
+      newPassword: secret,
+      kdf: { alg: 'argon2id', t: 3, m: 65_536, p: 1, salt: 'A'.repeat(22) },
+      wrappedDataKey: 'wrapped',
+    };
+    const recovery = { secret, wrappedDataKey: 'wrapped-again' };
+    const accepts = (input: object) => changePasswordInputSchema.safeParse(input).success;
+    expect(accepts({ ...change, currentPassword: secret })).toBe(true);
+    expect(accepts({ ...change, recoverySecret: secret, recovery })).toBe(true);
+    expect(accepts(change)).toBe(false);
+    expect(accepts({ ...change, currentPassword: secret, recoverySecret: secret, recovery })).toBe(
+      false,
+    );
+    // protocol 3: a recovery key proves one change, so its replacement comes with it.
+    expect(accepts({ ...change, recoverySecret: secret })).toBe(false);
+    expect(accepts({ ...change, currentPassword: secret, recovery })).toBe(false);
   });
 
   it('refuses a negative or fractional cursor', () => {
