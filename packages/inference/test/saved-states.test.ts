@@ -257,6 +257,27 @@ describe('chat states saved to disk', { timeout: 120_000 }, () => {
     expect(back.text).toBe((await ask(cold, messages)).text);
   });
 
+  it('writes no state for a chat that evaluates faster than its file reads, and one for a long chat', async () => {
+    const dir = await mkdtemp(join(root, 'worth-'));
+    const on = await engine({ dir, load: { ...LOAD, sequences: 1 } });
+    const long: ChatMessage[] = [
+      {
+        role: 'user',
+        content: `Here is the module:\n${'function step(x) { return x * 2 + 1; }\n'.repeat(24)}What does it do?`,
+      },
+    ];
+    // The long chat's evaluation measures this process's prefill speed.
+    await ask(on, long, 'long');
+    // One sequence: the short chat takes it, and the long chat's state is saved on the way out;
+    // the short one, a template and a word, would read back slower than it evaluates.
+    const short = await collect(
+      on.chat([{ role: 'user', content: 'hi' }], { chatId: 'short', maxTokens: 1, temperature: 0 }),
+    );
+    expect(short.end?.type).toBe('done');
+    await on.unload();
+    expect(await savedChatIds(dir)).toEqual(['long']);
+  });
+
   it('recovers from a model process that dies loading a state: the state is deleted, the chat answers', async () => {
     const dir = await copyOfSaved();
     const before = await files(dir);

@@ -426,6 +426,7 @@ export class ModelHost {
       slot.sequence.compareContextTokens(prompt).firstDifferentIndex,
       prompt.length,
     );
+    const evaluationStarted = this.now();
     let firstTokenAt: number | undefined;
     let generated = 0;
     let answer = '';
@@ -461,6 +462,13 @@ export class ModelHost {
     }
     const finished = this.now();
     const generationMs = firstTokenAt === undefined ? 0 : finished - firstTokenAt;
+    // The prompt's evaluation ends with the first token: a measure of what a saved state saves.
+    if (firstTokenAt !== undefined) {
+      (await this.savedStates)?.notePrefill(
+        prompt.length - reusedTokens,
+        firstTokenAt - evaluationStarted,
+      );
+    }
     stream.finish({
       type: 'done',
       tokens: generated,
@@ -523,7 +531,11 @@ export class ModelHost {
     await this.restoreSavedState(slot, request.params.chatId, target);
     await slot.sequence.adaptStateToTokens(target, false);
     const missing = target.slice(slot.sequence.nextTokenIndex);
-    if (missing.length > 0) await slot.sequence.evaluateWithoutGeneratingNewTokens(missing);
+    if (missing.length > 0) {
+      const started = this.now();
+      await slot.sequence.evaluateWithoutGeneratingNewTokens(missing);
+      (await this.savedStates)?.notePrefill(missing.length, this.now() - started);
+    }
     return missing.length;
   }
 

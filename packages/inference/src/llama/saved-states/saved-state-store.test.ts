@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commonPrefixLength, MIN_SAVED_TOKENS, SavedStateStore } from './saved-state-store';
+import { commonPrefixLength, SavedStateStore } from './saved-state-store';
 import type { StateSequence } from './saved-state-store';
 
 /**
@@ -91,7 +91,7 @@ describe('SavedStateStore', () => {
     ).toMatchObject({ tokens: 100 });
   });
 
-  it('loads the common prefix of an edited chat, and deletes a state that shares too little', async () => {
+  it('loads the common prefix of an edited chat, and deletes a state whose shared prefix evaluates faster than it reads', async () => {
     const store = await open();
     await store.save({ chatId: 'a', sequence: new FakeSequence(tokens(200)), key: 'k' });
     await store.settled();
@@ -104,6 +104,8 @@ describe('SavedStateStore', () => {
     });
     expect(partly?.tokens).toBe(150);
 
+    // A million tokens a second: three tokens evaluate faster than any file reads.
+    store.notePrefill(10_000, 10);
     const fresh = new FakeSequence();
     const changedAtStart = [1, 2, 3, 4000, ...tokens(200, 5)];
     expect(
@@ -179,14 +181,22 @@ describe('SavedStateStore', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it('does not save a conversation shorter than a few dozen tokens', async () => {
+  it('saves no state that evaluates faster than it reads, and loads none', async () => {
     const store = await open();
-    await store.save({
-      chatId: 'short',
-      sequence: new FakeSequence(tokens(MIN_SAVED_TOKENS - 1)),
-      key: 'k',
-    });
+    await store.save({ chatId: 'long', sequence: new FakeSequence(tokens(100)), key: 'k' });
     await store.settled();
+    expect(store.info().chats).toBe(1);
+    // This process turns out to evaluate a million tokens a second: 100 tokens take 0.1 ms.
+    store.notePrefill(10_000, 10);
+    await store.save({ chatId: 'short', sequence: new FakeSequence(tokens(100)), key: 'k' });
+    await store.settled();
+    expect(store.info().chats).toBe(1);
+    // The saved one is not worth reading back any more either: it goes.
+    const fresh = new FakeSequence();
+    expect(
+      await store.restore({ chatId: 'long', sequence: fresh, key: 'k', prompt: tokens(101) }),
+    ).toBeNull();
+    expect(fresh.loads).toBe(0);
     expect(store.info().chats).toBe(0);
   });
 

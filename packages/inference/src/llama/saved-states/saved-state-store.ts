@@ -15,6 +15,7 @@ import { crc32 } from 'node:zlib';
 import { z } from 'zod';
 import type { SavedStatesInfo } from '../../engine/types';
 import { SAVED_STATE_FORMAT_VERSION, tokensDigest } from './state-key';
+import { StateSpeedMeter, worthAFile } from './state-worth';
 
 /**
  * What the store needs of a context sequence: node-llama-cpp's `LlamaContextSequence` (tests
@@ -26,12 +27,6 @@ export type StateSequence = {
   loadStateFromFile(path: string, risk: { acceptRisk: true }): Promise<void>;
   clearHistory(): Promise<void>;
 };
-
-/**
- * Below this many tokens a state is neither saved nor loaded: evaluating them costs about as
- * much as reading them back, and the file is not worth its disk space.
- */
-export const MIN_SAVED_TOKENS = 64;
 
 const recordSchema = z.object({
   format: z.literal(SAVED_STATE_FORMAT_VERSION),
@@ -81,6 +76,9 @@ export type RestoredState = { tokens: number; ms: number };
  * a `.loading` marker with this process's id: a process that dies mid-load leaves the marker,
  * and the next one deletes that state instead of loading it again.
  *
+ * A state is saved, and loaded, only when reading it back is predicted faster than evaluating
+ * its tokens again (state-worth.ts): a short chat costs no file.
+ *
  * Work after llama.cpp's write (checksum, renames, the budget) runs in the background, so a
  * save holds the model only for the write itself. The store's own operations run one at a time.
  */
@@ -89,6 +87,7 @@ export class SavedStateStore {
   private work: Promise<void> = Promise.resolve();
   private lastSave: SavedStatesInfo['lastSave'] = null;
   private lastRestore: SavedStatesInfo['lastRestore'] = null;
+  private readonly speeds = new StateSpeedMeter();
 
   private constructor(
     private readonly dir: string,
@@ -121,14 +120,19 @@ export class SavedStateStore {
     };
   }
 
+  /** `tokens` of a prompt evaluated in `ms` by this process: what a state saves the chat. */
+  notePrefill(tokens: number, ms: number): void {
+    this.speeds.notePrefill(tokens, ms);
+  }
+
   /**
-   * Saves the sequence's state as the chat's. Resolves once llama.cpp has written it; the rest
+   * Saves the sequence's state as the chat's, when it is worth a file. Resolves once llama.cpp has written it; the rest
    * (checksum, renames, budget) follows in the background. A failure costs only the saving.
    */
   async save(options: { chatId: string; sequence: StateSequence; key: string }): Promise<void> {
     const { chatId, sequence, key } = options;
     const tokens = [...sequence.contextTokens];
-    if (tokens.length < MIN_SAVED_TOKENS) return;
+    if (!worthAFile({ tokens: tokens.length, speeds: this.speeds.current() })) return;
     const stem = stemFor(chatId);
     const digest = tokensDigest(tokens);
     await this.work;
@@ -175,6 +179,7 @@ export class SavedStateStore {
           usedAt: Date.now(),
         });
         this.lastSave = { chatId, tokens: tokens.length, bytes, ms: writeMs };
+        this.speeds.noteWrite(tokens.length, bytes);
         await this.enforceBudget();
       } catch {
         await rm(temporary, { force: true });
@@ -183,8 +188,8 @@ export class SavedStateStore {
   }
 
   /**
-   * Loads the chat's saved state into `sequence` (a fresh one) when its key is `key` and it
-   * shares at least a few dozen tokens with `prompt`. Resolves to the prompt tokens it holds
+   * Loads the chat's saved state into `sequence` (a fresh one) when its key is `key` and the
+   * tokens it shares with `prompt` are worth reading back rather than evaluating again. Resolves to the prompt tokens it holds
    * (the common prefix; the caller's evaluation drops anything after it), or null when nothing
    * was loaded. A state whose key differs is left alone (it may be another model's, still
    * good there); one whose chat changed near its start, or whose file is damaged, is deleted.
@@ -251,8 +256,10 @@ export class SavedStateStore {
     }
     if (record.key !== key) return null;
     const common = commonPrefixLength(record.tokens, prompt);
-    if (common < Math.min(MIN_SAVED_TOKENS, record.tokens.length)) {
-      // The chat changed near its start (an edit, another branch): nothing worth keeping.
+    const speeds = this.speeds.current();
+    if (!worthAFile({ tokens: common, bytes: record.bytes, speeds })) {
+      // The chat changed near its start (an edit, another branch), or the prefix it still
+      // shares evaluates faster than the file reads: nothing worth keeping.
       await this.remove(stem);
       return null;
     }
@@ -279,8 +286,9 @@ export class SavedStateStore {
       return null;
     }
     await rename(marker, this.recordPath(stem));
-    await this.touch(stem);
     const restored = { tokens: common, ms: this.now() - started };
+    this.speeds.noteRead(record.bytes, restored.ms);
+    await this.touch(stem);
     this.lastRestore = { chatId, ...restored };
     return restored;
   }
