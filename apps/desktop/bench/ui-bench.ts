@@ -245,7 +245,7 @@ async function pacedMeasurements(browser: Browser) {
   });
   const token = createRunToken(randomBytes);
   const web = await startWebHost({
-    services: runtime.services,
+    context: (transportReady) => ({ services: runtime.services, transportReady }),
     rendererDir: RENDERER_DIR,
     port: 0,
     token,

@@ -48,17 +48,19 @@ async function runServe(options: { port?: string; dataDir?: string }): Promise<v
     embeddingModel: embeddingModelFrom(env),
     passphrase: env.CODEFACE_PASSPHRASE,
   }).catch((error: unknown) => {
-    if (
-      error instanceof StoreError &&
-      (error.code === 'key-required' || error.code === 'wrong-key')
-    ) {
+    if (error instanceof StoreError && error.code === 'wrong-key') {
       throw new Error(
-        `The data in ${dataDir} is encrypted. Start with CODEFACE_PASSPHRASE set to its passphrase; data the desktop app encrypted opens only in the desktop app.`,
+        `CODEFACE_PASSPHRASE does not open the data in ${dataDir}. Start without it to type the passphrase on the unlock page; data the desktop app encrypted with its keychain opens only in the desktop app.`,
       );
     }
     throw error;
   });
   console.log(`CodeFace is running. Data folder: ${dataDir}`);
+  if (host.gate.status().locked) {
+    console.log(
+      'The data is encrypted: the link opens the unlock page, which asks for its passphrase.',
+    );
+  }
   console.log(
     `Open this link in your browser (it carries this run's access token):\n\n  ${host.url}\n`,
   );

@@ -104,13 +104,14 @@ describe("the main process's database driver", () => {
     expect(openers.sort()).toEqual([
       'packages/db/src/checkpointer.ts',
       'packages/db/src/open-database.ts',
+      'packages/db/src/rekey.ts',
     ]);
     // Both open their connections with the build they were given.
     for (const file of openers) {
       expect(readFileSync(join(REPO, file), 'utf8')).toMatch(/new Database\([^)]*nativeBinding/);
     }
     const main = readFileSync(join(REPO, 'apps/desktop/src/main/index.ts'), 'utf8');
-    expect(main).toMatch(/openAppRuntime\(\{[\s\S]*nativeBinding: resolveElectronNativeBinding\(/);
+    expect(main).toMatch(/openAppGate\(\{[\s\S]*nativeBinding: resolveElectronNativeBinding\(/);
   });
 });
 

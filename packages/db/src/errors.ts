@@ -12,6 +12,7 @@ export type StoreErrorCode =
   | 'not-found'
   | 'invalid-input'
   | 'not-streaming'
+  | 'busy'
   | 'closed';
 
 export class StoreError extends Error {

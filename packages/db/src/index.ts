@@ -9,6 +9,6 @@ export type { StoreErrorCode } from './errors';
 export { wellFormed } from './well-formed';
 export { ClockError, formatHlc, parseHlc } from './hlc';
 export type { ClockErrorCode } from './hlc';
-export { databaseFileState, encryptDatabaseFile } from './open-database';
+export { databaseFileState } from './open-database';
 export type { Change, Chat, Message, Preset } from './schemas';
 export type { SettingKey } from './settings-schema';

@@ -34,7 +34,7 @@ function inspectFile(file: string): FileKind {
   return size % MIN_PAGE_SIZE === 0 ? 'maybe-encrypted' : 'not-database';
 }
 
-function fileStamp(now: number): string {
+export function fileStamp(now: number): string {
   return new Date(now).toISOString().replace(/[:.]/g, '-');
 }
 
@@ -205,7 +205,7 @@ function migrate(db: Database.Database, fromVersion: number): void {
   }
 }
 
-const SNAPSHOT_MARKER = '.snapshot-';
+export const SNAPSHOT_MARKER = '.snapshot-';
 
 /**
  * Copies the whole database next to it before an upgrade. VACUUM INTO is SQLite's consistent
@@ -252,53 +252,4 @@ export function databaseFileState(file: string): 'missing' | 'plain' | 'encrypte
   const kind = inspectFile(path.resolve(file));
   if (kind === 'missing') return 'missing';
   return kind === 'sqlite' ? 'plain' : 'encrypted-or-unreadable';
-}
-
-/**
- * Encrypts a plain database file in place with `key`, the store being closed (decision 0483).
- * A snapshot is taken first; if anything fails the file is put back from it. Once the encrypted
- * file opens with the key and passes `quick_check`, the snapshot and the older pre-upgrade
- * snapshots are deleted: they hold the chats in clear, which encrypting is meant to end.
- */
-export function encryptDatabaseFile(options: {
-  path: string;
-  key: string;
-  now: () => number;
-  nativeBinding?: string;
-}): void {
-  const file = path.resolve(options.path);
-  if (inspectFile(file) !== 'sqlite') {
-    throw new StoreError(
-      'invalid-input',
-      `The database at ${file} is not a plain SQLite file, so there is nothing to encrypt.`,
-      { path: file },
-    );
-  }
-  const snapshot = `${file}${SNAPSHOT_MARKER}${fileStamp(options.now())}-plain`;
-  const restore = (cause: unknown): never => {
-    for (const suffix of ['-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
-    fs.copyFileSync(snapshot, file);
-    throw new StoreError(
-      'encryption-failed',
-      `Encrypting the database at ${file} failed: ${String(cause)}. It was put back as it was.`,
-      { path: file, cause: String(cause) },
-    );
-  };
-  const db = new Database(file, { nativeBinding: options.nativeBinding });
-  try {
-    db.prepare('VACUUM INTO ?').run(snapshot);
-    // SQLite3 Multiple Ciphers cannot rekey in WAL mode; the store turns WAL back on at open.
-    db.pragma('journal_mode = DELETE');
-    db.pragma(`rekey = '${options.key.replaceAll("'", "''")}'`);
-  } catch (error) {
-    db.close();
-    restore(error);
-  }
-  db.close();
-  const check = connect(file, options.key, options.nativeBinding);
-  const result =
-    check.error === null ? (check.db.pragma('quick_check', { simple: true }) as string) : null;
-  check.db.close();
-  if (result !== 'ok') restore(check.error ?? `quick_check said ${String(result)}`);
-  for (const plain of listSnapshots(file)) fs.rmSync(plain, { force: true });
 }

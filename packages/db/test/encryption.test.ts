@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { databaseFileState, encryptDatabaseFile, openStore } from '../src/index';
+import { databaseFileState, openStore } from '../src/index';
 import { listSnapshots } from '../src/open-database';
+import { rekeyDatabaseFile } from '../src/rekey';
 import { tempDir } from './helpers';
 
 const SECRET = 'the launch code is hunter2-zebra-7781';
@@ -100,7 +101,7 @@ describe('encryption at rest', () => {
     copy.close();
   });
 
-  it('encrypts an existing plain file in place, and deletes the copies that hold it in clear', () => {
+  it('encrypts an existing plain file in place, and deletes the copies that hold it in clear', async () => {
     const file = path.join(tempDir(), 'codeface.db');
     const store = openStore({ path: file });
     const chat = store.chats.create({ title: 'kept' });
@@ -110,7 +111,12 @@ describe('encryption at rest', () => {
     fs.copyFileSync(file, `${file}.snapshot-2026-01-01T00-00-00-000Z-v1`);
     expect(databaseFileState(file)).toBe('plain');
 
-    encryptDatabaseFile({ path: file, key: 'k-1', now: () => Date.UTC(2026, 5, 1) });
+    await rekeyDatabaseFile({
+      path: file,
+      key: undefined,
+      newKey: 'k-1',
+      now: () => Date.UTC(2026, 5, 1),
+    });
     expect(databaseFileState(file)).toBe('encrypted-or-unreadable');
     expect(listSnapshots(file)).toEqual([]);
     for (const bytes of filesOf(file)) expect(bytes.includes('hunter2')).toBe(false);
@@ -123,13 +129,99 @@ describe('encryption at rest', () => {
     );
   });
 
-  it('refuses to encrypt a file that is not a plain database, and leaves it alone', () => {
+  it('refuses to encrypt a file that is not a plain database, and leaves it alone', async () => {
     const file = path.join(tempDir(), 'codeface.db');
     openStore({ path: file, key: 'k-1' }).close();
     const before = fs.readFileSync(file);
-    expect(() => encryptDatabaseFile({ path: file, key: 'k-2', now: Date.now })).toThrow(
-      expect.objectContaining({ code: 'invalid-input' }),
-    );
+    await expect(
+      rekeyDatabaseFile({ path: file, key: undefined, newKey: 'k-2', now: Date.now }),
+    ).rejects.toMatchObject({ code: 'invalid-input' });
     expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
+
+  it('puts the file back from its snapshot when the rekey fails', async () => {
+    const file = path.join(tempDir(), 'codeface.db');
+    const store = openStore({ path: file, key: 'right' });
+    store.chats.create({ title: 'kept' });
+    store.close();
+    const before = fs.readFileSync(file);
+    // A wrong current key fails inside the worker, after nothing was written.
+    await expect(
+      rekeyDatabaseFile({ path: file, key: 'wrong', newKey: 'new', now: Date.now }),
+    ).rejects.toMatchObject({ code: 'encryption-failed' });
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    const reopened = openStore({ path: file, key: 'right' });
+    expect(reopened.chats.list({}).map((chat) => chat.title)).toEqual(['kept']);
+    reopened.close();
+  });
+});
+
+describe('changing the encryption while the store is open', () => {
+  const HEADER = 'SQLite format 3\0';
+  const header = (file: string) => fs.readFileSync(file).subarray(0, 16).toString('latin1');
+
+  it('encrypts, changes the key and decrypts the open store, which keeps working', async () => {
+    const file = path.join(tempDir(), 'codeface.db');
+    const store = openStore({ path: file });
+    const chat = store.chats.create({ title: 'kept' });
+    store.messages.append({ chatId: chat.id, role: 'user', content: SECRET });
+    expect(header(file)).toBe(HEADER);
+
+    const progress: number[] = [];
+    await store.rekey('first key', { onProgress: (fraction) => progress.push(fraction) });
+    expect(progress[0]).toBe(0);
+    expect(progress.at(-1)).toBe(1);
+    expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+    // The real file on disk: no SQLite header, no text, and a plain connection cannot read it.
+    expect(header(file)).not.toBe(HEADER);
+    for (const bytes of filesOf(file)) expect(bytes.includes('hunter2')).toBe(false);
+    expect(listSnapshots(file)).toEqual([]);
+    const Database = (await import('better-sqlite3-multiple-ciphers')).default;
+    const plain = new Database(file);
+    expect(() => plain.prepare('SELECT count(*) FROM chats').get()).toThrow(/not a database/);
+    plain.close();
+
+    // The same Store object goes on: reads, writes, search, the change log.
+    store.messages.append({ chatId: chat.id, role: 'assistant', content: 'after hunter2' });
+    expect(store.search('hunter2')).toHaveLength(2);
+
+    await store.rekey('second key');
+    store.close();
+    expect(() => openStore({ path: file, key: 'first key' })).toThrow(
+      expect.objectContaining({ code: 'wrong-key' }),
+    );
+    const again = openStore({ path: file, key: 'second key' });
+    expect(again.search('hunter2')).toHaveLength(2);
+    await again.rekey(undefined);
+    expect(again.chats.get(chat.id)?.title).toBe('kept');
+    again.close();
+    expect(header(file)).toBe(HEADER);
+    openStore({ path: file }).close();
+  });
+
+  it('says the store is busy while the file is being rewritten', async () => {
+    const file = path.join(tempDir(), 'codeface.db');
+    const store = openStore({ path: file });
+    const rekeying = store.rekey('k');
+    expect(() => store.chats.list({})).toThrow(expect.objectContaining({ code: 'busy' }));
+    await rekeying;
+    expect(store.chats.list({})).toEqual([]);
+    store.close();
+  });
+
+  it('reports progress through a big file', async () => {
+    const file = path.join(tempDir(), 'codeface.db');
+    const store = openStore({ path: file });
+    // About 16 MB of filler in a table without full-text indexing, so filling it is quick.
+    const insert = store.db.prepare('INSERT INTO meta (key, value) VALUES (?, hex(randomblob(?)))');
+    store.db.transaction(() => {
+      for (let n = 0; n < 256; n += 1) insert.run(`filler-${n}`, 32 * 1024);
+    })();
+    const progress: number[] = [];
+    await store.rekey('k', { onProgress: (fraction) => progress.push(fraction) });
+    // Steps between the start and the end, not only the two ends.
+    expect(progress.filter((fraction) => fraction > 0 && fraction < 1).length).toBeGreaterThan(2);
+    expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+    store.close();
+  }, 60_000);
 });

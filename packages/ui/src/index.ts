@@ -44,6 +44,7 @@ export {
 } from './feedback/frameBatcher';
 export { Resizer } from './layout/Resizer';
 export { FirstRun, NoChat } from './layout/FirstRun';
+export { UnlockScreen } from './layout/UnlockScreen';
 export { shortcutFor, isMacPlatform } from './shortcuts/shortcuts';
 export { ShortcutsSheet } from './shortcuts/ShortcutsSheet';
 export { themeStylesheet, resolveTheme, applyTheme } from './theme/theme';

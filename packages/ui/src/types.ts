@@ -199,11 +199,22 @@ export type HotkeyStatus =
 /** How the local data is protected (Settings → Privacy). */
 export type PrivacyStatus = {
   encryption: 'os-keychain' | 'passphrase' | 'none';
-  /** Encryption is set up and happens at the next start. */
-  pending: boolean;
   /** Whether this host can keep a key in the OS keychain (the desktop app). */
   keychain: boolean;
+  /** While the data file is being rewritten: the share done, 0 to 1. */
+  progress: number | null;
 };
+
+/** Whether the data is open, or waits for its key (the unlock screen). */
+export type LockStatus =
+  | { locked: false }
+  | {
+      locked: true;
+      /** The web host's passphrase; the desktop keychain lost its key, or has none. */
+      reason: 'passphrase' | 'key-missing' | 'keychain-unavailable';
+      canStartFresh: boolean;
+      retryAfterMs: number;
+    };
 
 /** A preset is a system prompt for code work (explain, fix, refactor, tests, review…). */
 export type Preset = {

@@ -20,9 +20,11 @@ export async function startE2EHost(
     /** The home folder the file browser is kept inside, and LM Studio's folder in it. */
     home?: string;
     passphrase?: string;
+    /** An existing data folder (a restart); a fresh one by default. */
+    dataDir?: string;
   } = {},
 ): Promise<E2EHost> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'codeface-e2e-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'codeface-e2e-')));
   const modelPath = await ensureTinyModel();
   const host = await serve({
     dataDir,
@@ -40,13 +42,13 @@ export async function startE2EHost(
     huggingFaceEndpoint: options.huggingFaceEndpoint,
     passphrase: options.passphrase,
   });
-  return {
-    ...host,
+  // Assigned, not spread: spreading would read `runtime`, which throws while the host is locked.
+  return Object.assign(host, {
     dataDir,
     modelPath,
     async dispose() {
       await host.close();
       await rm(dataDir, { recursive: true, force: true });
     },
-  };
+  });
 }

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '@codeface/db';
+import { openStore, StoreError } from '@codeface/db';
 import type { Store } from '@codeface/db';
 import {
   BUILT_IN_PRESETS,
@@ -18,7 +18,7 @@ import { createEngineChatEngine } from './adapters/engine-chat-engine';
 import { createJsonDocuments } from './adapters/json-documents';
 import { createInferenceModelLibrary } from './adapters/inference-model-library';
 import { ModelSwitch } from './adapters/model-switch';
-import { prepareStoreKey } from './adapters/store-encryption';
+import { planStoreKey } from './adapters/store-encryption';
 import { createSyncAccounts } from './adapters/sync-accounts';
 import type { Platform } from './platform';
 import { createServices } from './services';
@@ -59,7 +59,7 @@ export type AppRuntimeOptions = {
    * data folder); absent, the saved setting stands.
    */
   maxAnswerTokens?: number;
-  /** The web host's database passphrase (`CODEFACE_PASSPHRASE`); see `prepareStoreKey`. */
+  /** The database passphrase (`CODEFACE_PASSPHRASE`, or the unlock screen's); see `planStoreKey`. */
   passphrase?: string;
 };
 
@@ -97,21 +97,36 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
   const newId = options.newId ?? randomUUID;
   const databaseFile = join(options.dataDir, DATABASE_FILE);
   const newToken = () => randomBytes(32).toString('base64url');
-  const { key, encryption } = prepareStoreKey({
+  const plan = planStoreKey({
     file: databaseFile,
     secrets: options.platform.secrets,
+    host: options.platform.kind,
     passphrase: options.passphrase,
     newKey: newToken,
-    now,
-    nativeBinding: options.nativeBinding,
   });
+  if (plan.kind === 'locked') {
+    throw new StoreError('key-required', `The database at ${databaseFile} is encrypted.`, {
+      path: databaseFile,
+      reason: plan.reason,
+    });
+  }
   const store = openStore({
     path: databaseFile,
-    key,
+    key: plan.key,
     now,
     newId,
     nativeBinding: options.nativeBinding,
   });
+  let storeKey = plan.key;
+  if (plan.encryptWith !== undefined) {
+    try {
+      await store.rekey(plan.encryptWith);
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+    storeKey = plan.encryptWith;
+  }
   const models = new ModelSwitch(options.engine);
   const engine = createEngineChatEngine(models, {
     threads: options.threads,
@@ -158,7 +173,11 @@ export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRun
       servedModelId: async () => (await models.info()).model?.id ?? null,
     },
     newToken,
-    storeEncryption: encryption,
+    storeKey: {
+      encryption: plan.encryption,
+      key: storeKey,
+      rekey: (newKey, onProgress) => store.rekey(newKey, { onProgress }),
+    },
     syncAccounts: createSyncAccounts({
       store,
       // Node 20 (the web host) has no WebSocket of its own; `ws` is the same class in both.

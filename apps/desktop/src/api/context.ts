@@ -1,8 +1,23 @@
+import type { AppGate } from './app-gate';
 import type { Services } from './services';
 
 /** What every procedure sees: the services, and how to pace streaming over this transport. */
 export type ApiContext = {
+  /** Read only when a procedure runs: behind a lock it throws `locked` (see `gateContext`). */
   services: Services;
+  /** The unlock screen's calls; absent where the app was opened without a gate (tests). */
+  lock?: Pick<AppGate, 'status' | 'unlock' | 'startFresh'>;
   /** Resolves once the transport has flushed what it was given (WebSocket backpressure). */
   transportReady?: () => Promise<void>;
 };
+
+/** A context over a gate: the services are looked up at each call, so unlocking needs no reconnect. */
+export function gateContext(gate: AppGate, transportReady?: () => Promise<void>): ApiContext {
+  return {
+    get services() {
+      return gate.services();
+    },
+    lock: gate,
+    transportReady,
+  };
+}

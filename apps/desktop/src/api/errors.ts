@@ -22,6 +22,8 @@ export const appErrorReasons = {
   'invalid-settings': 'BAD_REQUEST',
   'prompt-too-long': 'BAD_REQUEST',
   'wrong-passphrase': 'UNAUTHORIZED',
+  'too-many-attempts': 'TOO_MANY_REQUESTS',
+  locked: 'PRECONDITION_FAILED',
   'builtin-preset': 'FORBIDDEN',
   'unsupported-on-platform': 'METHOD_NOT_SUPPORTED',
   'hotkey-unavailable': 'CONFLICT',

@@ -1,6 +1,7 @@
 import { chatsRouter } from './routers/chats';
 import { codeFilesRouter } from './routers/code-files';
 import { localApiRouter } from './routers/local-api';
+import { lockRouter } from './routers/lock';
 import { messagesRouter } from './routers/messages';
 import { modelsRouter } from './routers/models';
 import { platformRouter } from './routers/platform';
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   remoteServers: remoteServersRouter,
   localApi: localApiRouter,
   privacy: privacyRouter,
+  lock: lockRouter,
   settings: settingsRouter,
   presets: presetsRouter,
   search: searchRouter,

@@ -109,6 +109,10 @@ const storeErrors = packageError<StoreErrorCode>(StoreError, {
     message:
       'Encrypting your CodeFace data failed and it was left as it was; the details are in the log.',
   },
+  busy: {
+    reason: 'storage-busy',
+    message: 'Your CodeFace data is being encrypted or decrypted. Try again in a moment.',
+  },
   closed: {
     reason: 'storage-error',
     message: 'CodeFace is shutting down. Try again after it restarts.',

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { LlamaCppEngine } from '@codeface/inference';
 import type { DiscoveryRoots } from '@codeface/inference';
-import { chatStatesFolder, openAppRuntime } from '../api/compose';
+import { openAppGate } from '../api/app-gate';
+import type { AppGate } from '../api/app-gate';
+import { gateContext } from '../api/context';
+import { chatStatesFolder } from '../api/compose';
 import type { AppRuntime } from '../api/compose';
 import { createRunToken } from './auth';
 import { createHeadlessPlatform } from './headless-platform';
@@ -21,14 +24,20 @@ export type ServeOptions = {
   home?: string;
   huggingFaceEndpoint?: string;
   embeddingModel?: { localModelPath: string; modelId: string };
-  /** Encrypts the data with this passphrase (an existing plain file at this start). */
+  /**
+   * The data's passphrase (`CODEFACE_PASSPHRASE`): opens it, or encrypts a plain file at this
+   * start. Without it, encrypted data waits behind the unlock page.
+   */
   passphrase?: string;
 };
 
 export type RunningHost = {
   url: string;
   port: number;
-  runtime: AppRuntime;
+  /** Locked while the data waits for its passphrase (the unlock page). */
+  gate: AppGate;
+  /** The open app; throws while the gate is locked. */
+  readonly runtime: AppRuntime;
   close(): Promise<void>;
 };
 
@@ -38,7 +47,7 @@ export async function serve(options: ServeOptions): Promise<RunningHost> {
     gpu: options.gpu,
     savedStates: chatStatesFolder(options.dataDir),
   });
-  const runtime = await openAppRuntime({
+  const gate = await openAppGate({
     dataDir: options.dataDir,
     platform: createHeadlessPlatform({ dataDir: options.dataDir }),
     engine,
@@ -52,7 +61,7 @@ export async function serve(options: ServeOptions): Promise<RunningHost> {
   });
   try {
     const host = await startWebHost({
-      services: runtime.services,
+      context: (transportReady) => gateContext(gate, transportReady),
       rendererDir: options.rendererDir,
       port: options.port,
       token: createRunToken(randomBytes),
@@ -60,14 +69,19 @@ export async function serve(options: ServeOptions): Promise<RunningHost> {
     return {
       url: host.url,
       port: host.port,
-      runtime,
+      gate,
+      get runtime() {
+        const runtime = gate.runtime();
+        if (runtime === null) throw new Error('The data is locked: unlock it first.');
+        return runtime;
+      },
       async close() {
         await host.close();
-        await runtime.close();
+        await gate.close();
       },
     };
   } catch (error) {
-    await runtime.close();
+    await gate.close();
     throw error;
   }
 }

@@ -7,13 +7,14 @@ import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { appRouter } from '../api';
-import type { Services } from '../api';
+import type { ApiContext } from '../api/context';
 import { API_SESSION_PATH, API_WS_PATH } from '../api/transport';
 import { HostCredentials, verifyRequest } from './auth';
 import { serveStatic } from './static-files';
 
 export type WebHostOptions = {
-  services: Services;
+  /** The API's context for one connection, given how to wait for that socket to flush. */
+  context: (transportReady: () => Promise<void>) => ApiContext;
   /** The built renderer (index.html and assets). */
   rendererDir: string;
   /** 0 picks a free port. */
@@ -121,7 +122,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
             'Open CodeFace with the link printed by `codeface serve` (it carries the access token).',
         });
       }
-      return { services: options.services, transportReady: () => flushed(res) };
+      return options.context(() => flushed(res));
     },
     // No ping/pong: on loopback a closed tab closes its TCP connection at once, and a page whose
     // main thread is busy for a while must not be cut off: its answer would stop. (The client

@@ -3,19 +3,9 @@ import { clipboard, dialog, safeStorage, shell } from 'electron';
 import type { BrowserWindow } from 'electron';
 import { createFileSecretStore, SECRETS_FILE } from '../api';
 import type { Platform } from '../api';
+import { keychainSealer } from './keychain';
 import { createPathPicker } from './native-dialogs';
 import { isExternalLink } from './security';
-
-/**
- * Whether safeStorage really encrypts with the OS keychain. On Linux without a secret service
- * (no gnome-keyring or KWallet) Electron falls back to `basic_text`, a key built into Chromium:
- * that protects nothing, so the secrets file is then protected only by its 0600 permissions,
- * and the app says so instead of claiming a keychain.
- */
-function keychainAvailable(): boolean {
-  if (!safeStorage.isEncryptionAvailable()) return false;
-  return process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text';
-}
 
 /** Native dialogs, the clipboard, the system browser and the OS keychain, for the Electron app. */
 export function createElectronPlatform(options: {
@@ -38,12 +28,7 @@ export function createElectronPlatform(options: {
     },
     secrets: createFileSecretStore({
       path: join(options.dataDir, SECRETS_FILE),
-      sealer: keychainAvailable()
-        ? {
-            seal: (text) => safeStorage.encryptString(text).toString('base64'),
-            open: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
-          }
-        : undefined,
+      sealer: keychainSealer(safeStorage, process.platform),
     }),
     hotkey: options.hotkey,
     // Read when the popup asks, which is when it is shown: what the person just copied or,

@@ -16,8 +16,9 @@ import {
 import type { BrowserWindow } from 'electron';
 import electronUpdater from 'electron-updater';
 import { LlamaCppEngine } from '@codeface/inference';
-import { chatStatesFolder, openAppRuntime } from '../api/compose';
-import type { AppRuntime } from '../api/compose';
+import { openAppGate } from '../api/app-gate';
+import { gateContext } from '../api/context';
+import { chatStatesFolder } from '../api/compose';
 import { createJsonDocuments } from '../api/adapters/json-documents';
 import { createIpcServer } from '../api/ipc/ipc-server';
 import { resolveElectronNativeBinding } from '../electron-natives';
@@ -79,7 +80,9 @@ async function start(): Promise<void> {
     platform: process.platform,
     wayland,
   });
-  const runtime: AppRuntime = await openAppRuntime({
+  // Encrypted data whose key the keychain no longer has waits behind the unlock screen: the
+  // window opens on it, and the rest starts once the data is open.
+  const gate = await openAppGate({
     dataDir,
     // The one way the main process loads the database driver: the build for Electron's ABI.
     nativeBinding: resolveElectronNativeBinding({
@@ -111,14 +114,10 @@ async function start(): Promise<void> {
     huggingFaceEndpoint: env.HF_ENDPOINT,
     embeddingModel: embeddingModelFrom(env),
   });
-  const settings = runtime.services.settings.get();
-  await startCrashReports(settings).catch((error: unknown) => {
-    console.error('Crash reports could not start:', error);
-  });
   serveRenderer(protocol, RENDERER_DIR);
   serveApiOverIpc({
     ipcMain,
-    server: createIpcServer({ createContext: () => ({ services: runtime.services }) }),
+    server: createIpcServer({ createContext: () => gateContext(gate) }),
   });
   allowOnlyClipboard(session.defaultSession);
 
@@ -143,7 +142,12 @@ async function start(): Promise<void> {
   // registered (Wayland without the GlobalShortcuts portal): it opens only the quick ask, and a
   // second run of it reaches this one through 'second-instance' below.
   const quickAskOnly = process.argv.includes(QUICK_ASK_FLAG);
-  if (!quickAskOnly) openMainWindow();
+  if (!quickAskOnly || gate.status().locked) openMainWindow();
+  const runtime = await gate.opened;
+  const settings = runtime.services.settings.get();
+  await startCrashReports(settings).catch((error: unknown) => {
+    console.error('Crash reports could not start:', error);
+  });
   quickAskWindow = createQuickAskWindow({
     preload: PRELOAD,
     isQuitting: () => quitting,

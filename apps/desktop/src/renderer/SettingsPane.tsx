@@ -68,7 +68,7 @@ export default function SettingsPane({ onExport, onImport, showSync }: SettingsP
         presets: { save: state.savePreset, delete: state.deletePreset },
         exportChats: onExport,
         importChats: onImport,
-        encryptData: state.encryptData,
+        privacy: state.privacyActions,
         localApi: {
           configure: state.configureLocalApi,
           regenerateToken: state.regenerateLocalApiToken,

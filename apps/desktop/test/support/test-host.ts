@@ -26,6 +26,7 @@ export async function startTestHost(
     maxAnswerTokens?: number;
     huggingFaceEndpoint?: string;
     embeddingModel?: { localModelPath: string; modelId: string };
+    passphrase?: string;
   } = {},
 ): Promise<TestHost> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'codeface-host-')));
@@ -43,16 +44,17 @@ export async function startTestHost(
     discoveryRoots: { lmStudio: [join(dataDir, 'lm-studio')], ollama: [], huggingFace: [] },
     huggingFaceEndpoint: options.huggingFaceEndpoint,
     embeddingModel: options.embeddingModel,
+    passphrase: options.passphrase,
   });
   const token = new URL(host.url).searchParams.get('token') ?? '';
-  return {
-    ...host,
+  // Assigned, not spread: spreading would read `runtime`, which throws while the host is locked.
+  return Object.assign(host, {
     dataDir,
     rendererDir,
     token,
     origin: `http://127.0.0.1:${host.port}`,
     modelPath,
-  };
+  });
 }
 
 export async function removeTestHost(host: TestHost): Promise<void> {

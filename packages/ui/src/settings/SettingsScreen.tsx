@@ -13,7 +13,7 @@ import type {
 } from '../types';
 import { SyncSettings, type SyncActions } from '../sync/SyncSettings';
 import { PrivacySettings } from './PrivacySettings';
-import type { EncryptData } from './PrivacySettings';
+import type { PrivacyActions } from './PrivacySettings';
 import { HotkeySettings, type HotkeyActions } from './HotkeySettings';
 import { LocalApiSettings } from './LocalApiSettings';
 import { WorkspaceSettings, type WorkspaceActions } from './WorkspaceSettings';
@@ -38,10 +38,10 @@ export type SettingsActions = {
   /** Resolves when saved; rejects with a readable message when the app refuses the value. */
   saveChatStatesBudget: (budgetGb: number) => Promise<void>;
   clearChatStates: () => Promise<void>;
-  encryptData: EncryptData;
   sync: SyncActions;
   workspace: WorkspaceActions;
   hotkey: HotkeyActions;
+  privacy: PrivacyActions;
 };
 
 type SettingsScreenProps = {
@@ -322,7 +322,7 @@ export function SettingsScreen({
       </section>
       <section className="cf-card" aria-label="Privacy" data-testid="privacy-settings">
         <h2>Privacy</h2>
-        <PrivacySettings status={privacy} encrypt={actions.encryptData} />
+        <PrivacySettings status={privacy} actions={actions.privacy} />
       </section>
       <section className="cf-card" aria-label="Your data">
         <h2>Your data</h2>

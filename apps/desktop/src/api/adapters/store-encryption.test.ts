@@ -1,14 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { databaseFileState, openStore } from '@codeface/db';
+import { openStore } from '@codeface/db';
 import { createFileSecretStore } from '../secret-store';
 import type { SecretSealer } from '../secret-store';
-import { PrivacyService, STORE_KEY_SECRET } from '../services/privacy-service';
-import { prepareStoreKey } from './store-encryption';
-
-const SECRET = 'the launch code is hunter2-zebra-7781';
+import { STORE_KEY_SECRET } from '../services/privacy-service';
+import { planStoreKey } from './store-encryption';
 
 /** Stands in for Electron's safeStorage, which needs Electron: a reversible seal. */
 const sealer: SecretSealer = {
@@ -19,6 +17,7 @@ const sealer: SecretSealer = {
 function folder() {
   const dir = mkdtempSync(join(tmpdir(), 'codeface-encryption-'));
   return {
+    dir,
     file: join(dir, 'codeface.db'),
     keychain: createFileSecretStore({ path: join(dir, 'secrets.json'), sealer }),
     fileOnly: createFileSecretStore({ path: join(dir, 'secrets.json') }),
@@ -28,86 +27,69 @@ function folder() {
 let counter = 0;
 const newKey = () => `key-${(counter += 1)}`;
 
-function writePlainChat(file: string): void {
-  const store = openStore({ path: file });
-  const chat = store.chats.create({ title: 'old chat' });
-  store.messages.append({ chatId: chat.id, role: 'user', content: SECRET });
-  store.close();
-}
-
-describe('encryption at rest of the app data', () => {
-  it('encrypts a new desktop install from the start, with its key in the keychain', () => {
+describe('the key the store opens with', () => {
+  it('gives a new desktop install a key in the keychain, so it is encrypted from the start', () => {
     const { file, keychain } = folder();
-    const opened = prepareStoreKey({
+    const plan = planStoreKey({
       file,
       secrets: keychain,
+      host: 'electron',
       passphrase: undefined,
       newKey,
-      now: Date.now,
     });
-    expect(opened.encryption).toBe('os-keychain');
-    expect(keychain.get(STORE_KEY_SECRET)).toBe(opened.key);
-    openStore({ path: file, key: opened.key }).close();
-    expect(databaseFileState(file)).toBe('encrypted-or-unreadable');
+    expect(plan).toEqual({
+      kind: 'open',
+      key: keychain.get(STORE_KEY_SECRET),
+      encryptWith: undefined,
+      encryption: 'os-keychain',
+    });
   });
 
-  it('leaves an existing desktop file plain until Privacy encrypts it, then encrypts it at the next start', () => {
+  it('leaves an existing plain desktop file plain, and finishes an encryption a stop interrupted', () => {
     const { file, keychain } = folder();
-    writePlainChat(file);
-    const first = prepareStoreKey({
-      file,
-      secrets: keychain,
-      passphrase: undefined,
-      newKey,
-      now: Date.now,
-    });
-    expect(first).toEqual({ key: undefined, encryption: 'none' });
-    const privacy = new PrivacyService({ secrets: keychain, encryption: 'none', newKey });
-    expect(privacy.status()).toEqual({ encryption: 'none', pending: false, keychain: true });
-    expect(privacy.encrypt()).toEqual({ encryption: 'none', pending: true, keychain: true });
-
-    const next = prepareStoreKey({
-      file,
-      secrets: keychain,
-      passphrase: undefined,
-      newKey,
-      now: Date.now,
-    });
-    expect(next.encryption).toBe('os-keychain');
-    expect(readFileSync(file).includes('hunter2')).toBe(false);
-    const store = openStore({ path: file, key: next.key });
-    expect(store.search('hunter2')).toHaveLength(1);
-    store.close();
-  });
-
-  it('encrypts the web host data with its passphrase, and keeps nothing of it on disk', () => {
-    const { file, fileOnly } = folder();
-    writePlainChat(file);
-    const opened = prepareStoreKey({
-      file,
-      secrets: fileOnly,
-      passphrase: 'correct horse',
-      newKey,
-      now: Date.now,
-    });
-    expect(opened).toEqual({ key: 'correct horse', encryption: 'passphrase' });
-    expect(existsSync(join(file, '..', 'secrets.json'))).toBe(false);
-    expect(() => openStore({ path: file })).toThrow(
-      expect.objectContaining({ code: 'key-required' }),
-    );
-    openStore({ path: file, key: 'correct horse' }).close();
-  });
-
-  it('says how to encrypt in the web host instead of keeping a key in a plain file', () => {
-    const { file, fileOnly } = folder();
+    openStore({ path: file }).close();
     expect(
-      prepareStoreKey({ file, secrets: fileOnly, passphrase: undefined, newKey, now: Date.now }),
-    ).toEqual({
-      key: undefined,
-      encryption: 'none',
+      planStoreKey({ file, secrets: keychain, host: 'electron', passphrase: undefined, newKey }),
+    ).toEqual({ kind: 'open', key: undefined, encryptWith: undefined, encryption: 'none' });
+    keychain.set(STORE_KEY_SECRET, 'kept');
+    expect(
+      planStoreKey({ file, secrets: keychain, host: 'electron', passphrase: undefined, newKey }),
+    ).toEqual({ kind: 'open', key: undefined, encryptWith: 'kept', encryption: 'os-keychain' });
+  });
+
+  it('is locked when the keychain lost the key, has none, or the web host has no passphrase', () => {
+    const { file, dir, keychain, fileOnly } = folder();
+    openStore({ path: file, key: 'gone' }).close();
+    const plan = (secrets = keychain, host: 'electron' | 'web' = 'electron') =>
+      planStoreKey({ file, secrets, host, passphrase: undefined, newKey });
+    expect(plan()).toEqual({ kind: 'locked', reason: 'key-missing' });
+    // A keychain that can no longer open what it sealed (reset, another user) is the same.
+    const broken = createFileSecretStore({
+      path: join(dir, 'secrets.json'),
+      sealer: {
+        ...sealer,
+        open: () => {
+          throw new Error('keychain reset');
+        },
+      },
     });
-    const privacy = new PrivacyService({ secrets: fileOnly, encryption: 'none', newKey });
-    expect(() => privacy.encrypt()).toThrow(/CODEFACE_PASSPHRASE/);
+    broken.set(STORE_KEY_SECRET, 'sealed by the old keychain');
+    expect(plan(broken)).toEqual({ kind: 'locked', reason: 'key-missing' });
+    expect(plan(fileOnly)).toEqual({ kind: 'locked', reason: 'keychain-unavailable' });
+    expect(plan(fileOnly, 'web')).toEqual({ kind: 'locked', reason: 'passphrase' });
+  });
+
+  it('opens with a passphrase, or encrypts a plain file with it, and keeps nothing of it', () => {
+    const { file, fileOnly } = folder();
+    openStore({ path: file }).close();
+    expect(
+      planStoreKey({ file, secrets: fileOnly, host: 'web', passphrase: 'correct horse', newKey }),
+    ).toEqual({
+      kind: 'open',
+      key: undefined,
+      encryptWith: 'correct horse',
+      encryption: 'passphrase',
+    });
     expect(fileOnly.get(STORE_KEY_SECRET)).toBeNull();
   });
 });

@@ -1,41 +1,75 @@
-import { databaseFileState, encryptDatabaseFile } from '@codeface/db';
+import { databaseFileState } from '@codeface/db';
 import type { SecretStore } from '../secret-store';
 import { STORE_KEY_SECRET } from '../services/privacy-service';
 import type { StoreEncryption } from '../services/privacy-service';
 
 /**
- * Decides the key the store opens with, and encrypts a plain file first when a key is set for it
- * (decision 0483). The desktop app keeps a random key in the secret store, sealed by the OS
- * keychain: a new install gets one, so its data is encrypted from the start; a key saved by
- * Settings → Privacy encrypts the existing file at this start, a snapshot taken first. The web
- * host has no keychain, so its key is the passphrase it is started with, never stored.
+ * Why an encrypted store could not be opened at start: the web host needs the passphrase; the
+ * desktop app's keychain no longer holds its key, or the OS offers no keychain at all.
  */
-export function prepareStoreKey(options: {
+export type LockReason = 'passphrase' | 'key-missing' | 'keychain-unavailable';
+
+export type StoreKeyPlan =
+  | {
+      kind: 'open';
+      /** The key the file opens with now. */
+      key: string | undefined;
+      /** Set when the file is plain but a key is set for it: encrypt it once open. */
+      encryptWith: string | undefined;
+      encryption: StoreEncryption;
+    }
+  | { kind: 'locked'; reason: LockReason };
+
+/** The keychain's key, or null where it is gone or the keychain cannot open it any more. */
+function keychainKey(secrets: SecretStore): string | null {
+  try {
+    return secrets.get(STORE_KEY_SECRET);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Decides the key the store opens with (decision 0483). A passphrase given at start (the web
+ * host's `CODEFACE_PASSPHRASE`, or one typed on the unlock screen) opens the file, or encrypts a
+ * plain one. Otherwise the desktop app uses the random key its keychain keeps: a new install
+ * gets one, so it is encrypted from the start; a key kept whose file is still plain (the app
+ * stopped while encrypting) finishes the job. An encrypted file with no key to open it is
+ * `locked`, and the host asks for a passphrase or offers to start fresh.
+ */
+export function planStoreKey(options: {
   file: string;
   secrets: SecretStore;
+  host: 'electron' | 'web';
   passphrase: string | undefined;
   newKey: () => string;
-  now: () => number;
-  nativeBinding?: string;
-}): { key: string | undefined; encryption: StoreEncryption } {
+}): StoreKeyPlan {
   const { secrets } = options;
-  let key = options.passphrase;
-  let encryption: StoreEncryption = key === undefined ? 'none' : 'passphrase';
-  if (key === undefined && secrets.protection === 'os-keychain') {
-    key = secrets.get(STORE_KEY_SECRET) ?? undefined;
-    if (key === undefined && databaseFileState(options.file) === 'missing') {
-      key = options.newKey();
+  const state = databaseFileState(options.file);
+  const openWith = (key: string, encryption: StoreEncryption): StoreKeyPlan =>
+    state === 'plain'
+      ? { kind: 'open', key: undefined, encryptWith: key, encryption }
+      : { kind: 'open', key, encryptWith: undefined, encryption };
+  if (options.passphrase !== undefined) return openWith(options.passphrase, 'passphrase');
+  if (options.host === 'electron' && secrets.protection === 'os-keychain') {
+    const kept = keychainKey(secrets);
+    if (kept !== null) return openWith(kept, 'os-keychain');
+    if (state === 'missing') {
+      const key = options.newKey();
       secrets.set(STORE_KEY_SECRET, key);
+      return openWith(key, 'os-keychain');
     }
-    if (key !== undefined) encryption = 'os-keychain';
   }
-  if (key !== undefined && databaseFileState(options.file) === 'plain') {
-    encryptDatabaseFile({
-      path: options.file,
-      key,
-      now: options.now,
-      nativeBinding: options.nativeBinding,
-    });
+  if (state === 'encrypted-or-unreadable') {
+    return {
+      kind: 'locked',
+      reason:
+        options.host === 'web'
+          ? 'passphrase'
+          : secrets.protection === 'os-keychain'
+            ? 'key-missing'
+            : 'keychain-unavailable',
+    };
   }
-  return { key, encryption };
+  return { kind: 'open', key: undefined, encryptWith: undefined, encryption: 'none' };
 }

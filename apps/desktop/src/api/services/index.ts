@@ -16,7 +16,7 @@ import type { Embedder, EmbeddingStore } from './semantic-index';
 import { LocalApiService } from './local-api-service';
 import type { LocalApiHost } from './local-api-service';
 import { PrivacyService } from './privacy-service';
-import type { StoreEncryption } from './privacy-service';
+import type { StoreKeyControl } from './privacy-service';
 import { RemoteServerService } from './remote-server-service';
 import type { ListRemoteModels } from './remote-server-service';
 import { SyncService } from './sync-service';
@@ -44,8 +44,8 @@ export type ServiceDeps = {
   localApiHost: LocalApiHost;
   /** A new random token (the local API's, the database key). */
   newToken: () => string;
-  /** How the store was opened at this start. */
-  storeEncryption: StoreEncryption;
+  /** The store's key, and how to change it while the app runs. */
+  storeKey: StoreKeyControl;
   /** The sync protocol's account calls and engine (Settings → Sync). */
   syncAccounts: SyncAccounts;
   /** This device's name in the account's device list until the person changes it. */
@@ -100,6 +100,12 @@ export function createServices(deps: ServiceDeps) {
     listModels: deps.listRemoteModels,
     newId: deps.newId,
   });
+  const sync = new SyncService({
+    documents: deps.documents,
+    secrets: deps.platform.secrets,
+    accounts: deps.syncAccounts,
+    defaultDeviceName: deps.defaultDeviceName,
+  });
   return {
     store: deps.store,
     platform: deps.platform,
@@ -117,8 +123,19 @@ export function createServices(deps: ServiceDeps) {
     }),
     privacy: new PrivacyService({
       secrets: deps.platform.secrets,
-      encryption: deps.storeEncryption,
+      store: deps.storeKey,
       newKey: deps.newToken,
+      // Nothing may write to the store while its file is rewritten: answers being written are
+      // saved as stopped, sync and the semantic indexing pause until it is open again.
+      quiesce: async () => {
+        await generation.stopAll();
+        semantic.setGenerating(true);
+        await sync.close();
+        return () => {
+          sync.resume();
+          semantic.setGenerating(false);
+        };
+      },
     }),
     models: new ModelService({
       library: deps.library,
@@ -127,12 +144,7 @@ export function createServices(deps: ServiceDeps) {
       remoteServers,
     }),
     generation,
-    sync: new SyncService({
-      documents: deps.documents,
-      secrets: deps.platform.secrets,
-      accounts: deps.syncAccounts,
-      defaultDeviceName: deps.defaultDeviceName,
-    }),
+    sync,
     quickAsk: new QuickAskService({ platform: deps.platform, generation }),
     codeFiles: new CodeFileService({
       files: deps.files,
