@@ -1,6 +1,5 @@
 export { appRouter } from './root';
 export type { AppRouter } from './root';
-export type { Services } from './services';
 export type { HotkeyStatus, Platform } from './platform';
 export { createFileSecretStore, SECRETS_FILE } from './secret-store';
 export type * from './schemas';
