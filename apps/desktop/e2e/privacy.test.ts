@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../src/api/compose';
 import { openSession } from './support/browser';
 import { startE2EHost } from './support/e2e-host';
+import { screenshotPath } from './support/screenshots';
 import { useChromium } from './support/app-session';
 import { AppPage } from './pages/app-page';
 
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/screenshots');
 const SQLITE_HEADER = 'SQLite format 3\0';
 const header = (dataDir: string) =>
   readFileSync(join(dataDir, DATABASE_FILE)).subarray(0, 16).toString('latin1');
@@ -26,7 +25,7 @@ async function openPrivacy(page: Page) {
 async function shootPrivacy(page: Page, name: string) {
   const section = page.getByTestId('privacy-settings');
   await section.scrollIntoViewIfNeeded();
-  await section.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  await section.screenshot({ path: screenshotPath(name) });
 }
 
 describe('encryption at rest in Chromium, through the web host', () => {
@@ -96,7 +95,7 @@ describe('encryption at rest in Chromium, through the web host', () => {
           expect(await page.getByTestId('unlock-problem').innerText()).toBe(
             'That passphrase does not open your CodeFace data. Check it and try again.',
           );
-          await page.screenshot({ path: join(SCREENSHOTS, `unlock-${theme}.png`) });
+          await page.screenshot({ path: screenshotPath(`unlock-${theme}`) });
           if (theme === 'light') continue;
 
           await page.getByTestId('unlock-passphrase').fill('correct horse');
