@@ -303,31 +303,21 @@ describe('streaming a long answer', () => {
     next.unsubscribe();
   }, 60_000);
 
-  it('stops through the stop mutation and answers with the saved, stopped message and its figures', async () => {
+  it('stops when the client unsubscribes, and the chat reads back the answer with its figures', async () => {
     const chat = await client.api.chats.create.mutate({ title: 'Stop button' });
     const run = generate(client.api, { kind: 'send', chatId: chat.id, content: 'Go on and on' });
     await run.firstDelta;
-    const started = run.events[0];
-    if (started?.type !== 'started') throw new Error('no started event');
-    const stopped = await client.api.messages.stop.mutate({
-      messageId: started.assistantMessage.id,
-    });
-    expect(stopped.status).toBe('interrupted');
-    const events = await run.finished;
-    const last = events[events.length - 1];
-    if (last?.type !== 'done') throw new Error('no done event');
-    expect(last.stopped).toBe(true);
-    expect(stopped.content).toBe(textOf(events));
-    // Broke (issue 13, item 11): the db adapter's interrupt dropped the figures of a stopped answer.
-    expect(last.completionTokens).toBeGreaterThan(0);
-    const figures = {
-      completionTokens: last.completionTokens,
-      timeToFirstTokenMs: last.timeToFirstTokenMs,
-      tokensPerSecond: last.tokensPerSecond,
-    };
-    expect(stopped).toMatchObject(figures);
-    const branch = await client.api.messages.branch.query({ chatId: chat.id });
-    expect(branch[1]).toMatchObject({ status: 'interrupted', ...figures });
+    run.unsubscribe();
+    const [, stopped] = await client.api.messages.branch.query({ chatId: chat.id });
+    expect(stopped?.status).toBe('interrupted');
+    // What the client was shown is kept; the engine may have written a little more before it
+    // stopped, and that is kept too.
+    expect(stopped?.content.startsWith(textOf(run.events))).toBe(true);
+    // Broke (issue 13, item 11): the db adapter's interrupt dropped the figures of a stopped
+    // answer. They are the engine's own, reported after the stop.
+    expect(stopped?.completionTokens).toBeGreaterThan(0);
+    expect(stopped?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+    expect(stopped?.tokensPerSecond).toBeGreaterThan(0);
   }, 60_000);
 
   it('never shows a stopped answer as still streaming to the client that stopped it', async () => {

@@ -4,7 +4,7 @@ import type { AppRouter } from '../src/api';
 import { createIpcWebSocketClass } from '../src/api/ipc/ipc-client-socket';
 import type { IpcBridge, IpcFrame } from '../src/api/ipc/protocol';
 import { createIpcServer } from '../src/api/ipc/ipc-server';
-import { generate, waitFor } from './support/collect';
+import { generate, textOf, waitFor } from './support/collect';
 import { removeTestHost, startTestHost } from './support/test-host';
 import type { TestHost } from './support/test-host';
 
@@ -37,7 +37,14 @@ function connectOverIpc(host: TestHost) {
     WebSocket: createIpcWebSocketClass(bridge),
   });
   const api = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
-  return { api, server, peer, close: () => wsClient.close() };
+  return {
+    api,
+    server,
+    peer,
+    /** Closes the socket from the renderer's side, as its keep-alive does; the client reconnects. */
+    dropConnection: () => wsClient.connection?.ws?.close(),
+    close: () => wsClient.close(),
+  };
 }
 
 describe('Electron IPC transport (no Electron needed)', () => {
@@ -74,6 +81,29 @@ describe('Electron IPC transport (no Electron needed)', () => {
       await ipc.close();
     }
   });
+
+  it('resumes an answer after the renderer reconnects, where it was', async () => {
+    const ipc = connectOverIpc(host);
+    const model = await ipc.api.models.import.mutate({ path: host.modelPath });
+    await ipc.api.models.load.mutate({ modelId: model.id });
+    // IPC has no backpressure to merge deltas by: a short answer keeps the test short.
+    const { maxAnswerTokens } = await ipc.api.settings.get.query();
+    await ipc.api.settings.update.mutate({ maxAnswerTokens: 200 });
+    try {
+      const chat = await ipc.api.chats.create.mutate({});
+      const run = generate(ipc.api, { kind: 'send', chatId: chat.id, content: 'resume over ipc' });
+      await run.firstDelta;
+      ipc.dropConnection();
+      const events = await run.finished;
+      expect(events.filter((event) => event.type === 'started')).toHaveLength(1);
+      const branch = await ipc.api.messages.branch.query({ chatId: chat.id });
+      expect(branch.map((message) => message.status)).toEqual(['done', 'done']);
+      expect(textOf(events)).toBe(branch[1]?.content);
+    } finally {
+      await ipc.api.settings.update.mutate({ maxAnswerTokens });
+      await ipc.close();
+    }
+  }, 60_000);
 
   it('streams a generation, and a window that goes away stops it', async () => {
     const ipc = connectOverIpc(host);

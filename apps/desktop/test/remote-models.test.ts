@@ -164,9 +164,8 @@ describe('remote model servers through the app API', { timeout: 60_000 }, () => 
     const chat = await api.chats.create.mutate({ title: 'stop' });
     const generation = generate(api, { kind: 'send', chatId: chat.id, content: 'go' });
     await generation.firstDelta;
-    const started = generation.events.find((event) => event.type === 'started');
-    const messageId = started?.type === 'started' ? started.assistantMessage.id : '';
-    const stopped = await api.messages.stop.mutate({ messageId });
+    generation.unsubscribe();
+    const [, stopped] = await api.messages.branch.query({ chatId: chat.id });
     expect(stopped).toMatchObject({ status: 'interrupted' });
     await waitFor(
       () => Promise.resolve(slow.hangUps()),

@@ -90,9 +90,7 @@ describe('semantic search with the generated embedding model', () => {
     });
     await run.firstDelta;
     expect((await client.api.search.indexStatus.query()).state).toBe('paused');
-    await client.api.messages.stop.mutate({
-      messageId: run.events[0]?.type === 'started' ? run.events[0].assistantMessage.id : '',
-    });
+    run.unsubscribe();
     const after = await waitFor(
       () => client.api.search.indexStatus.query(),
       (current) => current.state === 'idle' && current.pending === 0,

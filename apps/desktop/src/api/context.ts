@@ -9,6 +9,12 @@ export type ApiContext = {
   lock?: Pick<AppGate, 'status' | 'unlock' | 'startFresh'>;
   /** Resolves once the transport has flushed what it was given (WebSocket backpressure). */
   transportReady?: () => Promise<void>;
+  /**
+   * Whether this connection is gone without its client having left: dropped (a network, a
+   * missed keep-alive), so the client will reconnect and resume its subscriptions. Absent where
+   * a connection cannot drop; then an ended subscription was ended by its client.
+   */
+  connectionLost?: () => boolean;
 };
 
 /** A context over a gate: the services are looked up at each call, so unlocking needs no reconnect. */

@@ -96,19 +96,19 @@ export const exportFormatSchema = z.enum(['markdown', 'json']);
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
 /**
- * Chosen by the client, one per request. A WebSocket client that reconnects sends its open
- * subscriptions again; a request whose id was seen already starts nothing (the first one was
- * stopped when its connection dropped, and its answer is saved), so a turn is never doubled.
+ * Set by tRPC's client when it sends an open subscription again after a reconnect: the id of
+ * the last event it had (`<answer id>:<characters>`), so the answer goes on from there instead
+ * of the turn starting again (0409).
  */
-const requestId = z.uuid().optional();
+const lastEventId = z.string().max(200).nullish();
 
 /** What one generation request asks for: a new turn, another answer, or an edited question. */
 export const generateInput = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('send'), chatId: id, content: messageText, requestId }),
-  z.object({ kind: z.literal('regenerate'), messageId: id, requestId }),
-  z.object({ kind: z.literal('edit'), messageId: id, content: messageText, requestId }),
+  z.object({ kind: z.literal('send'), chatId: id, content: messageText, lastEventId }),
+  z.object({ kind: z.literal('regenerate'), messageId: id, lastEventId }),
+  z.object({ kind: z.literal('edit'), messageId: id, content: messageText, lastEventId }),
   /** Writes more of an answer the length limit cut, appended to the same message. */
-  z.object({ kind: z.literal('continue'), messageId: id, requestId }),
+  z.object({ kind: z.literal('continue'), messageId: id, lastEventId }),
 ]);
 export type GenerateInput = z.infer<typeof generateInput>;
 
@@ -122,7 +122,8 @@ export type GenerationEvent =
       /** Older messages left out so the conversation fits the model's context window. */
       omittedMessages: number;
     }
-  | { type: 'delta'; text: string; tokens: number }
+  /** The answer's text since the last delta (the figures come with `done`). */
+  | { type: 'delta'; text: string }
   | {
       type: 'done';
       messageId: string;

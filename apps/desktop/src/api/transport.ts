@@ -30,3 +30,16 @@ export async function tradeRunToken(origin: string, token: string): Promise<stri
   const body = (await response.json()) as { secret?: unknown };
   return typeof body.secret === 'string' ? body.secret : null;
 }
+
+/**
+ * The web host's WebSocket keep-alive, both ends (tRPC's PING and PONG messages), so that a
+ * connection that died without closing is found and replaced. An answer streaming over it is
+ * resumed after the reconnect (decision 0409), so a page busy past a wait costs a reconnect,
+ * never the answer.
+ */
+export const KEEP_ALIVE = {
+  /** The client pings after this long without a message and reconnects if no PONG follows. */
+  client: { intervalMs: 10_000, pongTimeoutMs: 5_000 },
+  /** The server pings after this long without a message and closes if no answer follows. */
+  server: { pingMs: 15_000, pongWaitMs: 10_000 },
+} as const;

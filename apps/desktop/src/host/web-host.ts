@@ -8,7 +8,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { appRouter } from '../api';
 import type { ApiContext } from '../api/context';
-import { API_SESSION_PATH, API_WS_PATH } from '../api/transport';
+import { API_SESSION_PATH, API_WS_PATH, KEEP_ALIVE } from '../api/transport';
 import { HostCredentials, verifyRequest } from './auth';
 import { serveStatic } from './static-files';
 
@@ -122,12 +122,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
             'Open CodeFace with the link printed by `codeface serve` (it carries the access token).',
         });
       }
-      return options.context(() => flushed(res));
+      return {
+        ...options.context(() => flushed(res)),
+        // A tab that closes and a network that drops look the same from here: either way an
+        // answer waits a while for the client to reconnect and resume it.
+        connectionLost: () => res.readyState !== res.OPEN,
+      };
     },
-    // No ping/pong: on loopback a closed tab closes its TCP connection at once, and a page whose
-    // main thread is busy for a while must not be cut off: its answer would stop. (The client
-    // then re-sends the request, and its id makes that start nothing.)
-    keepAlive: { enabled: false },
+    // A page whose main thread stays busy past the wait is cut off and reconnects; an answer it
+    // was following goes on where it was (0409).
+    keepAlive: { enabled: true, ...KEEP_ALIVE.server },
   });
 
   server.on('upgrade', (request, socket, head) => {

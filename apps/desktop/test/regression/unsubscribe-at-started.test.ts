@@ -16,7 +16,7 @@ describe('unsubscribing at the first event', () => {
       const subscription = client.api.messages.generate.subscribe(
         { kind: 'send', chatId: chat.id, content: 'leave at once' },
         {
-          onData(event) {
+          onData({ data: event }) {
             subscription.unsubscribe();
             resolve(event);
           },

@@ -25,7 +25,7 @@ export function generate(api: TRPCClient<AppRouter>, input: GenerateInput): Gene
     sawDelta = resolve;
   });
   const subscription = api.messages.generate.subscribe(input, {
-    onData(event) {
+    onData({ data: event }) {
       events.push(event);
       if (event.type === 'delta') sawDelta();
       if (event.type === 'done' || event.type === 'error') finish(events);

@@ -14,6 +14,11 @@ class IpcServerSocket extends EventEmitter {
   readonly OPEN = 1;
   readyState = 1;
   bufferedAmount = 0;
+  /**
+   * Closed by its client (which reconnects: its answers wait to be resumed), not ended because
+   * the window went away.
+   */
+  lost = false;
   constructor(private readonly deliver: (data: string | null) => void) {
     super();
   }
@@ -48,16 +53,23 @@ export function createIpcServer(options: { createContext: () => ApiContext }) {
     // Required by the options type; the connection handler itself never uses it.
     wss: new WebSocketServer({ noServer: true }),
     router: appRouter,
-    createContext: options.createContext,
+    createContext: ({ res }) => {
+      const socket = res as unknown as IpcServerSocket;
+      return { ...options.createContext(), connectionLost: () => socket.lost };
+    },
+    // No server keep-alive: IPC does not die quietly, and a window that goes away is told by
+    // Electron (`dropPeer`). The renderer's client pings, and reconnects if the main process
+    // stays busy past its wait; its answers then resume.
   });
   // tRPC reads only the URL from the upgrade request; there is none over IPC.
   const request = { url: API_WS_PATH, headers: {} } as IncomingMessage;
   const peers = new Map<string, Map<number, IpcServerSocket>>();
 
-  const closeConnection = (peerId: string, connection: number) => {
+  const closeConnection = (peerId: string, connection: number, lost: boolean) => {
     const sockets = peers.get(peerId);
     const socket = sockets?.get(connection);
     sockets?.delete(connection);
+    if (socket) socket.lost = lost;
     socket?.terminate();
   };
 
@@ -70,7 +82,7 @@ export function createIpcServer(options: { createContext: () => ApiContext }) {
       peers.set(peer.id, sockets);
       switch (frame.type) {
         case 'open': {
-          closeConnection(peer.id, frame.connection);
+          closeConnection(peer.id, frame.connection, true);
           const socket = new IpcServerSocket((data) =>
             peer.send(
               data === null
@@ -87,16 +99,16 @@ export function createIpcServer(options: { createContext: () => ApiContext }) {
           sockets.get(frame.connection)?.emit('message', Buffer.from(frame.data), false);
           return;
         case 'close':
-          closeConnection(peer.id, frame.connection);
+          closeConnection(peer.id, frame.connection, true);
           return;
         default:
           frame satisfies never;
       }
     },
-    /** Ends every connection of a peer: its subscriptions stop (and with them generation). */
+    /** Ends every connection of a peer, which went away: the answers it was following stop. */
     dropPeer(peerId: string): void {
       for (const connection of [...(peers.get(peerId)?.keys() ?? [])])
-        closeConnection(peerId, connection);
+        closeConnection(peerId, connection, false);
       peers.delete(peerId);
     },
   };

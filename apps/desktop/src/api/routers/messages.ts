@@ -1,19 +1,14 @@
-import type { TRPCRouterRecord } from '@trpc/server';
+import { tracked, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { contextBudgetInput, generateInput, id, messageText } from '../schemas';
-import type { GenerationEvent } from '../schemas';
 import { publicProcedure } from '../trpc';
 
 export const messagesRouter = {
   /** The chat's active branch, oldest first, with sibling ids for the branch switcher. */
   branch: publicProcedure.input(z.object({ chatId: id })).query(async ({ ctx, input }) => {
+    // A client that stopped an answer (unsubscribed) and reads the chat gets its saved state.
     await ctx.services.generation.settleStopped(input.chatId);
     return ctx.services.chats.branch(input.chatId);
-  }),
-  /** Stops the answer being written (as unsubscribing does) and returns once it is saved. */
-  stop: publicProcedure.input(z.object({ messageId: id })).mutation(async ({ ctx, input }) => {
-    await ctx.services.generation.stop(input.messageId);
-    return ctx.services.chats.message(input.messageId);
   }),
   /**
    * Evaluates a draft before it is sent, so its answer starts at once; the composer calls it
@@ -36,18 +31,21 @@ export const messagesRouter = {
     .input(z.object({ messageId: id }))
     .mutation(({ ctx, input }) => ctx.services.chats.switchBranch(input.messageId)),
   /**
-   * Sends, regenerates or edits-and-resends, and streams the answer: `started`, then `delta`s,
-   * then `done` or `error`. Unsubscribing stops the model; what it wrote so far is kept.
+   * Sends, regenerates, edits-and-resends or continues, and streams the answer: `started`, then
+   * `delta`s, then `done` or `error`, each `tracked` so that a client that reconnects goes on
+   * where it was. Unsubscribing is how an answer is stopped (what it wrote is kept, with its
+   * figures); a dropped connection only waits for the client to come back (0409).
    */
   generate: publicProcedure.input(generateInput).subscription(async function* ({
     ctx,
     input,
     signal,
-  }): AsyncGenerator<GenerationEvent> {
-    const abort = signal ?? new AbortController().signal;
-    yield* ctx.services.generation.generate(input, {
-      signal: abort,
+  }) {
+    const events = ctx.services.generation.generate(input, {
+      signal: signal ?? new AbortController().signal,
       transportReady: ctx.transportReady,
+      connectionLost: ctx.connectionLost,
     });
+    for await (const { id: eventId, event } of events) yield tracked(eventId, event);
   }),
 } satisfies TRPCRouterRecord;

@@ -8,9 +8,9 @@ import type {
   GenerationEvent,
   Message,
 } from '../schemas';
-import { coalesceDeltas } from './coalesce-deltas';
+import { AnswerRun, resumePoint, type NumberedEvent } from './answer-run';
 import type { ChatService } from './chat-service';
-import type { ChatEngine, ChatStore } from './ports';
+import type { ChatEngine, ChatStore, StreamingMessage } from './ports';
 import { ASSUMED_CONTEXT_TOKENS, assertFits, planTurn, toContextBudget } from './context-budget';
 import type { SettingsService } from './settings-service';
 import type { PresetService } from './preset-service';
@@ -43,8 +43,27 @@ export const QUICK_ASK_CACHE_KEY = 'quick-ask:draft';
 
 /** The longest a read of a chat waits for an answer that is being stopped. */
 const STOP_WAIT_LIMIT_MS = 3000;
-/** Request ids remembered, newest kept: far more than one client re-sends after a reconnect. */
-const REQUESTS_KEPT = 1000;
+/**
+ * How long an answer whose connection dropped goes on being written without a subscriber,
+ * waiting for its client to reconnect and resume it (then it is stopped), and how long a finished
+ * answer can still be resumed. Longer than a client takes to notice a dead connection and
+ * reconnect (its keep-alive: `KEEP_ALIVE` in `transport.ts`).
+ */
+const RESUME_WINDOW_MS = 30_000;
+
+type Ending = Extract<GenerationEvent, { type: 'done' | 'error' }>;
+
+export type GenerateOptions = {
+  /** The subscription's signal: its aborting is the one way a client stops an answer. */
+  signal: AbortSignal;
+  /** Resolves once the transport has flushed what it was given. */
+  transportReady?: () => Promise<void>;
+  /**
+   * Whether the connection is gone (dropped, not closed by a client that left): an abort then
+   * only detaches the subscriber, and the answer waits for the client to resume it.
+   */
+  connectionLost?: () => boolean;
+};
 
 /**
  * Runs one turn of a chat: records the question (or finds it, for a regeneration), streams
@@ -53,55 +72,67 @@ const REQUESTS_KEPT = 1000;
  */
 export class GenerationService {
   private running = 0;
-  /** Generations under way, by the id of the answer they write. */
-  private readonly active = new Map<
-    string,
-    {
-      chatId: string;
-      /** The engine cache it writes (the chat's id, or the quick ask's draft key). */
-      cacheKey: string;
-      signal: AbortSignal;
-      stop: () => void;
-      settled: Promise<void>;
-    }
-  >();
-  /** Requests seen, by their client-chosen id: each one settles when its generation has. */
-  private readonly requests = new Map<string, Promise<void>>();
+  /**
+   * Answers being written, and those finished within the resume window, by the id of the
+   * message they write.
+   */
+  private readonly runs = new Map<string, AnswerRun>();
+  /** Runs without a subscriber since their connection dropped: each is stopped when its wait ends. */
+  private readonly orphaned = new Map<string, ReturnType<typeof setTimeout>>();
   constructor(private readonly deps: GenerationServiceDeps) {}
 
-  async *generate(
-    input: GenerateInput,
-    options: { signal: AbortSignal; transportReady?: () => Promise<void> },
-  ): AsyncGenerator<GenerationEvent> {
-    if (input.requestId === undefined) {
-      yield* this.run(input, options);
+  /**
+   * The events of one answer, each with the id a client resumes after: a new turn, or (with
+   * `lastEventId`) the rest of the answer a reconnecting client was following. An answer no
+   * longer kept has nothing more to send: it is saved, and the client reads it back.
+   */
+  async *generate(input: GenerateInput, options: GenerateOptions): AsyncGenerator<NumberedEvent> {
+    if (input.lastEventId != null) {
+      const point = resumePoint(input.lastEventId);
+      const run = point && this.runs.get(point.messageId);
+      if (!point || !run) return;
+      yield* this.attach(run, point.seen, options);
       return;
     }
-    const seen = this.requests.get(input.requestId);
-    if (seen) {
-      // Sent again after a reconnect: the stream ends once the first one is saved, and the
-      // client reads the chat back from the store.
-      await seen;
-      return;
-    }
-    let markSettled: () => void = () => undefined;
-    this.remember(
-      input.requestId,
-      new Promise<void>((resolve) => {
-        markSettled = resolve;
-      }),
-    );
+    yield* this.attach(await this.start(input), null, options);
+  }
+
+  /** Follows a run for one subscription; the subscription's abort stops it or orphans it. */
+  private async *attach(
+    run: AnswerRun,
+    seen: number | 'ended' | null,
+    options: GenerateOptions,
+  ): AsyncGenerator<NumberedEvent> {
+    const { signal } = options;
+    clearTimeout(this.orphaned.get(run.messageId));
+    this.orphaned.delete(run.messageId);
+    const onAbort = () => {
+      if (options.connectionLost?.()) this.orphan(run);
+      else run.stop();
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
     try {
-      yield* this.run(input, options);
+      yield* run.follow({ seen, signal, ready: options.transportReady });
     } finally {
-      markSettled();
+      signal.removeEventListener('abort', onAbort);
     }
   }
 
-  private async *run(
-    input: GenerateInput,
-    options: { signal: AbortSignal; transportReady?: () => Promise<void> },
-  ): AsyncGenerator<GenerationEvent> {
+  /** Stops a run left without a subscriber, unless one comes back within the resume window. */
+  private orphan(run: AnswerRun): void {
+    if (!run.writing) return;
+    clearTimeout(this.orphaned.get(run.messageId));
+    const timer = setTimeout(() => {
+      this.orphaned.delete(run.messageId);
+      run.stop();
+    }, RESUME_WINDOW_MS);
+    timer.unref?.();
+    this.orphaned.set(run.messageId, timer);
+  }
+
+  /** Records the turn, opens its answer and starts the engine writing it. */
+  private async start(input: GenerateInput): Promise<AnswerRun> {
     const { store, engine } = this.deps;
     const modelId = engine.loadedModelId();
     if (modelId === null) {
@@ -115,63 +146,67 @@ export class GenerationService {
     const writer = turn.continues
       ? store.continueStreaming(turn.continues.id)
       : store.startStreaming({ chatId: turn.chatId, parentId: turn.parentId, model: modelId });
-    // A continued answer's figures count the tokens it had before.
-    const earlierTokens = turn.continues?.completionTokens ?? 0;
-    const stopper = new AbortController();
-    const signal = AbortSignal.any([options.signal, stopper.signal]);
-    let markSettled: () => void = () => undefined;
-    const cacheKey = this.cacheKeyOf(turn);
-    this.active.set(writer.message.id, {
-      chatId: turn.chatId,
-      cacheKey,
-      signal,
-      stop: () => stopper.abort(),
-      settled: new Promise<void>((resolve) => {
-        markSettled = resolve;
-      }),
-    });
-    const { temperature } = this.deps.settings.get();
-    let tokens = earlierTokens;
-    let settled = false;
-    this.setBusy(+1);
-    // Everything after the answer exists is inside try/finally: a client that goes away at any
-    // yield (even the first) leaves the answer saved as interrupted, never streaming.
-    try {
-      yield {
+    const run = new AnswerRun(
+      {
         type: 'started',
         chatId: turn.chatId,
         userMessage: turn.userMessage,
         assistantMessage: writer.message,
         omittedMessages: budget.omitted,
-      };
-      const events = engine.chat({
-        chatId: cacheKey,
-        messages: budget.kept,
-        params: { temperature, maxTokens },
-        signal,
+      },
+      this.cacheKeyOf(turn),
+    );
+    this.runs.set(run.messageId, run);
+    void this.write(run, writer, {
+      messages: budget.kept,
+      maxTokens,
+      // A continued answer's figures count the tokens it had before.
+      earlierTokens: turn.continues?.completionTokens ?? 0,
+    });
+    return run;
+  }
+
+  /**
+   * Streams the engine's answer into the store and the run, whoever is following it. Stopped
+   * (the run's signal), the engine still reports its figures, and they are saved with the text.
+   */
+  private async write(
+    run: AnswerRun,
+    writer: StreamingMessage,
+    turn: { messages: ContextPlan['kept']; maxTokens: number; earlierTokens: number },
+  ): Promise<void> {
+    const { temperature } = this.deps.settings.get();
+    let tokens = turn.earlierTokens;
+    let ending: Ending | null = null;
+    this.setBusy(+1);
+    try {
+      const events = this.deps.engine.chat({
+        chatId: run.cacheKey,
+        messages: turn.messages,
+        params: { temperature, maxTokens: turn.maxTokens },
+        signal: run.signal,
       });
-      for await (const event of coalesceDeltas(events, options.transportReady)) {
+      for await (const event of events) {
         switch (event.type) {
           case 'delta':
             tokens += event.tokens;
             writer.append(event.text);
-            yield event;
+            run.append(event.text);
             break;
           case 'done': {
             const stats = {
-              completionTokens: earlierTokens + event.completionTokens,
+              completionTokens: turn.earlierTokens + event.completionTokens,
               timeToFirstTokenMs: event.timeToFirstTokenMs,
               tokensPerSecond: event.tokensPerSecond,
             };
             const stopReason =
-              signal.aborted || event.stopReason === 'aborted' ? null : event.stopReason;
+              run.signal.aborted || event.stopReason === 'aborted' ? null : event.stopReason;
             // A stopped answer keeps its text and figures but says it was cut short.
             if (stopReason === null) writer.interrupt(stats);
             else writer.finish({ ...stats, stopReason });
-            settled = true;
-            yield {
+            ending = {
               type: 'done',
-              messageId: writer.message.id,
+              messageId: run.messageId,
               ...stats,
               promptTokens: event.promptTokens,
               reusedTokens: event.reusedTokens,
@@ -187,65 +222,69 @@ export class GenerationService {
       }
     } catch (error) {
       // An engine that fails because it was stopped was stopped: keep what it wrote.
-      if (signal.aborted) return;
+      if (run.signal.aborted) return;
       // The saved answer keeps the same sentence the person sees, never the engine's own text.
       const failure = toAppError(error);
       writer.fail(failure.message);
-      settled = true;
-      yield {
+      ending = {
         type: 'error',
-        messageId: writer.message.id,
+        messageId: run.messageId,
         reason: failure.code,
         message: failure.message,
       };
     } finally {
       this.setBusy(-1);
-      // Reached when the client unsubscribed (the signal already stopped the engine) or the
-      // engine ended without a final event: keep what was generated.
-      if (!settled)
+      // The engine ended without a final event (it was stopped and threw, or just ended):
+      // keep what was generated.
+      if (ending === null)
         writer.interrupt({
           completionTokens: tokens,
           timeToFirstTokenMs: null,
           tokensPerSecond: null,
         });
-      this.active.delete(writer.message.id);
-      markSettled();
+      run.end(ending);
+      clearTimeout(this.orphaned.get(run.messageId));
+      this.orphaned.delete(run.messageId);
+      // Kept a while, for a client whose connection dropped just before the end.
+      const timer = setTimeout(() => this.runs.delete(run.messageId), RESUME_WINDOW_MS);
+      timer.unref?.();
     }
   }
 
-  private remember(requestId: string, settled: Promise<void>): void {
-    this.requests.set(requestId, settled);
-    const oldest = this.requests.keys().next().value;
-    if (this.requests.size > REQUESTS_KEPT && oldest !== undefined) this.requests.delete(oldest);
-  }
-
-  /** Stops the generation writing this answer and waits until the answer is saved as stopped. */
-  async stop(messageId: string): Promise<void> {
-    const generation = this.active.get(messageId);
-    if (!generation) return;
-    generation.stop();
-    await generation.settled;
-  }
-
   /**
-   * Waits for generations of this chat that were told to stop but have not saved their final
-   * state yet. A client that unsubscribes and at once reloads the chat then reads the final
-   * status, not `streaming`.
+   * Waits for answers of this chat that were told to stop but have not saved their final
+   * state yet. A client that unsubscribes and at once reads the chat back then reads the final
+   * status and figures, not `streaming`.
    */
   async settleStopped(chatId: string): Promise<void> {
-    const stopping = [...this.active.values()].filter(
-      (generation) => generation.chatId === chatId && generation.signal.aborted,
+    await this.settle(
+      [...this.runs.values()].filter((run) => run.chatId === chatId && run.stopping),
     );
-    if (stopping.length === 0) return;
-    // Bounded, so that an engine that never finishes stopping cannot hold up reading the chat.
+  }
+
+  /** Stops every answer being written and waits until each is saved as stopped (at quit). */
+  async stopAll(): Promise<void> {
+    const writing = [...this.runs.values()].filter((run) => run.writing);
+    for (const run of writing) run.stop();
+    await this.settle(writing);
+  }
+
+  /** Bounded, so that an engine that never finishes stopping cannot hold up a read or a quit. */
+  private async settle(runs: AnswerRun[]): Promise<void> {
+    if (runs.length === 0) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
-      Promise.all(stopping.map((generation) => generation.settled)),
+      Promise.all(runs.map((run) => run.settled)),
       new Promise<void>((resolve) => {
         timer = setTimeout(resolve, STOP_WAIT_LIMIT_MS);
       }),
     ]);
     clearTimeout(timer);
+  }
+
+  /** Whether an answer is being written that `matches`. */
+  private writing(matches: (run: AnswerRun) => boolean): boolean {
+    return [...this.runs.values()].some((run) => run.writing && matches(run));
   }
 
   /**
@@ -257,9 +296,7 @@ export class GenerationService {
   async prefill(input: { chatId: string; content: string }): Promise<number> {
     const { engine, store } = this.deps;
     if (engine.loadedModelId() === null) return 0;
-    if ([...this.active.values()].some((generation) => generation.chatId === input.chatId)) {
-      return 0;
-    }
+    if (this.writing((run) => run.chatId === input.chatId)) return 0;
     const history = [
       ...store.activeBranch(input.chatId),
       { role: 'user' as const, content: input.content },
@@ -278,28 +315,13 @@ export class GenerationService {
   async prefillQuickAsk(input: { preset: string | null; content: string }): Promise<number> {
     const { engine } = this.deps;
     if (engine.loadedModelId() === null) return 0;
-    const quickAsks = [...this.active.values()].filter((g) => g.cacheKey === QUICK_ASK_CACHE_KEY);
-    if (quickAsks.length > 0) return 0;
+    if (this.writing((run) => run.cacheKey === QUICK_ASK_CACHE_KEY)) return 0;
     const plan = await this.fit(
       { systemPrompt: this.deps.presets.systemPromptOf(input.preset), preset: input.preset },
       [{ role: 'user', content: input.content }],
     );
     if (plan.freeTokens < 0) return 0;
     return engine.prefill({ chatId: QUICK_ASK_CACHE_KEY, messages: plan.kept });
-  }
-
-  /** Stops every answer being written and waits until each is saved as stopped (at quit). */
-  async stopAll(): Promise<void> {
-    const running = [...this.active.values()];
-    for (const generation of running) generation.stop();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      Promise.all(running.map((generation) => generation.settled)),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, STOP_WAIT_LIMIT_MS);
-      }),
-    ]);
-    clearTimeout(timer);
   }
 
   /** A quick ask's first turn answers from the draft's cache; every other turn from its chat's. */

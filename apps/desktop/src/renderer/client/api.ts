@@ -2,7 +2,12 @@ import { createTRPCClient, createWSClient, wsLink, type TRPCClient } from '@trpc
 import type { AppRouter } from '../../api';
 import { createIpcWebSocketClass } from '../../api/ipc/ipc-client-socket';
 import type { IpcBridge } from '../../api/ipc/protocol';
-import { API_WS_PATH, tradeRunToken, type ApiConnectionParams } from '../../api/transport';
+import {
+  API_WS_PATH,
+  KEEP_ALIVE,
+  tradeRunToken,
+  type ApiConnectionParams,
+} from '../../api/transport';
 
 export type Api = TRPCClient<AppRouter>;
 
@@ -20,12 +25,19 @@ declare global {
  */
 export function createApi(): { api: Api; close: () => void } {
   const bridge = window.codeface;
+  // A connection found dead is replaced; the answers it streamed resume where they were (0409).
+  const keepAlive = { enabled: true, ...KEEP_ALIVE.client };
   const client = bridge
     ? createWSClient({
         url: 'ipc://codeface',
         WebSocket: createIpcWebSocketClass(bridge) as unknown as typeof WebSocket,
+        keepAlive,
       })
-    : createWSClient({ url: webSocketUrl(window.location), connectionParams: tabConnection() });
+    : createWSClient({
+        url: webSocketUrl(window.location),
+        connectionParams: tabConnection(),
+        keepAlive,
+      });
   return {
     api: createTRPCClient<AppRouter>({ links: [wsLink({ client })] }),
     close: () => client.close(),

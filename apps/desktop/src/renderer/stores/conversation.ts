@@ -14,7 +14,7 @@ import { showError } from './toasts';
 
 type Stream = {
   chatId: string;
-  messageId: string | null;
+  /** Unsubscribes, which stops the answer, and ends the stream once it is saved. */
   stop: () => void;
   /** Set once Stop was pressed, until the partial answer is saved. */
   stopping: boolean;
@@ -76,17 +76,6 @@ export type ConversationState = {
  */
 export const DRAFT_PAUSE_MS = 200;
 
-/** Replaces the last message if it is `id` (the streaming answer is always last). */
-function patchLast(
-  messages: BranchMessage[],
-  id: string,
-  patch: (m: BranchMessage) => BranchMessage,
-): BranchMessage[] {
-  const last = messages[messages.length - 1];
-  if (!last || last.id !== id) return messages;
-  return [...messages.slice(0, -1), patch(last)];
-}
-
 export function createConversationStore(
   api: Api,
   options: {
@@ -119,22 +108,6 @@ export function createConversationStore(
       }
     };
 
-    /** Puts the live text back into its message, which then shows it as saved. */
-    const settleLive = (patch: Partial<BranchMessage> = {}): void => {
-      batcher?.flushNow();
-      const { messageId, text } = live.current();
-      if (messageId !== null && get().messages.at(-1)?.id === messageId) {
-        set({
-          messages: patchLast(get().messages, messageId, (m) => ({
-            ...m,
-            content: text,
-            ...patch,
-          })),
-        });
-      }
-      live.end();
-    };
-
     const onEvent = (chatId: string, event: GenerationEvent): void => {
       // The live text follows the stream whichever chat is open, so the answer is whole when
       // the person comes back to its chat.
@@ -161,66 +134,47 @@ export function createConversationStore(
             siblingIds: continued?.siblingIds ?? [assistantMessage.id],
             siblingIndex: continued?.siblingIndex ?? 0,
           });
-          const stream = get().stream;
-          set({
-            messages: [...kept, ...turn],
-            stream: stream && { ...stream, messageId: assistantMessage.id },
-            focusMessageId: null,
-          });
+          set({ messages: [...kept, ...turn], focusMessageId: null });
           if (userMessage?.parentId === null) options.onChatChanged?.(chatId);
           return;
         }
         case 'delta':
           return;
-        case 'done': {
-          settleLive({
-            status: 'done',
-            completionTokens: event.completionTokens,
-            timeToFirstTokenMs: event.timeToFirstTokenMs,
-            tokensPerSecond: event.tokensPerSecond,
-            stopReason: event.stopReason,
-          });
+        // The answer's final text, status and figures come with the branch read at the end.
+        case 'done':
           set({
             lastPromptTokens: event.promptTokens,
             lastRestoredTokens: event.restoredTokens,
           });
           return;
-        }
         case 'error': {
           const id = event.messageId;
-          if (id) {
-            settleLive({ status: 'error' });
-            set({ errors: { ...get().errors, [id]: event.message } });
-          } else {
-            settleLive();
-            showError(event.message);
-          }
+          if (id) set({ errors: { ...get().errors, [id]: event.message } });
+          else showError(event.message);
           return;
         }
       }
     };
 
     /**
-     * Ends a stream. The database is the source of truth: the branch is read back (final text,
-     * status, sibling counts) and the stream is closed in the same update, so "idle" on screen
-     * always shows what was saved.
+     * Ends a stream, however it ended (the last event, Stop, a failure). The database is the
+     * source of truth: the branch is read back (final text, status, figures, sibling counts),
+     * and the live text gives way to it in the same update that closes the stream, so "idle" on
+     * screen always shows what was saved, and nothing is pieced together here before it.
      */
     const finish = (chatId: string): void => {
       options.onChatChanged?.(chatId);
-      if (get().chatId === chatId) settleLive();
-      else live.end();
       batcher?.dispose();
       batcher = null;
-      api.messages.branch.query({ chatId }).then(
-        (messages) => {
-          if (get().chatId === chatId) set({ messages, stream: null });
-          else set({ stream: null });
-        },
-        (error: unknown) => {
-          set({ stream: null });
-          showError(messageOf(error));
-        },
-      );
+      const close = (messages: BranchMessage[] | null): void => {
+        if (messages && get().chatId === chatId) set({ messages, stream: null });
+        else set({ stream: null });
+        live.end();
+      };
+      api.messages.branch.query({ chatId }).then(close, (error: unknown) => {
+        close(null);
+        showError(messageOf(error));
+      });
     };
 
     return {
@@ -284,22 +238,29 @@ export function createConversationStore(
           // most, of the answer alone.
           flush: (texts) => live.append(texts.join('')),
         });
-        // The id makes the request safe to send again: the WebSocket client re-sends open
-        // subscriptions when it reconnects, and the server must not start the turn twice.
-        const request = { ...input, requestId: crypto.randomUUID() };
-        const subscription = api.messages.generate.subscribe(request, {
-          onData: (event) => onEvent(chatId, event),
+        // Events are tracked: after a reconnect, the client asks for the answer from the last
+        // one it had, and the server goes on from there (0409).
+        let ended = false;
+        const end = (): void => {
+          if (ended) return;
+          ended = true;
+          finish(chatId);
+        };
+        const subscription = api.messages.generate.subscribe(input, {
+          onData: ({ data }) => onEvent(chatId, data),
           onError: (error) => {
             showError(messageOf(error));
-            finish(chatId);
+            end();
           },
-          onComplete: () => finish(chatId),
+          onComplete: end,
         });
         set({
           stream: {
             chatId,
-            messageId: null,
-            stop: () => subscription.unsubscribe(),
+            stop: () => {
+              subscription.unsubscribe();
+              end();
+            },
             stopping: false,
           },
           errors: {},
@@ -332,21 +293,11 @@ export function createConversationStore(
       stop() {
         const stream = get().stream;
         if (!stream || stream.stopping) return;
-        const { messageId, chatId } = stream;
         set({ stream: { ...stream, stopping: true } });
+        // Unsubscribing is the one way to stop (0409). The branch read that ends the stream waits
+        // on the server until the partial answer is saved, so the stream stays open until then
+        // and nothing new starts while the old answer is still being finalised.
         stream.stop();
-        // The stream stays open until `messages.stop` has saved the partial answer as
-        // interrupted, so nothing new starts while the old answer is still being finalised.
-        const stopped = messageId
-          ? api.messages.stop.mutate({ messageId }).then(
-              () => undefined,
-              (error: unknown) => showError(messageOf(error)),
-            )
-          : Promise.resolve();
-        void stopped.then(() => {
-          if (get().stream?.chatId === chatId) finish(chatId);
-          else void reloadBranch(chatId);
-        });
       },
 
       async refreshRemote(chatIds) {

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { GenerationEvent } from '../src/api';
+import { useLoadedHost } from './support/test-host';
+import { textOf } from './support/collect';
+
+type Numbered = { id: string; data: GenerationEvent };
+
+/**
+ * The WebSocket drops while an answer streams (a network, a missed keep-alive). The tRPC client
+ * reconnects and sends the subscription again with the id of the last event it had; the answer
+ * goes on where it was (0409). Broke before: the turn started a second time (the question saved
+ * twice); then, with a request id, the answer stopped at the drop.
+ */
+describe('a connection that drops while an answer streams', () => {
+  const loaded = useLoadedHost({ maxAnswerTokens: 200 });
+
+  it('resumes the answer: every character once, the same text as saved, one turn', async () => {
+    const { client } = loaded;
+    const chat = await client.api.chats.create.mutate({});
+    let deltasAfterDrop = 0;
+    const events = await new Promise<Numbered[]>((resolve, reject) => {
+      const seen: Numbered[] = [];
+      let dropped = false;
+      client.api.messages.generate.subscribe(
+        { kind: 'send', chatId: chat.id, content: 'keep going' },
+        {
+          onData(event) {
+            seen.push(event);
+            if (dropped && event.data.type === 'delta') deltasAfterDrop++;
+            if (event.data.type === 'delta' && !dropped) {
+              dropped = true;
+              client.dropConnection();
+            }
+            if (event.data.type === 'done' || event.data.type === 'error') resolve(seen);
+          },
+          onError: reject,
+        },
+      );
+    });
+    const data = events.map((event) => event.data);
+    expect(data.map((event) => event.type).filter((type) => type !== 'delta')).toEqual([
+      'started',
+      'done',
+    ]);
+    expect(deltasAfterDrop).toBeGreaterThan(0);
+    // No event twice: each id is new, and each delta's id counts the characters so far.
+    expect(new Set(events.map((event) => event.id)).size).toBe(events.length);
+    let characters = 0;
+    for (const event of events) {
+      if (event.data.type !== 'delta') continue;
+      characters += event.data.text.length;
+      expect(event.id.endsWith(`:${characters}`)).toBe(true);
+    }
+
+    const branch = await client.api.messages.branch.query({ chatId: chat.id });
+    expect(branch.map((message) => [message.role, message.status])).toEqual([
+      ['user', 'done'],
+      ['assistant', 'done'],
+    ]);
+    expect(branch.map((message) => message.siblingIds.length)).toEqual([1, 1]);
+    expect(textOf(data)).toBe(branch[1]?.content);
+    expect(data.at(-1)).toMatchObject({ completionTokens: branch[1]?.completionTokens });
+  }, 60_000);
+});
