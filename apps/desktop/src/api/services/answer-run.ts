@@ -34,7 +34,6 @@ export class AnswerRun {
   ending: Ending | null = null;
   private readonly stopper = new AbortController();
   private wakers: (() => void)[] = [];
-  private followers = 0;
   private finished = false;
   private markSettled: () => void = () => undefined;
   /** Resolves once the answer's final state is saved, however it ended. */
@@ -70,10 +69,6 @@ export class AnswerRun {
     return !this.finished;
   }
 
-  get following(): number {
-    return this.followers;
-  }
-
   stop(): void {
     this.stopper.abort();
     this.wake();
@@ -104,29 +99,24 @@ export class AnswerRun {
   }): AsyncGenerator<NumberedEvent> {
     const { signal } = options;
     if (options.seen === 'ended') return;
-    this.followers++;
-    try {
-      let cursor = options.seen ?? 0;
-      if (options.seen === null) yield { id: `${this.messageId}:0`, event: this.started };
-      for (;;) {
+    let cursor = options.seen ?? 0;
+    if (options.seen === null) yield { id: `${this.messageId}:0`, event: this.started };
+    for (;;) {
+      if (signal.aborted) return;
+      if (this.text.length > cursor) {
+        await options.ready?.();
         if (signal.aborted) return;
-        if (this.text.length > cursor) {
-          await options.ready?.();
-          if (signal.aborted) return;
-          // Everything written while the transport was busy goes as one piece.
-          const text = this.text.slice(cursor);
-          cursor = this.text.length;
-          yield { id: `${this.messageId}:${cursor}`, event: { type: 'delta', text } };
-          continue;
-        }
-        if (this.finished) {
-          if (this.ending) yield { id: `${this.messageId}:end`, event: this.ending };
-          return;
-        }
-        await this.changed(signal);
+        // Everything written while the transport was busy goes as one piece.
+        const text = this.text.slice(cursor);
+        cursor = this.text.length;
+        yield { id: `${this.messageId}:${cursor}`, event: { type: 'delta', text } };
+        continue;
       }
-    } finally {
-      this.followers--;
+      if (this.finished) {
+        if (this.ending) yield { id: `${this.messageId}:end`, event: this.ending };
+        return;
+      }
+      await this.changed(signal);
     }
   }
 
