@@ -15,12 +15,17 @@ export function createStores(api: Api) {
   const index = createIndexStore(api);
   const semantic = (): boolean => index.getState().status?.available === true;
   const models = createModelsStore(api);
+  const conversation = createConversationStore(api, {
+    onChatChanged: () => void chats.getState().refresh(),
+  });
+  // A page that goes away (reloaded, closed, navigated) stops the answer it shows, the one way
+  // an answer stops (0409): no later page resumes it, and a dropped connection would only leave
+  // it written on for a while.
+  window.addEventListener('pagehide', () => conversation.getState().stop());
   return {
     api,
     chats,
-    conversation: createConversationStore(api, {
-      onChatChanged: () => void chats.getState().refresh(),
-    }),
+    conversation,
     models,
     remoteServers: createRemoteServersStore(api, { models }),
     settings: createSettingsStore(api),
