@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3-multiple-ciphers';
 import type { Change } from './schemas';
+import { type MessageRow, createMessageWriter } from './sync-message-writer';
 import { CREATION_FIELDS, type RemoteChange, type SyncedEntity } from './sync-schemas';
 
 /**
@@ -150,14 +151,7 @@ export function createMerger(options: { db: Database; now: () => number }) {
      VALUES (@id, @title, @model, @preset, @systemPrompt, @source, @pinned, @archived,
        @createdAt, @updatedAt, @createdAt)`,
   );
-  const insertMessage = db.prepare(
-    `INSERT INTO messages (id, chat_id, parent_id, role, content, status, model, error,
-       prompt_tokens, completion_tokens, time_to_first_token_ms, tokens_per_second,
-       stop_reason, created_at, updated_at, created_hlc)
-     VALUES (@id, @chatId, @parentId, @role, @content, @status, @model, @error,
-       @promptTokens, @completionTokens, @timeToFirstTokenMs, @tokensPerSecond,
-       @stopReason, @createdAt, @updatedAt, @createdHlc)`,
-  );
+  const insertMessages = createMessageWriter(db);
   const insertPreset = db.prepare(
     `INSERT INTO presets (id, name, system_prompt, max_answer_tokens, created_at, updated_at)
      VALUES (@id, @name, @systemPrompt, @maxAnswerTokens, @createdAt, @updatedAt)`,
@@ -183,6 +177,23 @@ export function createMerger(options: { db: Database; now: () => number }) {
      */
     const waiting = new Map<string, Set<EntityState>>();
     const waitingRead = new Set<string>();
+    /**
+     * Messages this batch inserts, in order, not written yet: `writeMessages` writes them in a
+     * few statements. The search index's trigger costs a flush of FTS5's pending terms per
+     * statement, so a statement per message was most of an initial sync (decision 0502).
+     * Everything that reads or changes a message row looks here first or writes them first.
+     */
+    const unwritten = new Map<string, MessageRow>();
+    /**
+     * Each new message moves its chat's head: the last head per chat is written once, by
+     * `flush`, instead of a row update per message. Nothing in the merge reads the heads.
+     */
+    const heads = new Map<string, string>();
+
+    function writeMessages(): void {
+      insertMessages([...unwritten.values()]);
+      unwritten.clear();
+    }
 
     function load(entity: SyncedEntity, entityId: string): EntityState {
       const key = `${entity}\u0000${entityId}`;
@@ -208,6 +219,7 @@ export function createMerger(options: { db: Database; now: () => number }) {
 
     function isMaterialized(state: EntityState): boolean {
       if (state.entity === 'setting') return true;
+      if (state.entity === 'message' && unwritten.has(state.entityId)) return true;
       return rowExists[state.entity].get(state.entityId) !== undefined;
     }
 
@@ -219,6 +231,12 @@ export function createMerger(options: { db: Database; now: () => number }) {
       const { table, key, columns } = TABLES[state.entity];
       const fields = Object.keys(values).filter((field) => Object.hasOwn(columns, field));
       if (fields.length === 0) return;
+      const row = state.entity === 'message' ? unwritten.get(state.entityId) : undefined;
+      if (row !== undefined) {
+        // Not written yet: it is written with these values, as if updated after its insert.
+        for (const field of fields) Object.assign(row, { [field]: toColumnValue(values[field]) });
+        return;
+      }
       const sql = `UPDATE ${table} SET ${fields
         .map((field) => `${columns[field]} = @${field}`)
         .join(', ')} WHERE ${key} = @__key`;
@@ -251,14 +269,18 @@ export function createMerger(options: { db: Database; now: () => number }) {
           updatedAt: values.updatedAt ?? values.createdAt,
         });
         if (typeof values.headMessageId === 'string') {
-          upsertHead.run(state.entityId, values.headMessageId);
+          heads.set(state.entityId, values.headMessageId);
         }
       } else if (state.entity === 'message') {
         const chatId = values.chatId as string;
         const parentId = values.parentId as string | null;
         if (rowExists.chat.get(chatId) === undefined) return false;
-        if (parentId !== null && chatOfMessage.get(parentId)?.chat_id !== chatId) return false;
-        insertMessage.run({
+        if (parentId !== null) {
+          const parentChat =
+            unwritten.get(parentId)?.chatId ?? chatOfMessage.get(parentId)?.chat_id;
+          if (parentChat !== chatId) return false;
+        }
+        unwritten.set(state.entityId, {
           id: state.entityId,
           chatId,
           parentId,
@@ -274,7 +296,7 @@ export function createMerger(options: { db: Database; now: () => number }) {
           stopReason: values.stopReason ?? null,
           createdAt: values.createdAt,
           updatedAt: values.updatedAt ?? values.createdAt,
-          createdHlc: state.clocks.get('createdAt'),
+          createdHlc: state.clocks.get('createdAt') ?? null,
         });
       } else {
         insertPreset.run({
@@ -332,6 +354,9 @@ export function createMerger(options: { db: Database; now: () => number }) {
 
     /** Writes the states this batch changed; the caller's transaction commits them. */
     function flush(): void {
+      writeMessages();
+      for (const [chatId, messageId] of heads) upsertHead.run(chatId, messageId);
+      heads.clear();
       for (const state of dirty) {
         upsertState.run({
           entity: state.entity,
@@ -365,6 +390,11 @@ export function createMerger(options: { db: Database; now: () => number }) {
         state.deleted = true;
         state.pending = null;
         if (writeRows && (change.entity === 'chat' || change.entity === 'preset')) {
+          // The chat's messages go with it, by the foreign key: those not written yet too.
+          if (change.entity === 'chat') {
+            writeMessages();
+            heads.delete(change.entityId);
+          }
           deleteRow[change.entity].run(change.entityId);
         }
         if (change.entity === 'chat') {
@@ -407,7 +437,7 @@ export function createMerger(options: { db: Database; now: () => number }) {
         if (state.pending === null && isMaterialized(state)) {
           updateRow(state, winners);
           if (change.entity === 'chat' && typeof winners.headMessageId === 'string') {
-            upsertHead.run(change.entityId, winners.headMessageId);
+            heads.set(change.entityId, winners.headMessageId);
           }
         } else {
           state.pending = { ...state.pending, ...winners };

@@ -399,3 +399,124 @@ describe('merge order', () => {
     b.close();
   });
 });
+
+describe('merge in pages', () => {
+  const WORDS = ['list', 'node', 'pointer', 'walk', 'stack', 'queue'];
+  const words = fc
+    .array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 4 })
+    .map((chosen) => chosen.join(' '));
+  /** Edits on one device, by index into what exists when the edit runs. */
+  const operation = fc.oneof(
+    fc.record({ kind: fc.constant('chat' as const) }),
+    fc.record({
+      kind: fc.constant('message' as const),
+      chat: fc.nat(),
+      parent: fc.option(fc.nat()),
+      words,
+    }),
+    fc.record({ kind: fc.constant('stream' as const), chat: fc.nat(), steps: fc.array(words) }),
+    fc.record({ kind: fc.constant('rename' as const), chat: fc.nat(), words }),
+    fc.record({ kind: fc.constant('branch' as const), chat: fc.nat(), message: fc.nat() }),
+    fc.record({ kind: fc.constant('delete' as const), chat: fc.nat() }),
+  );
+  type Operation = typeof operation extends fc.Arbitrary<infer T> ? T : never;
+
+  function play(store: Store, operations: Operation[]): void {
+    const pick = <T>(items: T[], index: number): T | undefined => items[index % items.length];
+    for (const op of operations) {
+      const chats = store.chats.list({ includeArchived: true });
+      if (op.kind === 'chat') {
+        store.chats.create({ title: 'new' });
+        continue;
+      }
+      const chat = pick(chats, op.chat);
+      if (chat === undefined) continue;
+      const messages = store.messages.listByChat(chat.id);
+      if (op.kind === 'message') {
+        const parent = op.parent === null ? undefined : pick(messages, op.parent);
+        store.messages.append({
+          chatId: chat.id,
+          parentId: parent?.id,
+          role: 'user',
+          content: op.words,
+        });
+      } else if (op.kind === 'stream') {
+        const writer = store.messages.startStreaming({ chatId: chat.id });
+        for (const step of op.steps) {
+          writer.append(` ${step}`);
+          writer.flush();
+        }
+        writer.finish({ completionTokens: op.steps.length });
+      } else if (op.kind === 'rename') {
+        store.chats.rename(chat.id, op.words);
+      } else if (op.kind === 'branch') {
+        const message = pick(messages, op.message);
+        if (message !== undefined) store.messages.switchBranch(message.id);
+      } else {
+        store.chats.delete(chat.id);
+      }
+    }
+  }
+
+  /** Everything the merge writes, local bookkeeping and insertion order included. */
+  function fullState(store: Store) {
+    const all = (sql: string) => store.db.prepare(sql).all();
+    // Throws when the search index does not match the messages it indexes.
+    store.db.exec(`INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')`);
+    return {
+      chats: all('SELECT * FROM chats ORDER BY id'),
+      messages: all('SELECT * FROM messages ORDER BY seq'),
+      heads: all('SELECT * FROM branch_heads ORDER BY chat_id'),
+      // Clocks are grouped by HLC in the order fields were merged; the order means nothing.
+      entities: (
+        all('SELECT * FROM sync_entities ORDER BY entity, entity_id') as { clocks: string }[]
+      ).map((row) => ({
+        ...row,
+        clocks: Object.entries(JSON.parse(row.clocks) as Record<string, string[]>).map(
+          ([hlc, fields]) => [hlc, fields.sort()],
+        ),
+      })),
+      search: WORDS.map((word) =>
+        all(`SELECT rowid FROM messages_fts WHERE messages_fts MATCH '${word}' ORDER BY rowid`),
+      ),
+    };
+  }
+
+  it('writes the same rows, search index and order whether a page holds one change or all', () => {
+    // Stores opened once and emptied before each run: opening them per run would be most of it.
+    const [a, b, whole, paged] = ['device-a', 'device-b', 'device-w', 'device-p'].map((device) =>
+      openDevice(device),
+    ) as [Store, Store, Store, Store];
+    const wipe = (...stores: Store[]) => {
+      for (const store of stores) {
+        store.db.exec(`DELETE FROM chats; DELETE FROM changes; DELETE FROM sync_entities;
+          DELETE FROM sync_state; DELETE FROM branch_heads;`);
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.array(operation, { maxLength: 30 }),
+        fc.array(operation, { maxLength: 15 }),
+        fc.integer({ min: 1, max: 8 }),
+        (first, second, pageSize) => {
+          wipe(a, b, whole, paged);
+          play(a, first);
+          b.sync.applyRemote({ changes: localChanges(a) });
+          play(b, second);
+          const changes = [...localChanges(a), ...localChanges(b)];
+          whole.sync.applyRemote({ changes });
+          for (let start = 0; start < changes.length; start += pageSize) {
+            paged.sync.applyRemote({ changes: changes.slice(start, start + pageSize) });
+          }
+          expect(fullState(paged)).toEqual(fullState(whole));
+          // One change per page: what the merge did before it wrote messages in batches.
+          wipe(paged);
+          for (const change of changes) paged.sync.applyRemote({ changes: [change] });
+          expect(fullState(paged)).toEqual(fullState(whole));
+        },
+      ),
+      { numRuns: 100 },
+    );
+    for (const store of [a, b, whole, paged]) store.close();
+  });
+});
