@@ -11,7 +11,7 @@ describe('base64url', () => {
         expect(base64UrlToBytes(text)).toEqual(bytes);
         expect(base64UrlDecodedLength(text)).toBe(bytes.length);
       }),
-      { numRuns: 500 },
+      { numRuns: 200 },
     );
   });
 
