@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { Segmented } from '../forms/Segmented';
 import { Dialog } from '../layout/Dialog';
 import { DiffView, useFileDiff, type DiffLayout } from './DiffView';
 
@@ -36,6 +37,11 @@ type CodeToFileDialogProps = {
 const errorText = (error: unknown): string =>
   error instanceof Error ? error.message : 'That did not work; try again.';
 
+const DIFF_LAYOUTS: readonly { value: DiffLayout; label: string }[] = [
+  { value: 'unified', label: 'Unified' },
+  { value: 'split', label: 'Side by side' },
+];
+
 function PreviewBody({ preview, mode }: { preview: CodeFilePreview; mode: 'save' | 'apply' }) {
   const [layout, setLayout] = useState<DiffLayout>('unified');
   const diff = useFileDiff(preview.before, preview.after);
@@ -55,25 +61,13 @@ function PreviewBody({ preview, mode }: { preview: CodeFilePreview; mode: 'save'
             </span>
           )}
         </span>
-        <div className="cf-segmented" role="radiogroup" aria-label="Diff layout">
-          {(
-            [
-              ['unified', 'Unified'],
-              ['split', 'Side by side'],
-            ] as const
-          ).map(([value, label]) => (
-            <button
-              key={value}
-              type="button"
-              role="radio"
-              aria-checked={layout === value}
-              data-testid={`diff-layout-${value}`}
-              onClick={() => setLayout(value)}
-            >
-              {label}
-            </button>
-          ))}
-        </div>
+        <Segmented
+          label="Diff layout"
+          options={DIFF_LAYOUTS}
+          value={layout}
+          onChange={setLayout}
+          testIdPrefix="diff-layout-"
+        />
       </div>
       {mode === 'save' && preview.exists && (
         <p className="cf-codefile-warning" role="note">

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { RemoteServerDraft, RemoteServerModels } from '../types';
+import { TextField } from '../forms/Field';
 import { ModelRow } from './ModelRow';
 
 export type RemoteServerActions = {
@@ -49,9 +50,9 @@ function AddServerForm(props: { actions: RemoteServerActions; onClose: () => voi
   const [fields, setFields] = useState({ url: '', apiKey: '', contextSize: '' });
   const [result, setResult] = useState<Result | null>(null);
   const [busy, setBusy] = useState(false);
-  const edit = (name: keyof typeof fields) => (event: { target: { value: string } }) => {
+  const edit = (name: keyof typeof fields) => (value: string) => {
     setResult(null);
-    setFields({ ...fields, [name]: event.target.value });
+    setFields({ ...fields, [name]: value });
   };
   const run = async (action: 'test' | 'add') => {
     const parsed = draftOf(fields);
@@ -95,64 +96,40 @@ function AddServerForm(props: { actions: RemoteServerActions; onClose: () => voi
         }
       }}
     >
-      <div className="cf-field">
-        <label className="cf-label" htmlFor="cf-remote-url">
-          Address
-        </label>
-        <input
-          id="cf-remote-url"
-          className="cf-input cf-input-wide"
-          data-testid="remote-url"
-          placeholder="http://192.168.1.20:11434"
-          autoComplete="off"
-          spellCheck={false}
-          autoFocus
-          value={fields.url}
-          onChange={edit('url')}
-          aria-describedby="cf-remote-url-hint"
-        />
-        <div id="cf-remote-url-hint" className="cf-hint">
-          Ollama, LM Studio, llama.cpp’s server, vLLM or any OpenAI-compatible API. Without a path,
-          /v1 is added.
-        </div>
-      </div>
-      <div className="cf-field">
-        <label className="cf-label" htmlFor="cf-remote-key">
-          API key (optional)
-        </label>
-        <input
-          id="cf-remote-key"
-          className="cf-input cf-input-wide"
-          data-testid="remote-api-key"
-          type="password"
-          autoComplete="off"
-          value={fields.apiKey}
-          onChange={edit('apiKey')}
-          aria-describedby="cf-remote-key-hint"
-        />
-        <div id="cf-remote-key-hint" className="cf-hint">
-          Kept in CodeFace’s secret store, never in the settings or the chats.
-        </div>
-      </div>
-      <div className="cf-field">
-        <label className="cf-label" htmlFor="cf-remote-context">
-          Context length
-        </label>
-        <input
-          id="cf-remote-context"
-          className="cf-input"
-          data-testid="remote-context"
-          inputMode="numeric"
-          placeholder={String(DEFAULT_CONTEXT)}
-          value={fields.contextSize}
-          onChange={edit('contextSize')}
-          aria-describedby="cf-remote-context-hint"
-        />
-        <div id="cf-remote-context-hint" className="cf-hint">
-          Tokens, for models whose server does not say. Leave empty for{' '}
-          {DEFAULT_CONTEXT.toLocaleString('en')}.
-        </div>
-      </div>
+      <TextField
+        id="cf-remote-url"
+        label="Address"
+        hint="Ollama, LM Studio, llama.cpp’s server, vLLM or any OpenAI-compatible API. Without a path, /v1 is added."
+        wide
+        data-testid="remote-url"
+        placeholder="http://192.168.1.20:11434"
+        autoComplete="off"
+        spellCheck={false}
+        autoFocus
+        value={fields.url}
+        onValueChange={edit('url')}
+      />
+      <TextField
+        id="cf-remote-key"
+        label="API key (optional)"
+        hint="Kept in CodeFace’s secret store, never in the settings or the chats."
+        wide
+        data-testid="remote-api-key"
+        type="password"
+        autoComplete="off"
+        value={fields.apiKey}
+        onValueChange={edit('apiKey')}
+      />
+      <TextField
+        id="cf-remote-context"
+        label="Context length"
+        hint={`Tokens, for models whose server does not say. Leave empty for ${DEFAULT_CONTEXT.toLocaleString('en')}.`}
+        data-testid="remote-context"
+        inputMode="numeric"
+        placeholder={String(DEFAULT_CONTEXT)}
+        value={fields.contextSize}
+        onValueChange={edit('contextSize')}
+      />
       {result && (
         <p
           className={result.kind === 'ok' ? 'cf-text-success' : 'cf-text-danger'}

@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { Segmented } from '../forms/Segmented';
+import { TextField } from '../forms/Field';
 import { formatBytes } from '../models/format';
 import type {
   ChatStatesUse,
@@ -14,6 +16,7 @@ import type {
 import { SyncSettings, type SyncActions } from '../sync/SyncSettings';
 import { PrivacySettings } from './PrivacySettings';
 import type { PrivacyActions } from './PrivacySettings';
+import { SettingsSection } from './SettingsSection';
 import { HotkeySettings, type HotkeyActions } from './HotkeySettings';
 import { LocalApiSettings } from './LocalApiSettings';
 import { WorkspaceSettings, type WorkspaceActions } from './WorkspaceSettings';
@@ -108,34 +111,21 @@ function ParamsForm(props: { params: GenerationParams; onSave: SettingsActions['
       }}
     >
       {(Object.keys(PARAM_LIMITS) as Array<keyof GenerationParams>).map((key) => (
-        <div key={key} className="cf-field">
-          <label className="cf-label" htmlFor={`cf-param-${key}`}>
-            {PARAM_LIMITS[key].label}
-          </label>
-          <input
-            id={`cf-param-${key}`}
-            className="cf-input"
-            inputMode="decimal"
-            data-testid={`param-${key}`}
-            placeholder={PARAM_LIMITS[key].optional ? 'Automatic' : undefined}
-            value={draft[key]}
-            aria-invalid={problems[key] !== undefined}
-            aria-describedby={`cf-param-${key}-hint`}
-            onChange={(event) => {
-              setStatus(null);
-              setDraft({ ...draft, [key]: event.target.value });
-            }}
-          />
-          {problems[key] ? (
-            <div id={`cf-param-${key}-hint`} className="cf-field-problem" role="alert">
-              {problems[key]}
-            </div>
-          ) : (
-            <div id={`cf-param-${key}-hint`} className="cf-hint">
-              {hints[key]}
-            </div>
-          )}
-        </div>
+        <TextField
+          key={key}
+          id={`cf-param-${key}`}
+          label={PARAM_LIMITS[key].label}
+          hint={hints[key]}
+          problem={problems[key]}
+          inputMode="decimal"
+          data-testid={`param-${key}`}
+          placeholder={PARAM_LIMITS[key].optional ? 'Automatic' : undefined}
+          value={draft[key]}
+          onValueChange={(value) => {
+            setStatus(null);
+            setDraft({ ...draft, [key]: value });
+          }}
+        />
       ))}
       <div className="cf-row">
         <button type="submit" className="cf-button cf-button-primary" data-testid="save-params">
@@ -190,34 +180,19 @@ function ChatStatesForm(props: {
           ? 'No chat state is saved.'
           : `${formatBytes(bytes)} used by ${chats} ${chats === 1 ? 'chat' : 'chats'}.`}
       </p>
-      <div className="cf-field">
-        <label className="cf-label" htmlFor="cf-chat-states-budget">
-          Space for saved chat states (GB)
-        </label>
-        <input
-          id="cf-chat-states-budget"
-          className="cf-input"
-          inputMode="decimal"
-          data-testid="chat-states-budget"
-          value={draft}
-          aria-invalid={problem !== null}
-          aria-describedby="cf-chat-states-hint"
-          onChange={(event) => {
-            setStatus(null);
-            setDraft(event.target.value);
-          }}
-        />
-        {problem ? (
-          <div id="cf-chat-states-hint" className="cf-field-problem" role="alert">
-            {problem}
-          </div>
-        ) : (
-          <div id="cf-chat-states-hint" className="cf-hint">
-            A chat reopened later, even after a restart, answers at once instead of reading its
-            whole conversation again. The least recently used go first; 0 keeps none.
-          </div>
-        )}
-      </div>
+      <TextField
+        id="cf-chat-states-budget"
+        label="Space for saved chat states (GB)"
+        hint="A chat reopened later, even after a restart, answers at once instead of reading its whole conversation again. The least recently used go first; 0 keeps none."
+        problem={problem}
+        inputMode="decimal"
+        data-testid="chat-states-budget"
+        value={draft}
+        onValueChange={(value) => {
+          setStatus(null);
+          setDraft(value);
+        }}
+      />
       <div className="cf-row">
         <button
           type="submit"
@@ -269,63 +244,46 @@ export function SettingsScreen({
       <header className="cf-screen-header">
         <h1>Settings</h1>
       </header>
-      <section className="cf-card" aria-label="Appearance">
-        <h2>Appearance</h2>
-        <div className="cf-segmented" role="radiogroup" aria-label="Theme">
-          {themes.map((t) => (
-            <button
-              key={t.value}
-              type="button"
-              role="radio"
-              aria-checked={theme === t.value}
-              data-testid={`theme-${t.value}`}
-              onClick={() => actions.setTheme(t.value)}
-            >
-              {t.label}
-            </button>
-          ))}
-        </div>
-      </section>
-      <section className="cf-card" aria-label="Quick ask">
-        <h2>Quick ask</h2>
+      <SettingsSection title="Appearance">
+        <Segmented
+          label="Theme"
+          options={themes}
+          value={theme}
+          onChange={actions.setTheme}
+          testIdPrefix="theme-"
+        />
+      </SettingsSection>
+      <SettingsSection title="Quick ask">
         <HotkeySettings {...hotkey} actions={actions.hotkey} />
-      </section>
-      <section className="cf-card" aria-label="Sync" id="settings-sync" data-testid="sync-settings">
-        <h2>Sync</h2>
+      </SettingsSection>
+      <SettingsSection title="Sync" id="settings-sync" testId="sync-settings">
         <SyncSettings {...sync} actions={actions.sync} />
-      </section>
-      <section className="cf-card" aria-label="Generation">
-        <h2>Generation</h2>
+      </SettingsSection>
+      <SettingsSection title="Generation">
         <ParamsForm params={params} onSave={actions.saveParams} />
-      </section>
+      </SettingsSection>
       {chatStates && (
-        <section className="cf-card" aria-label="Saved chat states">
-          <h2>Saved chat states</h2>
+        <SettingsSection title="Saved chat states">
           <ChatStatesForm
             use={chatStates}
             onSave={actions.saveChatStatesBudget}
             onClear={actions.clearChatStates}
           />
-        </section>
+        </SettingsSection>
       )}
-      <section className="cf-card" aria-label="Presets">
-        <h2>Presets</h2>
+      <SettingsSection title="Presets">
         <PresetSettings presets={presets} actions={actions.presets} />
-      </section>
-      <section className="cf-card" aria-label="Code to files" data-testid="workspace-settings">
-        <h2>Code to files</h2>
+      </SettingsSection>
+      <SettingsSection title="Code to files" testId="workspace-settings">
         <WorkspaceSettings folder={workspaceFolder} actions={actions.workspace} />
-      </section>
-      <section className="cf-card" aria-label="Local API" data-testid="local-api-settings">
-        <h2>Local API</h2>
+      </SettingsSection>
+      <SettingsSection title="Local API" testId="local-api-settings">
         <LocalApiSettings status={localApi} actions={actions.localApi} />
-      </section>
-      <section className="cf-card" aria-label="Privacy" data-testid="privacy-settings">
-        <h2>Privacy</h2>
+      </SettingsSection>
+      <SettingsSection title="Privacy" testId="privacy-settings">
         <PrivacySettings status={privacy} actions={actions.privacy} />
-      </section>
-      <section className="cf-card" aria-label="Your data">
-        <h2>Your data</h2>
+      </SettingsSection>
+      <SettingsSection title="Your data">
         {dataFolder && (
           <p className="cf-muted">
             Chats are kept on this computer in{' '}
@@ -365,7 +323,7 @@ export function SettingsScreen({
             />
           </label>
         </div>
-      </section>
+      </SettingsSection>
     </div>
   );
 }

@@ -1,4 +1,6 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
+import { Field, TextField } from '../forms/Field';
+import { Segmented } from '../forms/Segmented';
 import { ProgressBar } from '../feedback/ProgressBar';
 import type { SyncDevice, SyncView } from '../types';
 import { RecoveryKey } from './RecoveryKey';
@@ -66,18 +68,6 @@ function Problem({ text, testId }: { text: string | null; testId: string }) {
     <p className="cf-text-danger" role="alert" data-testid={testId}>
       {text}
     </p>
-  );
-}
-
-function Field(props: { id: string; label: string; hint?: string; children: ReactNode }) {
-  return (
-    <div className="cf-field">
-      <label className="cf-label" htmlFor={props.id}>
-        {props.label}
-      </label>
-      {props.children}
-      {props.hint && <div className="cf-hint">{props.hint}</div>}
-    </div>
   );
 }
 
@@ -149,69 +139,54 @@ function SignedOut({ view, actions }: { view: SyncView; actions: SyncActions }) 
         </p>
       )}
       <Problem text={test.problem} testId="sync-test-problem" />
-      <div className="cf-segmented" role="radiogroup" aria-label="Account">
-        {modes.map((each) => (
-          <button
-            key={each.value}
-            type="button"
-            role="radio"
-            aria-checked={mode === each.value}
-            data-testid={`sync-mode-${each.value}`}
-            onClick={() => {
-              setMode(each.value);
-              setSecret('');
-            }}
-          >
-            {each.label}
-          </button>
-        ))}
-      </div>
-      <Field id="cf-sync-email" label="Email">
-        <input
-          id="cf-sync-email"
-          className="cf-input cf-input-wide"
-          type="email"
-          autoComplete="username"
-          data-testid="sync-email"
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-        />
-      </Field>
+      <Segmented
+        label="Account"
+        options={modes}
+        value={mode}
+        onChange={(value) => {
+          setMode(value);
+          setSecret('');
+        }}
+        testIdPrefix="sync-mode-"
+      />
+      <TextField
+        id="cf-sync-email"
+        label="Email"
+        wide
+        type="email"
+        autoComplete="username"
+        data-testid="sync-email"
+        value={email}
+        onValueChange={setEmail}
+      />
       {mode === 'recovery' ? (
-        <Field
+        <TextField
           id="cf-sync-secret"
           label="Recovery key"
           hint="The key you saved when you made the account; the dashes and spaces do not matter."
-        >
-          <input
-            id="cf-sync-secret"
-            className="cf-input cf-input-wide cf-mono"
-            autoComplete="off"
-            spellCheck={false}
-            data-testid="sync-recovery-key"
-            value={secret}
-            onChange={(event) => setSecret(event.target.value)}
-          />
-        </Field>
+          wide
+          className="cf-mono"
+          autoComplete="off"
+          spellCheck={false}
+          data-testid="sync-recovery-key"
+          value={secret}
+          onValueChange={setSecret}
+        />
       ) : null}
       {mode === 'recovery' ? (
-        <Field
+        <TextField
           id="cf-sync-new-password"
           label="New password"
           hint="At least 10 characters. It replaces the old one: your other devices are signed out and sign in again with it."
-        >
-          <input
-            id="cf-sync-new-password"
-            className="cf-input cf-input-wide"
-            type="password"
-            autoComplete="new-password"
-            data-testid="sync-new-password"
-            value={newPassword}
-            onChange={(event) => setNewPassword(event.target.value)}
-          />
-        </Field>
+          wide
+          type="password"
+          autoComplete="new-password"
+          data-testid="sync-new-password"
+          value={newPassword}
+          onValueChange={setNewPassword}
+        />
       ) : (
-        <Field
+        <TextField
           id="cf-sync-secret"
           label="Password"
           hint={
@@ -219,31 +194,23 @@ function SignedOut({ view, actions }: { view: SyncView; actions: SyncActions }) 
               ? 'At least 10 characters. It never leaves this device: forget it and only your recovery key opens your synced chats.'
               : undefined
           }
-        >
-          <input
-            id="cf-sync-secret"
-            className="cf-input cf-input-wide"
-            type="password"
-            autoComplete={mode === 'sign-up' ? 'new-password' : 'current-password'}
-            data-testid="sync-password"
-            value={secret}
-            onChange={(event) => setSecret(event.target.value)}
-          />
-        </Field>
+          wide
+          type="password"
+          autoComplete={mode === 'sign-up' ? 'new-password' : 'current-password'}
+          data-testid="sync-password"
+          value={secret}
+          onValueChange={setSecret}
+        />
       )}
-      <Field
+      <TextField
         id="cf-sync-device"
         label="This device’s name"
         hint="How it appears in the list of your devices."
-      >
-        <input
-          id="cf-sync-device"
-          className="cf-input cf-input-wide"
-          data-testid="sync-device-name"
-          value={deviceName}
-          onChange={(event) => setDeviceName(event.target.value)}
-        />
-      </Field>
+        wide
+        data-testid="sync-device-name"
+        value={deviceName}
+        onValueChange={setDeviceName}
+      />
       <div className="cf-row">
         <button
           type="submit"
@@ -355,30 +322,25 @@ function ChangePassword({ change }: { change: SyncActions['changePassword'] }) {
       }}
     >
       <h3>Change password</h3>
-      <Field id="cf-sync-current" label="Current password">
-        <input
-          id="cf-sync-current"
-          className="cf-input cf-input-wide"
-          type="password"
-          autoComplete="current-password"
-          value={current}
-          onChange={(event) => setCurrent(event.target.value)}
-        />
-      </Field>
-      <Field
+      <TextField
+        id="cf-sync-current"
+        label="Current password"
+        wide
+        type="password"
+        autoComplete="current-password"
+        value={current}
+        onValueChange={setCurrent}
+      />
+      <TextField
         id="cf-sync-new"
         label="New password"
         hint="Your other devices are signed out and sign in again with the new one."
-      >
-        <input
-          id="cf-sync-new"
-          className="cf-input cf-input-wide"
-          type="password"
-          autoComplete="new-password"
-          value={next}
-          onChange={(event) => setNext(event.target.value)}
-        />
-      </Field>
+        wide
+        type="password"
+        autoComplete="new-password"
+        value={next}
+        onValueChange={setNext}
+      />
       <div className="cf-row">
         <button type="submit" className="cf-button" disabled={action.busy}>
           Change password
@@ -413,16 +375,15 @@ function DeleteAccount({ remove }: { remove: SyncActions['deleteAccount'] }) {
         Deletes the account and everything the server keeps for it, and signs out every device. The
         chats on your devices stay on them.
       </p>
-      <Field id="cf-sync-delete-password" label="Password">
-        <input
-          id="cf-sync-delete-password"
-          className="cf-input cf-input-wide"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
-      </Field>
+      <TextField
+        id="cf-sync-delete-password"
+        label="Password"
+        wide
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onValueChange={setPassword}
+      />
       <label className="cf-check">
         <input
           type="checkbox"
