@@ -7,7 +7,7 @@ import type {
 } from '@codeface/db';
 import type { Chat, Message, SearchHit } from '../schemas';
 import type { Preset, Settings, SettingsPatch } from '../settings-schema';
-import type { ChatStore, InterruptedStats, StreamingMessage } from '../services/ports';
+import type { ChatStore, StreamingMessage } from '../services/ports';
 import type { EmbeddingStore } from '../services/semantic-index';
 
 function toChat(chat: DbChat): Chat {
@@ -52,14 +52,6 @@ function toPreset(preset: DbPreset): Preset {
   };
 }
 
-function toDbStats(stats: InterruptedStats) {
-  return {
-    completionTokens: stats.completionTokens,
-    timeToFirstTokenMs: stats.timeToFirstTokenMs,
-    tokensPerSecond: stats.tokensPerSecond,
-  };
-}
-
 /** The app's view of a db writer: the same ends for a new answer and a continued one. */
 function streamingMessage(store: Store, writer: StreamingWriter): StreamingMessage {
   const message = store.messages.get(writer.messageId);
@@ -67,14 +59,14 @@ function streamingMessage(store: Store, writer: StreamingWriter): StreamingMessa
   return {
     message: toMessage(message),
     append: (text) => writer.append(text),
-    finish: (stats) =>
-      toMessage(writer.finish({ ...toDbStats(stats), stopReason: stats.stopReason })),
+    // The figures are the database's own fields (0492): the writer takes them as they are.
+    finish: (stats) => toMessage(writer.finish(stats)),
     interrupt: (stats) =>
       toMessage(
         writer.fail({
+          ...stats,
           error: 'Stopped before the answer was complete.',
           status: 'interrupted',
-          ...toDbStats(stats),
         }),
       ),
     fail: (reason) => toMessage(writer.fail({ error: reason, status: 'error' })),

@@ -32,12 +32,14 @@ export type GenerationStats = {
 };
 
 /**
- * The figures of an answer stopped before the engine's final event: the tokens counted so far,
- * and no time to first token or speed (the engine reports those only in its final event).
+ * The figures of an answer stopped before it ended, as its message keeps them (the database's
+ * fields, which the store takes as they are): the tokens counted so far, and a time to first
+ * token and a speed only where the engine's final event came (it reports them there alone).
  */
-export type InterruptedStats =
-  | Omit<GenerationStats, 'stopReason'>
-  | { completionTokens: number; timeToFirstTokenMs: null; tokensPerSecond: null };
+export type InterruptedStats = Pick<
+  Message,
+  'completionTokens' | 'timeToFirstTokenMs' | 'tokensPerSecond'
+>;
 
 /** The assistant message while it streams: saved as it grows so a reload shows it. */
 export interface StreamingMessage {
