@@ -2,3 +2,4 @@
 export { SettingsScreen } from './SettingsScreen';
 export { recordKeyPress } from './hotkey';
 export type { PrivacyActions } from './PrivacySettings';
+export type { SyncActions } from '../sync/SyncSettings';

@@ -1,29 +1,17 @@
 import type { SyncDevice, SyncView } from '@codeface/ui';
+import type { SyncActions } from '@codeface/ui/settings';
 import { createStore } from 'zustand/vanilla';
 import type { RemoteChange } from '../../api';
 import { messageOf, type Api } from '../client/api';
 import { showError } from './toasts';
 
-export type SyncState = {
+/** The sync form's actions are the store's, but copying and printing, which the platform does. */
+export type SyncState = Omit<SyncActions, 'copyText' | 'printRecoveryKey'> & {
   /** Null until the host answered. */
   view: SyncView | null;
   devices: SyncDevice[] | null;
   recoveryKey: string[] | null;
   refreshDevices: () => Promise<void>;
-  testConnection: (url: string) => Promise<{ protocolVersion: number }>;
-  signUp: (input: { url: string; email: string; password: string }) => Promise<void>;
-  signIn: (
-    input:
-      | { url: string; email: string; password: string }
-      | { url: string; email: string; recoveryKey: string; newPassword: string },
-  ) => Promise<void>;
-  setDeviceName: (name: string) => Promise<void>;
-  revokeDevice: (deviceId: string) => Promise<void>;
-  changePassword: (input: { currentPassword: string; newPassword: string }) => Promise<void>;
-  signOut: () => Promise<void>;
-  deleteAccount: (input: { password: string }) => Promise<void>;
-  confirmRecoveryKeySaved: () => Promise<void>;
-  syncNow: () => void;
   /** Follows the host's sync view and its remote changes; returns the function that stops. */
   watch: (onRemoteChange: (change: RemoteChange) => void) => () => void;
 };
