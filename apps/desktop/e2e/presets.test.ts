@@ -77,9 +77,12 @@ describe('presets of the person’s own in Chromium, through the web host', () =
       await app.openSettings();
       await settings.deletePreset('Short answers');
       await settings.presetEditor('Short answers').waitFor({ state: 'detached' });
-      expect(
-        host.runtime.services.presets.list().some((preset) => preset.name === 'Short answers'),
-      ).toBe(false);
+      // The editor gives way to the confirmation before the delete is sent: wait for the store.
+      await expect
+        .poll(() =>
+          host.runtime.services.presets.list().some((preset) => preset.name === 'Short answers'),
+        )
+        .toBe(false);
       await app.newChat();
       expect(await app.chat.presets().filter({ hasText: 'Short answers' }).count()).toBe(0);
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerationEvent } from '../src/api';
-import { useLoadedHost } from './support/test-host';
+import { connectClient, useLoadedHost } from './support/test-host';
 import { textOf } from './support/collect';
 
 type Numbered = { id: string; data: GenerationEvent };
@@ -60,5 +60,33 @@ describe('a connection that drops while an answer streams', () => {
     expect(branch.map((message) => message.siblingIds.length)).toEqual([1, 1]);
     expect(textOf(data)).toBe(branch[1]?.content);
     expect(data.at(-1)).toMatchObject({ completionTokens: branch[1]?.completionTokens });
+  }, 60_000);
+
+  it('stops the answer of a page that went away (close code 1001) without waiting to be resumed', async () => {
+    const page = connectClient(loaded.host);
+    const chat = await page.api.chats.create.mutate({});
+    await new Promise<void>((resolve, reject) => {
+      page.api.messages.generate.subscribe(
+        { kind: 'send', chatId: chat.id, content: 'write a long answer' },
+        {
+          onData(event) {
+            if (event.data.type !== 'delta') return;
+            // The page is gone before its unsubscribe could leave: only the close code says so.
+            void page.leavePage().then(resolve, reject);
+          },
+          onError: reject,
+        },
+      );
+    });
+    // Well inside the 30 s an answer waits for a client that dropped.
+    await expect
+      .poll(
+        async () => {
+          const branch = await loaded.client.api.messages.branch.query({ chatId: chat.id });
+          return branch.at(-1)?.status;
+        },
+        { timeout: 10_000, interval: 200 },
+      )
+      .toBe('interrupted');
   }, 60_000);
 });

@@ -15,6 +15,12 @@ export type ApiContext = {
    * a connection cannot drop; then an ended subscription was ended by its client.
    */
   connectionLost?: () => boolean;
+  /**
+   * Resolves if this connection ends because its page went away (closed, reloaded, navigated:
+   * WebSocket close code 1001). An answer it was following then stops instead of waiting to be
+   * resumed, even where the page's own unsubscribe arrived with the close and read as a drop.
+   */
+  connectionLeft?: Promise<void>;
 };
 
 /** A context over a gate: the services are looked up at each call, so unlocking needs no reconnect. */

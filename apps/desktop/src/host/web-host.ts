@@ -12,6 +12,9 @@ import { API_SESSION_PATH, API_WS_PATH, KEEP_ALIVE } from '../api/transport';
 import { HostCredentials, verifyRequest } from './auth';
 import { serveStatic } from './static-files';
 
+/** The WebSocket close code a browser sends when its page closes, reloads or navigates. */
+const GOING_AWAY = 1001;
+
 export type WebHostOptions = {
   /** The API's context for one connection, given how to wait for that socket to flush. */
   context: (transportReady: () => Promise<void>) => ApiContext;
@@ -110,6 +113,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const server = createServer(handleRequest);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+  // Each socket's end by a page that went away, watched before tRPC's handler sees the socket,
+  // so the close code is known when that handler ends the socket's subscriptions.
+  const pagesGone = new WeakMap<object, Promise<void>>();
   const handler = applyWSSHandler({
     wss,
     router: appRouter,
@@ -127,6 +133,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         // A tab that closes and a network that drops look the same from here: either way an
         // answer waits a while for the client to reconnect and resume it.
         connectionLost: () => res.readyState !== res.OPEN,
+        connectionLeft: pagesGone.get(res),
       };
     },
     // A page whose main thread stays busy past the wait is cut off and reconnects; an answer it
@@ -139,7 +146,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (path !== API_WS_PATH) return refuseUpgrade(socket, 404);
     const verdict = verifyRequest(request, { origins });
     if (!verdict.ok) return refuseUpgrade(socket, verdict.status);
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      pagesGone.set(
+        ws,
+        new Promise((resolve) => {
+          ws.once('close', (code) => {
+            if (code === GOING_AWAY) resolve();
+          });
+        }),
+      );
+      wss.emit('connection', ws, request);
+    });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -67,6 +67,8 @@ export type TestClient = {
   api: TRPCClient<AppRouter>;
   /** Cuts the WebSocket as a network would; the client reconnects and re-sends what is open. */
   dropConnection(): void;
+  /** Ends the WebSocket as a page that closes or reloads does (code 1001), not to come back. */
+  leavePage(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -97,6 +99,10 @@ export function connectClient(
   return {
     api: createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] }),
     dropConnection: () => sockets.at(-1)?.terminate(),
+    leavePage: () => {
+      sockets.at(-1)?.close(1001);
+      return wsClient.close();
+    },
     close: () => wsClient.close(),
   };
 }

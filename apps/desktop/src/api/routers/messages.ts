@@ -45,6 +45,7 @@ export const messagesRouter = {
       signal: signal ?? new AbortController().signal,
       transportReady: ctx.transportReady,
       connectionLost: ctx.connectionLost,
+      connectionLeft: ctx.connectionLeft,
     });
     for await (const { id: eventId, event } of events) yield tracked(eventId, event);
   }),

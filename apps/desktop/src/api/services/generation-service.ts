@@ -63,6 +63,8 @@ export type GenerateOptions = {
    * only detaches the subscriber, and the answer waits for the client to resume it.
    */
   connectionLost?: () => boolean;
+  /** Resolves if the connection ends because its page went away: a run it left waiting stops. */
+  connectionLeft?: Promise<void>;
 };
 
 /**
@@ -107,7 +109,7 @@ export class GenerationService {
     clearTimeout(this.orphaned.get(run.messageId));
     this.orphaned.delete(run.messageId);
     const onAbort = () => {
-      if (options.connectionLost?.()) this.orphan(run);
+      if (options.connectionLost?.()) this.orphan(run, options.connectionLeft);
       else run.stop();
     };
     if (signal.aborted) onAbort();
@@ -120,7 +122,7 @@ export class GenerationService {
   }
 
   /** Stops a run left without a subscriber, unless one comes back within the resume window. */
-  private orphan(run: AnswerRun): void {
+  private orphan(run: AnswerRun, left?: Promise<void>): void {
     if (!run.writing) return;
     clearTimeout(this.orphaned.get(run.messageId));
     const timer = setTimeout(() => {
@@ -129,6 +131,13 @@ export class GenerationService {
     }, RESUME_WINDOW_MS);
     timer.unref?.();
     this.orphaned.set(run.messageId, timer);
+    // A page that went away will not resume it; a client that came back since has cleared it.
+    void left?.then(() => {
+      if (this.orphaned.get(run.messageId) !== timer) return;
+      clearTimeout(timer);
+      this.orphaned.delete(run.messageId);
+      run.stop();
+    });
   }
 
   /** Records the turn, opens its answer and starts the engine writing it. */
