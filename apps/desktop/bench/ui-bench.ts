@@ -245,7 +245,7 @@ async function pacedMeasurements(browser: Browser) {
   });
   const token = createRunToken(randomBytes);
   const web = await startWebHost({
-    context: (transportReady) => ({ services: runtime.services, transportReady }),
+    context: (connection) => ({ services: runtime.services, ...connection }),
     rendererDir: RENDERER_DIR,
     port: 0,
     token,

@@ -1,10 +1,13 @@
+import { rm } from 'node:fs/promises';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../src/api';
+import { gateContext } from '../src/api/context';
+import type { ApiContext, ConnectionContext } from '../src/api/context';
 import { createIpcWebSocketClass } from '../src/api/ipc/ipc-client-socket';
 import type { IpcBridge, IpcFrame } from '../src/api/ipc/protocol';
 import { createIpcServer } from '../src/api/ipc/ipc-server';
-import { generate, textOf, waitFor } from './support/collect';
+import { generate, rejection, textOf, waitFor } from './support/collect';
 import { removeTestHost, startTestHost } from './support/test-host';
 import type { TestHost } from './support/test-host';
 
@@ -12,8 +15,14 @@ import type { TestHost } from './support/test-host';
  * The Electron transport without Electron: the renderer's socket class and the main side's
  * server joined by an in-memory channel that copies frames the way IPC does.
  */
-function connectOverIpc(host: TestHost) {
-  const server = createIpcServer({ createContext: () => ({ services: host.runtime.services }) });
+function connectOverIpc(
+  host: TestHost,
+  createContext: (connection: ConnectionContext) => ApiContext = (connection) => ({
+    services: host.runtime.services,
+    ...connection,
+  }),
+) {
+  const server = createIpcServer({ createContext });
   const listeners = new Set<(frame: IpcFrame) => void>();
   const peer = {
     id: 'window-1/frame-1',
@@ -120,5 +129,27 @@ describe('Electron IPC transport (no Electron needed)', () => {
     );
     expect(messages[1]?.status).toBe('interrupted');
     await ipc.close();
+  }, 60_000);
+});
+
+describe('Electron IPC transport to a locked app', () => {
+  it('serves the unlock screen over the gate the main process serves, and opens after it', async () => {
+    const encrypted = await startTestHost({ passphrase: 'correct horse' });
+    await encrypted.close();
+    const host = await startTestHost({ dataDir: encrypted.dataDir });
+    // The main process's context (main/index.ts): the connection's facts go into the gate's.
+    const ipc = connectOverIpc(host, (connection) => gateContext(host.gate, connection));
+    try {
+      expect(await ipc.api.lock.status.query()).toMatchObject({ locked: true });
+      expect((await rejection(ipc.api.chats.list.query({}))).data?.reason).toBe('locked');
+      expect(await ipc.api.lock.unlock.mutate({ passphrase: 'correct horse' })).toEqual({
+        locked: false,
+      });
+      expect(await ipc.api.chats.list.query({})).toEqual([]);
+    } finally {
+      await ipc.close();
+      await removeTestHost(host);
+      await rm(encrypted.rendererDir, { recursive: true, force: true });
+    }
   }, 60_000);
 });

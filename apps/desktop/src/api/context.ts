@@ -23,13 +23,24 @@ export type ApiContext = {
   connectionLeft?: Promise<void>;
 };
 
-/** A context over a gate: the services are looked up at each call, so unlocking needs no reconnect. */
-export function gateContext(gate: AppGate, transportReady?: () => Promise<void>): ApiContext {
+/** What a transport knows of one connection, handed to the context it is served with. */
+export type ConnectionContext = Pick<
+  ApiContext,
+  'transportReady' | 'connectionLost' | 'connectionLeft'
+>;
+
+/**
+ * A context over a gate: the services are looked up at each call, so unlocking needs no
+ * reconnect. The transport passes its connection in rather than spreading this object: a spread
+ * reads `services`, which throws while the gate is locked, and would refuse every connection to
+ * a locked app, the unlock screen's own included.
+ */
+export function gateContext(gate: AppGate, connection: ConnectionContext = {}): ApiContext {
   return {
     get services() {
       return gate.services();
     },
     lock: gate,
-    transportReady,
+    ...connection,
   };
 }

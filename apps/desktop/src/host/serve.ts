@@ -61,7 +61,7 @@ export async function serve(options: ServeOptions): Promise<RunningHost> {
   });
   try {
     const host = await startWebHost({
-      context: (transportReady) => gateContext(gate, transportReady),
+      context: (connection) => gateContext(gate, connection),
       rendererDir: options.rendererDir,
       port: options.port,
       token: createRunToken(randomBytes),

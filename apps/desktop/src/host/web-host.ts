@@ -7,7 +7,7 @@ import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { appRouter } from '../api';
-import type { ApiContext } from '../api/context';
+import type { ApiContext, ConnectionContext } from '../api/context';
 import { API_SESSION_PATH, API_WS_PATH, KEEP_ALIVE } from '../api/transport';
 import { HostCredentials, verifyRequest } from './auth';
 import { serveStatic } from './static-files';
@@ -16,8 +16,8 @@ import { serveStatic } from './static-files';
 const GOING_AWAY = 1001;
 
 export type WebHostOptions = {
-  /** The API's context for one connection, given how to wait for that socket to flush. */
-  context: (transportReady: () => Promise<void>) => ApiContext;
+  /** The API's context for one connection, given how to wait for its socket to flush. */
+  context: (connection: ConnectionContext) => ApiContext;
   /** The built renderer (index.html and assets). */
   rendererDir: string;
   /** 0 picks a free port. */
@@ -128,13 +128,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
             'Open CodeFace with the link printed by `codeface serve` (it carries the access token).',
         });
       }
-      return {
-        ...options.context(() => flushed(res)),
+      return options.context({
+        transportReady: () => flushed(res),
         // A tab that closes and a network that drops look the same from here: either way an
         // answer waits a while for the client to reconnect and resume it.
         connectionLost: () => res.readyState !== res.OPEN,
         connectionLeft: pagesGone.get(res),
-      };
+      });
     },
     // A page whose main thread stays busy past the wait is cut off and reconnects; an answer it
     // was following goes on where it was (0409).

@@ -117,7 +117,7 @@ async function start(): Promise<void> {
   serveRenderer(protocol, RENDERER_DIR);
   serveApiOverIpc({
     ipcMain,
-    server: createIpcServer({ createContext: () => gateContext(gate) }),
+    server: createIpcServer({ createContext: (connection) => gateContext(gate, connection) }),
   });
   allowOnlyClipboard(session.defaultSession);
 

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { getWSConnectionHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import type { ApiContext } from '../context';
+import type { ApiContext, ConnectionContext } from '../context';
 import { appRouter } from '../root';
 import { API_WS_PATH } from '../transport';
 import { ipcFrameSchema } from './protocol';
@@ -48,14 +48,16 @@ export type IpcPeer = {
  * peers (validated), runs tRPC's WebSocket handler on each connection and sends replies back.
  * `main/` feeds it from `ipcMain` and drops a peer when its page navigates or closes.
  */
-export function createIpcServer(options: { createContext: () => ApiContext }) {
+export function createIpcServer(options: {
+  createContext: (connection: ConnectionContext) => ApiContext;
+}) {
   const handleConnection = getWSConnectionHandler({
     // Required by the options type; the connection handler itself never uses it.
     wss: new WebSocketServer({ noServer: true }),
     router: appRouter,
     createContext: ({ res }) => {
       const socket = res as unknown as IpcServerSocket;
-      return { ...options.createContext(), connectionLost: () => socket.lost };
+      return options.createContext({ connectionLost: () => socket.lost });
     },
     // No server keep-alive: IPC does not die quietly, and a window that goes away is told by
     // Electron (`dropPeer`). The renderer's client pings, and reconnects if the main process
