@@ -16,6 +16,15 @@ const CRASH_ON_LOAD = fileURLToPath(
 );
 const LOAD: LoadOptions = { contextSize: 2048, threads: 1, sequences: 2 };
 const GIB = 1024 ** 3;
+/**
+ * The speeds the worth-a-file rule (0208) is held to here, so it decides the same on a quiet
+ * machine and a loaded one: measured, the tiny model's prefill runs from tens of thousands of
+ * tokens a second to a few hundred, which moves the line from hundreds of tokens to one. At
+ * these, a prefix under 50 tokens (a template and a few words) evaluates faster than the 5 ms a
+ * file costs, and the chats below (300 tokens and more; their states, some 200 KiB, read in
+ * 0.2 ms) and an edit that keeps a hundred of them do not.
+ */
+const SPEEDS = { prefillTokensPerSecond: 10_000, readBytesPerSecond: 1024 ** 3 };
 /** The chats saved once, before the tests; each test uses its own. */
 const CHATS = [
   'parser',
@@ -63,7 +72,7 @@ describe('chat states saved to disk', { timeout: 120_000 }, () => {
     const created = new LlamaCppEngine({
       gpu: false,
       modulePath: options.modulePath,
-      savedStates: options.dir ? { dir: options.dir, budgetBytes: GIB } : undefined,
+      savedStates: options.dir ? { dir: options.dir, budgetBytes: GIB, speeds: SPEEDS } : undefined,
     });
     engines.push(created);
     await created.load({ id: 'tiny', path: options.modelPath ?? modelPath }, options.load ?? LOAD);
@@ -266,10 +275,9 @@ describe('chat states saved to disk', { timeout: 120_000 }, () => {
         content: `Here is the module:\n${'function step(x) { return x * 2 + 1; }\n'.repeat(24)}What does it do?`,
       },
     ];
-    // The long chat's evaluation measures this process's prefill speed.
     await ask(on, long, 'long');
     // One sequence: the short chat takes it, and the long chat's state is saved on the way out;
-    // the short one, a template and a word, would read back slower than it evaluates.
+    // the short one, a template and a word (23 tokens), would read back slower than it evaluates.
     const short = await collect(
       on.chat([{ role: 'user', content: 'hi' }], { chatId: 'short', maxTokens: 1, temperature: 0 }),
     );

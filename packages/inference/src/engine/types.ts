@@ -174,6 +174,16 @@ export type SavedStatesCommand = z.infer<typeof savedStatesCommandSchema>;
 export const savedStatesSettingsSchema = z.object({
   dir: z.string().min(1),
   budgetBytes: z.number().int().nonnegative().max(MAX_SAVED_STATES_BUDGET),
+  /**
+   * Speeds the worth-a-file rule (0208) holds to instead of measuring them: for a person who
+   * knows their machine, and for tests that must decide the same on a fast and a slow one.
+   */
+  speeds: z
+    .object({
+      prefillTokensPerSecond: z.number().positive().finite().optional(),
+      readBytesPerSecond: z.number().positive().finite().optional(),
+    })
+    .optional(),
 });
 export type SavedStatesSettings = z.infer<typeof savedStatesSettingsSchema>;
 

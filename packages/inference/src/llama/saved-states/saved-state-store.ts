@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { SavedStatesInfo } from '../../engine/types';
 import { SAVED_STATE_FORMAT_VERSION, tokensDigest } from './state-key';
 import { StateSpeedMeter, worthAFile } from './state-worth';
+import type { PinnedSpeeds } from './state-worth';
 
 /**
  * What the store needs of a context sequence: node-llama-cpp's `LlamaContextSequence` (tests
@@ -87,21 +88,31 @@ export class SavedStateStore {
   private work: Promise<void> = Promise.resolve();
   private lastSave: SavedStatesInfo['lastSave'] = null;
   private lastRestore: SavedStatesInfo['lastRestore'] = null;
-  private readonly speeds = new StateSpeedMeter();
+  private readonly speeds: StateSpeedMeter;
 
   private constructor(
     private readonly dir: string,
     private budgetBytes: number,
     private readonly now: () => number,
-  ) {}
+    pinned: PinnedSpeeds,
+  ) {
+    this.speeds = new StateSpeedMeter(pinned);
+  }
 
   /** Opens the folder (creating it), deleting what a crashed process left half-done. */
   static async open(options: {
     dir: string;
     budgetBytes: number;
     now: () => number;
+    /** Speeds the worth-a-file rule holds to instead of measuring them. */
+    speeds?: PinnedSpeeds;
   }): Promise<SavedStateStore> {
-    const store = new SavedStateStore(options.dir, options.budgetBytes, options.now);
+    const store = new SavedStateStore(
+      options.dir,
+      options.budgetBytes,
+      options.now,
+      options.speeds ?? {},
+    );
     await mkdir(options.dir, { recursive: true });
     await store.sweep();
     await store.enforceBudget();

@@ -71,4 +71,17 @@ describe('StateSpeedMeter', () => {
     expect(meter.current().prefillTokensPerSecond).toBe(DEFAULT_PREFILL_TOKENS_PER_SECOND);
     expect(meter.current().readBytesPerSecond).toBe(DEFAULT_STATE_READ_BYTES_PER_SECOND);
   });
+
+  it('holds a pinned speed whatever it measures, and measures the other', () => {
+    const meter = new StateSpeedMeter({ prefillTokensPerSecond: 10_000 });
+    meter.notePrefill(2000, 100);
+    meter.noteRead(4 * MiB, STATE_FILE_MS + 10);
+    expect(meter.current()).toMatchObject({
+      prefillTokensPerSecond: 10_000,
+      readBytesPerSecond: 400 * MiB,
+    });
+    const pinnedDisk = new StateSpeedMeter({ readBytesPerSecond: 50 * MiB });
+    pinnedDisk.noteRead(4 * MiB, STATE_FILE_MS + 10);
+    expect(pinnedDisk.current().readBytesPerSecond).toBe(50 * MiB);
+  });
 });

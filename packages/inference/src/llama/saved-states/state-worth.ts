@@ -4,6 +4,8 @@
  * the defaults stand only until the first measurement of each.
  */
 
+import type { SavedStatesSettings } from '../../engine/types';
+
 const MiB = 1024 * 1024;
 
 /**
@@ -45,13 +47,23 @@ export function worthAFile(options: {
   return readMs < prefillMs;
 }
 
-/** This process's speeds: the latest measurement of each, the default until there is one. */
+/** The speeds a person (or a test) holds the rule to; measurements do not move them. */
+export type PinnedSpeeds = NonNullable<SavedStatesSettings['speeds']>;
+
+/**
+ * This process's speeds: the latest measurement of each, the default until there is one; a
+ * pinned speed stays as given.
+ */
 export class StateSpeedMeter {
-  private readonly speeds: StateSpeeds = {
-    prefillTokensPerSecond: DEFAULT_PREFILL_TOKENS_PER_SECOND,
-    readBytesPerSecond: DEFAULT_STATE_READ_BYTES_PER_SECOND,
-    bytesPerToken: null,
-  };
+  private readonly speeds: StateSpeeds;
+
+  constructor(private readonly pinned: PinnedSpeeds = {}) {
+    this.speeds = {
+      prefillTokensPerSecond: pinned.prefillTokensPerSecond ?? DEFAULT_PREFILL_TOKENS_PER_SECOND,
+      readBytesPerSecond: pinned.readBytesPerSecond ?? DEFAULT_STATE_READ_BYTES_PER_SECOND,
+      bytesPerToken: null,
+    };
+  }
 
   current(): StateSpeeds {
     return { ...this.speeds };
@@ -59,7 +71,11 @@ export class StateSpeedMeter {
 
   /** `tokens` of a prompt evaluated in `ms`. */
   notePrefill(tokens: number, ms: number): void {
-    if (tokens >= MIN_MEASURED_TOKENS && ms > 0) {
+    if (
+      this.pinned.prefillTokensPerSecond === undefined &&
+      tokens >= MIN_MEASURED_TOKENS &&
+      ms > 0
+    ) {
       this.speeds.prefillTokensPerSecond = (tokens * 1000) / ms;
     }
   }
@@ -72,6 +88,7 @@ export class StateSpeedMeter {
   /** A state of `bytes` read back (checked and loaded) in `ms`. */
   noteRead(bytes: number, ms: number): void {
     const readingMs = ms - STATE_FILE_MS;
+    if (this.pinned.readBytesPerSecond !== undefined) return;
     if (bytes > 0 && readingMs > 0) this.speeds.readBytesPerSecond = (bytes * 1000) / readingMs;
   }
 }
