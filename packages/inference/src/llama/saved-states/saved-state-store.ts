@@ -65,6 +65,14 @@ const CHECKSUM_CHUNK_BYTES = 4 * 1024 * 1024;
 
 export type RestoredState = { tokens: number; ms: number };
 
+type StoreOptions = {
+  dir: string;
+  budgetBytes: number;
+  now: () => number;
+  /** Speeds the worth-a-file rule holds to instead of measuring them. */
+  speeds?: PinnedSpeeds;
+};
+
 /**
  * The KV states of chats saved to disk, one per chat, so a chat whose context sequence was
  * given up (evicted, unloaded, app closed) does not evaluate its whole conversation again.
@@ -89,30 +97,20 @@ export class SavedStateStore {
   private lastSave: SavedStatesInfo['lastSave'] = null;
   private lastRestore: SavedStatesInfo['lastRestore'] = null;
   private readonly speeds: StateSpeedMeter;
+  private readonly dir: string;
+  private budgetBytes: number;
+  private readonly now: () => number;
 
-  private constructor(
-    private readonly dir: string,
-    private budgetBytes: number,
-    private readonly now: () => number,
-    pinned: PinnedSpeeds,
-  ) {
-    this.speeds = new StateSpeedMeter(pinned);
+  private constructor(options: StoreOptions) {
+    this.dir = options.dir;
+    this.budgetBytes = options.budgetBytes;
+    this.now = options.now;
+    this.speeds = new StateSpeedMeter(options.speeds);
   }
 
   /** Opens the folder (creating it), deleting what a crashed process left half-done. */
-  static async open(options: {
-    dir: string;
-    budgetBytes: number;
-    now: () => number;
-    /** Speeds the worth-a-file rule holds to instead of measuring them. */
-    speeds?: PinnedSpeeds;
-  }): Promise<SavedStateStore> {
-    const store = new SavedStateStore(
-      options.dir,
-      options.budgetBytes,
-      options.now,
-      options.speeds ?? {},
-    );
+  static async open(options: StoreOptions): Promise<SavedStateStore> {
+    const store = new SavedStateStore(options);
     await mkdir(options.dir, { recursive: true });
     await store.sweep();
     await store.enforceBudget();
