@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerationEvent } from '../src/api';
+import { tradeRunToken } from '../src/api/transport';
 import { connectClient, useLoadedHost } from './support/test-host';
 import { textOf } from './support/collect';
 
@@ -88,5 +89,44 @@ describe('a connection that drops while an answer streams', () => {
         { timeout: 10_000, interval: 200 },
       )
       .toBe('interrupted');
+  }, 60_000);
+});
+
+/** Long answers (the tiny model writes 200 tokens in a fraction of a second). */
+describe('a tab that connects again', () => {
+  const loaded = useLoadedHost({ maxAnswerTokens: 4096 });
+
+  it('stops the answer it does not resume (a reload whose socket was cut)', async () => {
+    const { host } = loaded;
+    const secret = (await tradeRunToken(host.origin, host.token)) ?? '';
+    const page = connectClient(host, { secret });
+    const chat = await page.api.chats.create.mutate({});
+    await new Promise<void>((resolve, reject) => {
+      page.api.messages.generate.subscribe(
+        { kind: 'send', chatId: chat.id, content: 'write a long answer' },
+        {
+          onData(event) {
+            if (event.data.type !== 'delta') return;
+            // Cut without a close frame (code 1006), as a reloading page's socket sometimes is.
+            page.dropConnection();
+            void page.close().then(resolve, reject);
+          },
+          onError: reject,
+        },
+      );
+    });
+    // The reloaded page: the same tab, a new connection, nothing to resume.
+    const reloaded = connectClient(host, { secret });
+    await reloaded.api.chats.list.query({ includeArchived: false });
+    await expect
+      .poll(
+        async () => {
+          const branch = await reloaded.api.messages.branch.query({ chatId: chat.id });
+          return branch.at(-1)?.status;
+        },
+        { timeout: 10_000, interval: 200 },
+      )
+      .toBe('interrupted');
+    await reloaded.close();
   }, 60_000);
 });

@@ -21,12 +21,14 @@ export type ApiContext = {
    * resumed, even where the page's own unsubscribe arrived with the close and read as a drop.
    */
   connectionLeft?: Promise<void>;
+  /** The browser tab this connection belongs to (its secret), where the transport knows it. */
+  peer?: string;
 };
 
 /** What a transport knows of one connection, handed to the context it is served with. */
 export type ConnectionContext = Pick<
   ApiContext,
-  'transportReady' | 'connectionLost' | 'connectionLeft'
+  'transportReady' | 'connectionLost' | 'connectionLeft' | 'peer'
 >;
 
 /**

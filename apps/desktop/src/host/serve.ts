@@ -61,7 +61,11 @@ export async function serve(options: ServeOptions): Promise<RunningHost> {
   });
   try {
     const host = await startWebHost({
-      context: (connection) => gateContext(gate, connection),
+      context: (connection) => {
+        // A tab that connects again has its old connection's answers stopped unless it resumes them.
+        if (connection.peer) gate.runtime()?.services.generation.peerConnected(connection.peer);
+        return gateContext(gate, connection);
+      },
       rendererDir: options.rendererDir,
       port: options.port,
       token: createRunToken(randomBytes),

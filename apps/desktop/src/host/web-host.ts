@@ -134,6 +134,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         // answer waits a while for the client to reconnect and resume it.
         connectionLost: () => res.readyState !== res.OPEN,
         connectionLeft: pagesGone.get(res),
+        peer: info.connectionParams?.secret,
       });
     },
     // A page whose main thread stays busy past the wait is cut off and reconnects; an answer it

@@ -46,6 +46,7 @@ export const messagesRouter = {
       transportReady: ctx.transportReady,
       connectionLost: ctx.connectionLost,
       connectionLeft: ctx.connectionLeft,
+      peer: ctx.peer,
     });
     for await (const { id: eventId, event } of events) yield tracked(eventId, event);
   }),

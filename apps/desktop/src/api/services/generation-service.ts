@@ -50,6 +50,12 @@ const STOP_WAIT_LIMIT_MS = 3000;
  * reconnect (its keep-alive: `KEEP_ALIVE` in `transport.ts`).
  */
 const RESUME_WINDOW_MS = 30_000;
+/**
+ * How long after a tab connects again its client has to resume the answers its old connection
+ * was following (it sends them with its first messages); those it does not resume, it stopped
+ * or left (a reload), so they stop.
+ */
+const RECONNECT_GRACE_MS = 2_000;
 
 type Ending = Extract<GenerationEvent, { type: 'done' | 'error' }>;
 
@@ -65,6 +71,8 @@ export type GenerateOptions = {
   connectionLost?: () => boolean;
   /** Resolves if the connection ends because its page went away: a run it left waiting stops. */
   connectionLeft?: Promise<void>;
+  /** The tab the connection belongs to, where the transport knows it (see `peerConnected`). */
+  peer?: string;
 };
 
 /**
@@ -80,7 +88,10 @@ export class GenerationService {
    */
   private readonly runs = new Map<string, AnswerRun>();
   /** Runs without a subscriber since their connection dropped: each is stopped when its wait ends. */
-  private readonly orphaned = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly orphaned = new Map<
+    string,
+    { timer: ReturnType<typeof setTimeout>; peer: string | undefined }
+  >();
   constructor(private readonly deps: GenerationServiceDeps) {}
 
   /**
@@ -106,10 +117,9 @@ export class GenerationService {
     options: GenerateOptions,
   ): AsyncGenerator<NumberedEvent> {
     const { signal } = options;
-    clearTimeout(this.orphaned.get(run.messageId));
-    this.orphaned.delete(run.messageId);
+    this.adopt(run.messageId);
     const onAbort = () => {
-      if (options.connectionLost?.()) this.orphan(run, options.connectionLeft);
+      if (options.connectionLost?.()) this.orphan(run, options);
       else run.stop();
     };
     if (signal.aborted) onAbort();
@@ -122,22 +132,45 @@ export class GenerationService {
   }
 
   /** Stops a run left without a subscriber, unless one comes back within the resume window. */
-  private orphan(run: AnswerRun, left?: Promise<void>): void {
+  private orphan(
+    run: AnswerRun,
+    connection: Pick<GenerateOptions, 'connectionLeft' | 'peer'>,
+  ): void {
     if (!run.writing) return;
-    clearTimeout(this.orphaned.get(run.messageId));
-    const timer = setTimeout(() => {
-      this.orphaned.delete(run.messageId);
-      run.stop();
-    }, RESUME_WINDOW_MS);
+    this.adopt(run.messageId);
+    const timer = setTimeout(() => this.stopOrphan(run.messageId), RESUME_WINDOW_MS);
     timer.unref?.();
-    this.orphaned.set(run.messageId, timer);
-    // A page that went away will not resume it; a client that came back since has cleared it.
-    void left?.then(() => {
-      if (this.orphaned.get(run.messageId) !== timer) return;
-      clearTimeout(timer);
-      this.orphaned.delete(run.messageId);
-      run.stop();
+    this.orphaned.set(run.messageId, { timer, peer: connection.peer });
+    // A page that went away will not resume it; a client that came back since has adopted it.
+    void connection.connectionLeft?.then(() => {
+      if (this.orphaned.get(run.messageId)?.timer === timer) this.stopOrphan(run.messageId);
     });
+  }
+
+  /** The run is followed again, or has ended: it no longer waits to be stopped. */
+  private adopt(messageId: string): void {
+    clearTimeout(this.orphaned.get(messageId)?.timer);
+    this.orphaned.delete(messageId);
+  }
+
+  private stopOrphan(messageId: string): void {
+    this.adopt(messageId);
+    this.runs.get(messageId)?.stop();
+  }
+
+  /**
+   * A tab opened a connection (a reconnect, or a page reloaded in it). A reconnecting client
+   * resumes what it follows at once; the answers of this tab it has not resumed within a moment
+   * were stopped while it was away (a stop cannot be sent then) or belong to a page that is gone.
+   * Where a socket ends without a close frame, this is how a reload stops its answer.
+   */
+  peerConnected(peer: string): void {
+    const timer = setTimeout(() => {
+      for (const [messageId, orphan] of this.orphaned) {
+        if (orphan.peer === peer) this.stopOrphan(messageId);
+      }
+    }, RECONNECT_GRACE_MS);
+    timer.unref?.();
   }
 
   /** Records the turn, opens its answer and starts the engine writing it. */
@@ -252,8 +285,7 @@ export class GenerationService {
           tokensPerSecond: null,
         });
       run.end(ending);
-      clearTimeout(this.orphaned.get(run.messageId));
-      this.orphaned.delete(run.messageId);
+      this.adopt(run.messageId);
       // Kept a while, for a client whose connection dropped just before the end.
       const timer = setTimeout(() => this.runs.delete(run.messageId), RESUME_WINDOW_MS);
       timer.unref?.();
