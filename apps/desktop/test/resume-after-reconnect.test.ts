@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerationEvent } from '../src/api';
 import { tradeRunToken } from '../src/api/transport';
-import { connectClient, useLoadedHost } from './support/test-host';
+import { connectClient, useLoadedHost, type TestClient } from './support/test-host';
 import { textOf } from './support/collect';
 
 type Numbered = { id: string; data: GenerationEvent };
@@ -93,40 +93,91 @@ describe('a connection that drops while an answer streams', () => {
 });
 
 /** Long answers (the tiny model writes 200 tokens in a fraction of a second). */
-describe('a tab that connects again', () => {
+describe('a new page in a tab (a reload)', () => {
   const loaded = useLoadedHost({ maxAnswerTokens: 4096 });
 
-  it('stops the answer it does not resume (a reload whose socket was cut)', async () => {
-    const { host } = loaded;
-    const secret = (await tradeRunToken(host.origin, host.token)) ?? '';
-    const page = connectClient(host, { secret });
-    const chat = await page.api.chats.create.mutate({});
-    await new Promise<void>((resolve, reject) => {
+  /** Starts a long answer on `page` and calls `cut` at its first delta; resolves with its last id. */
+  const answerUntilCut = (
+    page: TestClient,
+    chatId: string,
+    cut: (lastEventId: string) => void | Promise<void>,
+  ): Promise<string> =>
+    new Promise((resolve, reject) => {
+      let cutDone = false;
       page.api.messages.generate.subscribe(
-        { kind: 'send', chatId: chat.id, content: 'write a long answer' },
+        { kind: 'send', chatId, content: 'write a long answer' },
         {
           onData(event) {
-            if (event.data.type !== 'delta') return;
-            // Cut without a close frame (code 1006), as a reloading page's socket sometimes is.
-            page.dropConnection();
-            void page.close().then(resolve, reject);
+            if (event.data.type !== 'delta' || cutDone) return;
+            cutDone = true;
+            void Promise.resolve(cut(event.id)).then(() => resolve(event.id), reject);
           },
           onError: reject,
         },
       );
     });
-    // The reloaded page: the same tab, a new connection, nothing to resume.
+
+  const lastStatus = async (page: TestClient, chatId: string) =>
+    (await page.api.messages.branch.query({ chatId })).at(-1)?.status;
+
+  it('stops the answer its earlier page left waiting, before the new page reads it', async () => {
+    const { host } = loaded;
+    const secret = (await tradeRunToken(host.origin, host.token)) ?? '';
+    const page = connectClient(host, { secret });
+    const chat = await page.api.chats.create.mutate({});
+    await answerUntilCut(page, chat.id, async () => {
+      // Cut without a close frame (code 1006), as a reloading page's socket sometimes is.
+      page.dropConnection();
+      await page.close();
+    });
+    // The reloaded page: the same tab, a page id of its own, nothing to resume. Its first read
+    // already shows the answer stopped (the read waits for a stopping answer to be saved).
     const reloaded = connectClient(host, { secret });
-    await reloaded.api.chats.list.query({ includeArchived: false });
+    expect(await lastStatus(reloaded, chat.id)).toBe('interrupted');
+    await reloaded.close();
+  }, 60_000);
+
+  it("stops it too when the earlier page's socket is found dead only after the new page opened", async () => {
+    const { host } = loaded;
+    const secret = (await tradeRunToken(host.origin, host.token)) ?? '';
+    const page = connectClient(host, { secret });
+    const chat = await page.api.chats.create.mutate({});
+    const reloaded = connectClient(host, { secret });
+    await answerUntilCut(page, chat.id, async () => {
+      await reloaded.api.chats.list.query({ includeArchived: false });
+      page.dropConnection();
+      await page.close();
+    });
     await expect
-      .poll(
-        async () => {
-          const branch = await reloaded.api.messages.branch.query({ chatId: chat.id });
-          return branch.at(-1)?.status;
-        },
-        { timeout: 10_000, interval: 200 },
-      )
+      .poll(() => lastStatus(reloaded, chat.id), { timeout: 5_000, interval: 100 })
       .toBe('interrupted');
     await reloaded.close();
+  }, 60_000);
+
+  it("keeps an answer the new page follows when the earlier page's socket is found dead", async () => {
+    const { host } = loaded;
+    const secret = (await tradeRunToken(host.origin, host.token)) ?? '';
+    const page = connectClient(host, { secret });
+    const chat = await page.api.chats.create.mutate({});
+    const reloaded = connectClient(host, { secret });
+    const ending = new Promise<GenerationEvent>((resolve, reject) => {
+      void answerUntilCut(page, chat.id, (lastEventId) => {
+        // The new page follows the answer from where the old one was...
+        reloaded.api.messages.generate.subscribe(
+          { kind: 'send', chatId: chat.id, content: 'write a long answer', lastEventId },
+          {
+            onData({ data }) {
+              // ...and only then is the old page's socket found dead: the answer goes on.
+              if (data.type === 'delta') page.dropConnection();
+              if (data.type === 'done' || data.type === 'error') resolve(data);
+            },
+            onError: reject,
+          },
+        );
+      }).catch(reject);
+    });
+    expect(await ending).toMatchObject({ type: 'done', stopped: false });
+    expect(await lastStatus(reloaded, chat.id)).toBe('done');
+    await Promise.all([page.close(), reloaded.close()]);
   }, 60_000);
 });

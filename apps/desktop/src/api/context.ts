@@ -1,5 +1,6 @@
 import type { AppGate } from './app-gate';
 import type { Services } from './services';
+import type { TabPage } from './services/generation-service';
 
 /** What every procedure sees: the services, and how to pace streaming over this transport. */
 export type ApiContext = {
@@ -21,14 +22,14 @@ export type ApiContext = {
    * resumed, even where the page's own unsubscribe arrived with the close and read as a drop.
    */
   connectionLeft?: Promise<void>;
-  /** The browser tab this connection belongs to (its secret), where the transport knows it. */
-  peer?: string;
+  /** The browser page this connection serves, in its tab, where the transport knows it. */
+  page?: TabPage;
 };
 
 /** What a transport knows of one connection, handed to the context it is served with. */
 export type ConnectionContext = Pick<
   ApiContext,
-  'transportReady' | 'connectionLost' | 'connectionLeft' | 'peer'
+  'transportReady' | 'connectionLost' | 'connectionLeft' | 'page'
 >;
 
 /**

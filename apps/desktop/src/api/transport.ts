@@ -15,8 +15,11 @@ export const API_IPC_CHANNEL = 'codeface:trpc';
  */
 export const API_SESSION_PATH = '/session';
 
-/** The WebSocket connection parameters that carry a tab's secret. */
-export type ApiConnectionParams = { secret: string };
+/**
+ * The WebSocket connection parameters: the tab's secret, and the id its page drew when it loaded,
+ * the same at every reconnect. A new id in a tab tells the host the earlier page is gone (0409).
+ */
+export type ApiConnectionParams = { secret: string; page: string };
 
 /** Trades the run's token for a tab secret; null when the host refuses the token. */
 export async function tradeRunToken(origin: string, token: string): Promise<string | null> {

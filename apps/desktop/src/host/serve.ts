@@ -62,8 +62,8 @@ export async function serve(options: ServeOptions): Promise<RunningHost> {
   try {
     const host = await startWebHost({
       context: (connection) => {
-        // A tab that connects again has its old connection's answers stopped unless it resumes them.
-        if (connection.peer) gate.runtime()?.services.generation.peerConnected(connection.peer);
+        // A new page in a tab stops the answers its earlier page left waiting (0409).
+        if (connection.page) gate.runtime()?.services.generation.pageConnected(connection.page);
         return gateContext(gate, connection);
       },
       rendererDir: options.rendererDir,

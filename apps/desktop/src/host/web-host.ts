@@ -5,9 +5,11 @@ import type { Duplex } from 'node:stream';
 import { TRPCError } from '@trpc/server';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
+import { z } from 'zod';
 import type { WebSocket } from 'ws';
 import { appRouter } from '../api';
 import type { ApiContext, ConnectionContext } from '../api/context';
+import type { TabPage } from '../api/services/generation-service';
 import { API_SESSION_PATH, API_WS_PATH, KEEP_ALIVE } from '../api/transport';
 import { HostCredentials, verifyRequest } from './auth';
 import { serveStatic } from './static-files';
@@ -134,7 +136,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         // answer waits a while for the client to reconnect and resume it.
         connectionLost: () => res.readyState !== res.OPEN,
         connectionLeft: pagesGone.get(res),
-        peer: info.connectionParams?.secret,
+        page: tabPageOf(info.connectionParams),
       });
     },
     // A page whose main thread stays busy past the wait is cut off and reconnects; an answer it
@@ -180,4 +182,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A page's connection parameters past the secret check; an old page without an id has none. */
+const pageParams = z.object({ secret: z.string(), page: z.string().min(1).max(100) });
+
+function tabPageOf(connectionParams: unknown): TabPage | undefined {
+  const parsed = pageParams.safeParse(connectionParams);
+  return parsed.success ? { tab: parsed.data.secret, id: parsed.data.page } : undefined;
 }

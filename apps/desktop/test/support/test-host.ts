@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
@@ -74,11 +75,12 @@ export type TestClient = {
 
 /**
  * A real tRPC client over a real WebSocket, sending the given Origin like a browser would. It
- * trades the run's token for a tab secret as the page does (or sends the given `secret`).
+ * trades the run's token for a tab secret as the page does (or sends the given `secret`), and is
+ * a page of its own (or, given another client's `page` id, that page connecting again).
  */
 export function connectClient(
   host: Pick<TestHost, 'port' | 'token' | 'origin'>,
-  options: { origin?: string; secret?: string } = {},
+  options: { origin?: string; secret?: string; page?: string } = {},
 ): TestClient {
   const origin = options.origin ?? host.origin;
   const sockets: WebSocket[] = [];
@@ -88,11 +90,13 @@ export function connectClient(
       sockets.push(this);
     }
   }
+  const page = options.page ?? randomUUID();
   const secret =
     options.secret === undefined ? tradeRunToken(host.origin, host.token) : options.secret;
   const wsClient = createWSClient({
     url: `ws://127.0.0.1:${host.port}${API_WS_PATH}`,
-    connectionParams: async () => ({ secret: (await secret) ?? '' }),
+    // Each client is a page of its own unless told to be a reconnect of another (`page`).
+    connectionParams: async () => ({ secret: (await secret) ?? '', page }),
     WebSocket: BrowserLikeWebSocket as unknown as typeof globalThis.WebSocket,
     retryDelayMs: () => 50,
   });

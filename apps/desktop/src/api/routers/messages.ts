@@ -46,7 +46,7 @@ export const messagesRouter = {
       transportReady: ctx.transportReady,
       connectionLost: ctx.connectionLost,
       connectionLeft: ctx.connectionLeft,
-      peer: ctx.peer,
+      page: ctx.page,
     });
     for await (const { id: eventId, event } of events) yield tracked(eventId, event);
   }),

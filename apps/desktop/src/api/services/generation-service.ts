@@ -50,13 +50,6 @@ const STOP_WAIT_LIMIT_MS = 3000;
  * reconnect (its keep-alive: `KEEP_ALIVE` in `transport.ts`).
  */
 const RESUME_WINDOW_MS = 30_000;
-/**
- * How long after a tab connects again its client has to resume the answers its old connection
- * was following (it sends them with its first messages); those it does not resume, it stopped
- * or left (a reload), so they stop.
- */
-const RECONNECT_GRACE_MS = 2_000;
-
 type Ending = Extract<GenerationEvent, { type: 'done' | 'error' }>;
 
 export type GenerateOptions = {
@@ -71,9 +64,16 @@ export type GenerateOptions = {
   connectionLost?: () => boolean;
   /** Resolves if the connection ends because its page went away: a run it left waiting stops. */
   connectionLeft?: Promise<void>;
-  /** The tab the connection belongs to, where the transport knows it (see `peerConnected`). */
-  peer?: string;
+  /** The page the connection serves, where the transport knows it (see `pageConnected`). */
+  page?: TabPage;
 };
+
+/**
+ * One page load in a browser tab: the tab's secret, and an id the page draws when it loads and
+ * sends at every (re)connect. A tab that connects with another id has a new page: the earlier one
+ * went away (reloaded, navigated), and cannot resume what it was following.
+ */
+export type TabPage = { tab: string; id: string };
 
 /**
  * Runs one turn of a chat: records the question (or finds it, for a regeneration), streams
@@ -87,11 +87,18 @@ export class GenerationService {
    * message they write.
    */
   private readonly runs = new Map<string, AnswerRun>();
+  /**
+   * Each run's newest subscription: only its end decides what happens to the run, as an older
+   * one's connection can be found dead after the client has resumed on a new one.
+   */
+  private readonly followers = new Map<string, symbol>();
   /** Runs without a subscriber since their connection dropped: each is stopped when its wait ends. */
   private readonly orphaned = new Map<
     string,
-    { timer: ReturnType<typeof setTimeout>; peer: string | undefined }
+    { timer: ReturnType<typeof setTimeout>; page: TabPage | undefined }
   >();
+  /** The page each browser tab shows now, by the tab's secret (see `pageConnected`). */
+  private readonly tabPages = new Map<string, string>();
   constructor(private readonly deps: GenerationServiceDeps) {}
 
   /**
@@ -117,9 +124,13 @@ export class GenerationService {
     options: GenerateOptions,
   ): AsyncGenerator<NumberedEvent> {
     const { signal } = options;
+    const follower = Symbol(run.messageId);
+    this.followers.set(run.messageId, follower);
     this.adopt(run.messageId);
     const onAbort = () => {
-      if (options.connectionLost?.()) this.orphan(run, options);
+      if (this.followers.get(run.messageId) !== follower) return;
+      // A page gone (a new one is open in its tab) will not come back for it.
+      if (options.connectionLost?.() && !this.pageGone(options.page)) this.orphan(run, options);
       else run.stop();
     };
     if (signal.aborted) onAbort();
@@ -134,13 +145,13 @@ export class GenerationService {
   /** Stops a run left without a subscriber, unless one comes back within the resume window. */
   private orphan(
     run: AnswerRun,
-    connection: Pick<GenerateOptions, 'connectionLeft' | 'peer'>,
+    connection: Pick<GenerateOptions, 'connectionLeft' | 'page'>,
   ): void {
     if (!run.writing) return;
     this.adopt(run.messageId);
     const timer = setTimeout(() => this.stopOrphan(run.messageId), RESUME_WINDOW_MS);
     timer.unref?.();
-    this.orphaned.set(run.messageId, { timer, peer: connection.peer });
+    this.orphaned.set(run.messageId, { timer, page: connection.page });
     // A page that went away will not resume it; a client that came back since has adopted it.
     void connection.connectionLeft?.then(() => {
       if (this.orphaned.get(run.messageId)?.timer === timer) this.stopOrphan(run.messageId);
@@ -159,18 +170,20 @@ export class GenerationService {
   }
 
   /**
-   * A tab opened a connection (a reconnect, or a page reloaded in it). A reconnecting client
-   * resumes what it follows at once; the answers of this tab it has not resumed within a moment
-   * were stopped while it was away (a stop cannot be sent then) or belong to a page that is gone.
-   * Where a socket ends without a close frame, this is how a reload stops its answer.
+   * A connection opened. A page that reconnects resumes what it follows; a page new in its tab
+   * means the tab's earlier page is gone (a reload, which may have cut its socket without a close
+   * frame), and the answers that page left waiting stop now, before the new page reads them.
    */
-  peerConnected(peer: string): void {
-    const timer = setTimeout(() => {
-      for (const [messageId, orphan] of this.orphaned) {
-        if (orphan.peer === peer) this.stopOrphan(messageId);
-      }
-    }, RECONNECT_GRACE_MS);
-    timer.unref?.();
+  pageConnected(page: TabPage): void {
+    if (this.tabPages.get(page.tab) === page.id) return;
+    this.tabPages.set(page.tab, page.id);
+    for (const [messageId, orphan] of this.orphaned) {
+      if (orphan.page?.tab === page.tab) this.stopOrphan(messageId);
+    }
+  }
+
+  private pageGone(page: TabPage | undefined): boolean {
+    return page !== undefined && this.tabPages.get(page.tab) !== page.id;
   }
 
   /** Records the turn, opens its answer and starts the engine writing it. */
@@ -287,7 +300,10 @@ export class GenerationService {
       run.end(ending);
       this.adopt(run.messageId);
       // Kept a while, for a client whose connection dropped just before the end.
-      const timer = setTimeout(() => this.runs.delete(run.messageId), RESUME_WINDOW_MS);
+      const timer = setTimeout(() => {
+        this.runs.delete(run.messageId);
+        this.followers.delete(run.messageId);
+      }, RESUME_WINDOW_MS);
       timer.unref?.();
     }
   }

@@ -72,9 +72,10 @@ async function tabSecret(location: Location): Promise<string | null> {
 /** The connection parameters of every (re)connect; a tab without a secret is told what to do. */
 function tabConnection(): () => Promise<ApiConnectionParams> {
   const secret = tabSecret(window.location).catch(() => null);
+  const page = crypto.randomUUID();
   return async () => {
     const value = await secret;
-    if (value !== null) return { secret: value };
+    if (value !== null) return { secret: value, page };
     showOpenWithLink();
     // Never connects: without a secret the host would only refuse, again at every retry.
     return new Promise<never>(() => undefined);
