@@ -3,7 +3,7 @@ import type { FrameScheduler } from '@codeface/ui';
 import { createChatsStore } from '../src/renderer/stores/chats';
 import { createConversationStore } from '../src/renderer/stores/conversation';
 import { useToasts } from '../src/renderer/stores/toasts';
-import { startLoadedHost, stopLoadedHost } from './support/test-host';
+import { connectClient, startLoadedHost, stopLoadedHost, useLoadedHost } from './support/test-host';
 import type { TestClient, TestHost } from './support/test-host';
 
 /** Frames every 16 ms, as a browser would paint them, counted. */
@@ -179,5 +179,44 @@ describe('the renderer stores against the real app API, SQLite and the tiny mode
       'the interrupted status',
     );
     expect(conversation.getState().messages[1]?.content.length).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+/** Long answers (the tiny model writes 200 tokens in a fraction of a second). */
+describe('a page that opens a chat whose answer another page is writing', () => {
+  const loaded = useLoadedHost({ maxAnswerTokens: 4096 });
+
+  it('shows the answer as it grows and ends with it saved, not frozen at what it first read', async () => {
+    const writer = createConversationStore(loaded.client.api, { scheduler: countingFrames() });
+    const chat = await loaded.client.api.chats.create.mutate({});
+    await writer.getState().load(chat.id);
+    writer.getState().generate({ kind: 'send', chatId: chat.id, content: 'Write a long answer' });
+    await until(() => writer.getState().live.current().text.length > 0, 'the first text');
+
+    // Another tab (its own page, its own connection) opens the chat mid-answer.
+    const otherTab = connectClient(loaded.host);
+    const reader = createConversationStore(otherTab.api, { scheduler: countingFrames() });
+    const seen: string[] = [];
+    const stopLive = reader.getState().live.subscribe(() => {
+      seen.push(reader.getState().live.current().text);
+    });
+    await reader.getState().load(chat.id);
+    const firstRead = reader.getState().messages[1]?.content ?? '';
+    expect(reader.getState().stream).not.toBeNull();
+    await until(
+      () => reader.getState().live.current().text.length > firstRead.length,
+      'the reader to show more than it first read',
+    );
+    // Stopped where it was written; the page following it ends with the saved answer.
+    writer.getState().stop();
+    await until(() => writer.getState().stream === null, 'the writer to finish');
+    await until(() => reader.getState().stream === null, 'the followed answer to end');
+    stopLive();
+
+    const saved = await loaded.client.api.messages.branch.query({ chatId: chat.id });
+    expect(saved[1]?.status).toBe('interrupted');
+    expect(reader.getState().messages).toEqual(saved);
+    expect(seen.filter((text) => text !== '').length).toBeGreaterThan(1);
+    await otherTab.close();
   }, 60_000);
 });

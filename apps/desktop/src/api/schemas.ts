@@ -109,6 +109,12 @@ export const generateInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('edit'), messageId: id, content: messageText, lastEventId }),
   /** Writes more of an answer the length limit cut, appended to the same message. */
   z.object({ kind: z.literal('continue'), messageId: id, lastEventId }),
+  /**
+   * Shows an answer being written that this page did not start (in another tab, in the quick
+   * ask, before a reload), from its beginning; starts nothing, and ends at once where the answer
+   * is no longer being written or kept.
+   */
+  z.object({ kind: z.literal('follow'), messageId: id, lastEventId }),
 ]);
 export type GenerateInput = z.infer<typeof generateInput>;
 

@@ -51,6 +51,8 @@ const STOP_WAIT_LIMIT_MS = 3000;
  */
 const RESUME_WINDOW_MS = 30_000;
 type Ending = Extract<GenerationEvent, { type: 'done' | 'error' }>;
+/** A request that writes an answer (all but following one). */
+type TurnInput = Exclude<GenerateInput, { kind: 'follow' }>;
 
 export type GenerateOptions = {
   /** The subscription's signal: its aborting is the one way a client stops an answer. */
@@ -114,6 +116,11 @@ export class GenerationService {
       yield* this.attach(run, point.seen, options);
       return;
     }
+    if (input.kind === 'follow') {
+      const run = this.runs.get(input.messageId);
+      if (run) yield* this.attach(run, null, options);
+      return;
+    }
     yield* this.attach(await this.start(input), null, options);
   }
 
@@ -128,10 +135,13 @@ export class GenerationService {
     this.followers.set(run.messageId, follower);
     this.adopt(run.messageId);
     const onAbort = () => {
+      // A client's unsubscribe is its Stop, from whichever page shows the answer.
+      if (!options.connectionLost?.()) return run.stop();
+      // A lost connection matters only where nobody follows the answer since.
       if (this.followers.get(run.messageId) !== follower) return;
       // A page gone (a new one is open in its tab) will not come back for it.
-      if (options.connectionLost?.() && !this.pageGone(options.page)) this.orphan(run, options);
-      else run.stop();
+      if (this.pageGone(options.page)) run.stop();
+      else this.orphan(run, options);
     };
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
@@ -187,7 +197,7 @@ export class GenerationService {
   }
 
   /** Records the turn, opens its answer and starts the engine writing it. */
-  private async start(input: GenerateInput): Promise<AnswerRun> {
+  private async start(input: TurnInput): Promise<AnswerRun> {
     const { store, engine } = this.deps;
     const modelId = engine.loadedModelId();
     if (modelId === null) {
@@ -456,7 +466,7 @@ export class GenerationService {
     if (wasBusy !== this.running > 0) this.deps.onBusyChange?.(this.running > 0);
   }
 
-  private prepareTurn(input: GenerateInput): Turn {
+  private prepareTurn(input: TurnInput): Turn {
     const { store, chats } = this.deps;
     switch (input.kind) {
       case 'send': {

@@ -205,7 +205,15 @@ export function createConversationStore(
         try {
           const messages = await api.messages.branch.query({ chatId });
           // A turn started meanwhile (a chat just saved from its draft) holds the newer branch.
-          if (get().chatId === chatId && !get().stream) set({ messages });
+          if (get().chatId === chatId && !get().stream) {
+            set({ messages });
+            // An answer written elsewhere (another tab, the quick ask) is shown as it grows,
+            // not frozen at the text it had when read.
+            const last = messages.at(-1);
+            if (last?.role === 'assistant' && last.status === 'streaming') {
+              get().generate({ kind: 'follow', messageId: last.id });
+            }
+          }
         } catch (error) {
           showError(messageOf(error));
         } finally {
