@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { useChromium, withAppSession } from './support/app-session';
+import { AppPage } from './pages/app-page';
 
 describe('the chat window in Chromium, through the web host', () => {
   const chromium = useChromium();
@@ -99,6 +100,38 @@ describe('the chat window in Chromium, through the web host', () => {
           .toBe('interrupted');
         const kept = await app.chat.lastAssistant().getByTestId('message-content').innerText();
         expect(kept.trim().length).toBeGreaterThan(0);
+      },
+    );
+  }, 120_000);
+
+  it('a second tab that opens a chat mid-answer shows it grow, and ends with what was saved', async () => {
+    await withAppSession(
+      chromium.browser,
+      { hostOptions: { maxAnswerTokens: 4096 } },
+      async ({ host, app, context }) => {
+        await app.openModels();
+        await app.models.importPath(host.modelPath);
+        await app.models.load(/codeface-tiny/);
+        await app.newChat();
+        await app.chat.send('Answer me in two tabs');
+        await app.chat.waitForStreamingText();
+
+        const other = new AppPage(await context.newPage());
+        await other.open(host.url);
+        await other.openChat('Answer me in two tabs');
+        const shown = () => other.chat.lastAssistant().getByTestId('message-content').innerText();
+        const first = await shown();
+        await expect.poll(async () => (await shown()).length).toBeGreaterThan(first.length);
+        expect(await other.chat.lastAssistant().getAttribute('data-status')).toBe('streaming');
+
+        await app.chat.stop();
+        await expect
+          .poll(() => other.chat.lastAssistant().getAttribute('data-status'))
+          .toBe('interrupted');
+        await app.chat.waitForIdle();
+        expect(await shown()).toBe(
+          await app.chat.lastAssistant().getByTestId('message-content').innerText(),
+        );
       },
     );
   }, 120_000);
