@@ -116,7 +116,10 @@ describe('signing out offline', () => {
     await expect(client.api.sync.signOut.mutate()).rejects.toThrow(
       'Signed out on this device. The sync server could not be reached, so CodeFace tells it the next time it can; until then this device is still listed in your account.',
     );
-    expect(await client.api.sync.view.query()).toMatchObject({ signedIn: false });
+    expect(await client.api.sync.view.query()).toMatchObject({
+      signedIn: false,
+      signOutsWaiting: [new URL(relay.url()).host],
+    });
     expect(await listDevices()).toContain('Travel laptop');
     const secretsFile = join(host.dataDir, SECRETS_FILE);
     expect(readFileSync(secretsFile, 'utf8')).toContain('sync:pending-sign-outs');
@@ -130,6 +133,11 @@ describe('signing out offline', () => {
     client = connectClient(host);
     await until(listDevices, (names) => !names.includes('Travel laptop'), 'the device to leave');
     expect(await listDevices()).toEqual(['Desk']);
+    await until(
+      () => (client as TestClient).api.sync.view.query(),
+      (view) => view.signOutsWaiting.length === 0,
+      'the settings to stop showing the sign-out as waiting',
+    );
     await until(
       async () => readFileSync(secretsFile, 'utf8'),
       (text) => !text.includes('sync:pending-sign-outs'),

@@ -280,6 +280,8 @@ export type SyncView = {
   secrets: 'os-keychain' | 'user-only-file';
   /** The newest remote changes set aside, with their ids (`status.quarantined` counts all). */
   setAside: { changeId: string; reason: string; detail: string; at: number }[];
+  /** Servers (host names) still to be told of a sign-out made here while offline. */
+  signOutsWaiting: string[];
 };
 
 /** One device of the sync account. */

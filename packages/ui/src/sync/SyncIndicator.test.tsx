@@ -1,29 +1,10 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SyncView } from '../types';
+import { syncView } from '../../test/support/sync-view';
 import { SyncIndicator } from './SyncIndicator';
 
 afterEach(cleanup);
-
-const view = (patch: Partial<SyncView>): SyncView => ({
-  serverUrl: 'https://sync.example.com',
-  deviceName: 'Laptop',
-  email: 'a@example.com',
-  signedIn: true,
-  status: {
-    state: 'synced',
-    lastSyncedAt: null,
-    toSend: 0,
-    progress: null,
-    error: null,
-    retryAt: null,
-    quarantined: 0,
-  },
-  recoveryKeyPending: false,
-  secrets: 'user-only-file',
-  setAside: [],
-  ...patch,
-});
 
 function open(shown: SyncView): void {
   render(<SyncIndicator view={shown} onOpenSettings={vi.fn()} onSyncNow={vi.fn()} />);
@@ -33,8 +14,8 @@ function open(shown: SyncView): void {
 describe('the sync indicator’s details', () => {
   it('lists the changes set aside by id and reason, with the count of all of them', () => {
     open(
-      view({
-        status: { ...view({}).status, quarantined: 2 },
+      syncView({
+        status: { ...syncView({}).status, quarantined: 2 },
         setAside: [
           { changeId: 'c-2', reason: 'decrypt-failure', detail: 'tag mismatch', at: 2 },
           { changeId: 'c-1', reason: 'invalid-change', detail: 'fields: missing title', at: 1 },
@@ -55,9 +36,9 @@ describe('the sync indicator’s details', () => {
   it('shows a new device’s first sync as a themed bar with its numbers', () => {
     render(
       <SyncIndicator
-        view={view({
+        view={syncView({
           status: {
-            ...view({}).status,
+            ...syncView({}).status,
             state: 'syncing',
             progress: { received: 250, total: 1000 },
           },
@@ -73,7 +54,7 @@ describe('the sync indicator’s details', () => {
   });
 
   it('shows no list while nothing is set aside', () => {
-    open(view({}));
+    open(syncView({}));
     expect(screen.queryByTestId('sync-set-aside')).toBeNull();
     expect(screen.getByTestId('sync-details').textContent).not.toContain('set aside');
   });

@@ -475,9 +475,18 @@ export function SyncSettings(props: SyncSettingsProps) {
             {view.status.error.message}
           </p>
         )}
+        {view.signOutsWaiting.length > 0 && (
+          <p className="cf-callout" data-testid="sync-sign-outs-waiting">
+            {signOutsWaitingText(view.signOutsWaiting)}
+          </p>
+        )}
         <SignedOut view={view} actions={actions} />
       </>
     );
   }
   return <SignedIn {...props} view={view} />;
+}
+
+function signOutsWaitingText(hosts: readonly string[]): string {
+  return `This device signed out while ${hosts.join(' and ')} could not be reached, so it is still listed in that account. CodeFace tells the server every minute until it answers.`;
 }

@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus, SyncView } from '../types';
+import { syncView } from '../../test/support/sync-view';
 import { firstSyncProgress, syncSummary, syncTone, timeAgo } from './syncText';
 
-const status = (patch: Partial<SyncStatus>): SyncStatus => ({
-  state: 'synced',
-  lastSyncedAt: null,
-  toSend: 0,
-  progress: null,
-  error: null,
-  retryAt: null,
-  quarantined: 0,
-  ...patch,
-});
-const view = (patch: Partial<SyncStatus>, signedIn = true): SyncView => ({
-  serverUrl: 'https://sync.example.com',
-  deviceName: 'Laptop',
-  email: 'a@example.com',
-  signedIn,
-  status: status(patch),
-  recoveryKeyPending: false,
-  secrets: 'user-only-file',
-  setAside: [],
-});
+const status = (patch: Partial<SyncStatus>): SyncStatus => syncView({}, patch).status;
+const view = (patch: Partial<SyncStatus>, signedIn = true): SyncView =>
+  syncView({ signedIn }, patch);
 
 describe('the sync indicator’s words', () => {
   it('says what waits to be sent before saying synced, and offline with the count', () => {

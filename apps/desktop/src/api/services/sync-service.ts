@@ -115,6 +115,8 @@ export type SyncView = {
   secrets: SecretStore['protection'];
   /** The newest remote changes set aside (`status.quarantined` counts them all). */
   setAside: SetAsideChange[];
+  /** Servers (host names) still to be told of a sign-out made here while offline. */
+  signOutsWaiting: string[];
 };
 
 /** Enough set-aside changes to report; the count says how many there are. */
@@ -166,6 +168,7 @@ export class SyncService {
         status.quarantined > 0 && this.connection
           ? this.connection.setAside().slice(0, SET_ASIDE_SHOWN)
           : [],
+      signOutsWaiting: this.pendingSignOuts().map((pending) => new URL(pending.url).host),
     };
   }
 
@@ -366,6 +369,7 @@ export class SyncService {
     );
     this.deps.secrets.set(PENDING_SIGN_OUTS_SECRET, JSON.stringify([...others, pending]));
     this.scheduleSignOutRetry();
+    this.emitView();
   }
 
   /** Replaces the tokens of one pending sign-out (refreshed on the way), or removes it (null). */
@@ -375,6 +379,7 @@ export class SyncService {
     );
     if (next.length === 0) this.deps.secrets.delete(PENDING_SIGN_OUTS_SECRET);
     else this.deps.secrets.set(PENDING_SIGN_OUTS_SECRET, JSON.stringify(next));
+    if (session === null) this.emitView();
   }
 
   private pendingSignOuts(): PendingSignOut[] {
