@@ -154,6 +154,39 @@ describe('a new page in a tab (a reload)', () => {
     await reloaded.close();
   }, 60_000);
 
+  it('leaves an answer to the page that started it when another page that showed it closes', async () => {
+    const { host } = loaded;
+    const page = connectClient(host);
+    const otherTab = connectClient(host);
+    const chat = await page.api.chats.create.mutate({});
+    let otherTabLeft: Promise<void> | null = null;
+    const ending = await new Promise<GenerationEvent>((resolve, reject) => {
+      page.api.messages.generate.subscribe(
+        { kind: 'send', chatId: chat.id, content: 'write a long answer' },
+        {
+          onData({ data }) {
+            if (data.type === 'done' || data.type === 'error') resolve(data);
+            if (data.type !== 'started') return;
+            // Another tab opens the chat, shows the answer growing, and is closed.
+            otherTab.api.messages.generate.subscribe(
+              { kind: 'follow', messageId: data.assistantMessage.id },
+              {
+                onData({ data: shown }) {
+                  if (shown.type === 'delta') otherTabLeft ??= otherTab.leavePage();
+                },
+                onError: reject,
+              },
+            );
+          },
+          onError: reject,
+        },
+      );
+    });
+    expect(otherTabLeft).not.toBeNull();
+    expect(ending).toMatchObject({ type: 'done', stopped: false });
+    await Promise.all([otherTabLeft, page.close()]);
+  }, 60_000);
+
   it("keeps an answer the new page follows when the earlier page's socket is found dead", async () => {
     const { host } = loaded;
     const secret = (await tradeRunToken(host.origin, host.token)) ?? '';

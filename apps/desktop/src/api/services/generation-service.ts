@@ -90,10 +90,11 @@ export class GenerationService {
    */
   private readonly runs = new Map<string, AnswerRun>();
   /**
-   * Each run's newest subscription: only its end decides what happens to the run, as an older
-   * one's connection can be found dead after the client has resumed on a new one.
+   * The live subscriptions of each run: a lost connection leaves the run waiting only when it was
+   * the last one showing it (another page follows it, or the client has resumed on a new
+   * connection before the old one was found dead).
    */
-  private readonly followers = new Map<string, symbol>();
+  private readonly followers = new Map<string, Set<symbol>>();
   /** Runs without a subscriber since their connection dropped: each is stopped when its wait ends. */
   private readonly orphaned = new Map<
     string,
@@ -132,13 +133,14 @@ export class GenerationService {
   ): AsyncGenerator<NumberedEvent> {
     const { signal } = options;
     const follower = Symbol(run.messageId);
-    this.followers.set(run.messageId, follower);
+    const followers = this.followers.get(run.messageId) ?? new Set<symbol>();
+    this.followers.set(run.messageId, followers.add(follower));
     this.adopt(run.messageId);
     const onAbort = () => {
+      followers.delete(follower);
       // A client's unsubscribe is its Stop, from whichever page shows the answer.
       if (!options.connectionLost?.()) return run.stop();
-      // A lost connection matters only where nobody follows the answer since.
-      if (this.followers.get(run.messageId) !== follower) return;
+      if (followers.size > 0) return;
       // A page gone (a new one is open in its tab) will not come back for it.
       if (this.pageGone(options.page)) run.stop();
       else this.orphan(run, options);
@@ -149,6 +151,7 @@ export class GenerationService {
       yield* run.follow({ seen, signal, ready: options.transportReady });
     } finally {
       signal.removeEventListener('abort', onAbort);
+      followers.delete(follower);
     }
   }
 
