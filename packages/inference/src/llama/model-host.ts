@@ -421,6 +421,7 @@ export class ModelHost {
       );
     }
     const room = contextSize - prompt.length;
+    const maxTokens = Math.min(params.maxTokens ?? room, room);
     await this.restoreSavedState(slot, params.chatId, prompt);
     const reusedTokens = Math.min(
       slot.sequence.compareContextTokens(prompt).firstDifferentIndex,
@@ -437,7 +438,7 @@ export class ModelHost {
         response = await slot.chat.generateResponse(history, {
           signal,
           stopOnAbortSignal: true,
-          maxTokens: Math.min(params.maxTokens ?? room, room),
+          maxTokens,
           temperature: params.temperature,
           topP: params.topP,
           topK: params.topK,
@@ -459,6 +460,10 @@ export class ModelHost {
         throw toEngineError(error, 'generation-failed');
       }
       stopReason = toStopReason(response.metadata.stopReason);
+      // Stopped by the limit, node-llama-cpp has generated exactly `maxTokens` tokens, but a last
+      // token that is half a UTF-8 character is held back for the next one and then dropped,
+      // never reaching `onToken`: the answer then read one token short of its limit.
+      if (stopReason === 'max-tokens') generated = maxTokens;
     }
     const finished = this.now();
     const generationMs = firstTokenAt === undefined ? 0 : finished - firstTokenAt;
