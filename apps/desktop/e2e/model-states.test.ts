@@ -146,6 +146,9 @@ describe('model and download states in Chromium, through the web host', () => {
           // Back online, Resume continues from the part while the other row stays failed.
           server = await serve(port);
           await failed.getByTestId('resume-download').click();
+          // Until the resumed download takes its place, the failed row still shows what arrived
+          // before: its bar is not the resumed one's progress.
+          await expect.poll(() => failed.getAttribute('data-state')).toBe('downloading');
           await expect
             .poll(async () => Number(await progress.getAttribute('aria-valuenow')), {
               timeout: 30_000,
