@@ -3,22 +3,11 @@ import { Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ServerProcess,
-  startServerProcess,
-} from '../../../packages/sync/test/support/server-process';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SYNC_PROTOCOL_VERSION } from '@codeface/sync/protocol';
 import { SECRETS_FILE } from '../src/api';
-import {
-  type TestClient,
-  type TestHost,
-  connectClient,
-  removeTestHost,
-  startTestHost,
-} from './support/test-host';
-
-type Device = { host: TestHost; client: TestClient };
+import { waitFor } from './support/collect';
+import { useSyncServer } from './support/sync-server';
 
 /** Every TCP connection this process opens, as `host:port`. */
 function countConnections(): { targets: string[]; stop(): void } {
@@ -36,55 +25,24 @@ function countConnections(): { targets: string[]; stop(): void } {
   return { targets, stop: () => (Socket.prototype.connect = original) };
 }
 
-function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  return (async () => {
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  })();
-}
-
 /**
  * Settings → Sync through the app API: two web hosts (two data folders) and a real sync
  * server process (PGlite), over HTTP and WebSocket.
  */
 describe('sync through the app API', () => {
-  let server: ServerProcess;
-  const devices: Device[] = [];
+  const sync = useSyncServer();
   const connections = countConnections();
 
-  beforeAll(async () => {
-    server = await startServerProcess();
-  }, 300_000);
+  afterAll(() => connections.stop());
 
-  afterAll(async () => {
-    connections.stop();
-    for (const device of devices) {
-      await device.client.close();
-      await removeTestHost(device.host);
-    }
-    await server?.stop();
-  }, 60_000);
-
-  async function device(): Promise<Device> {
-    const host = await startTestHost();
-    const started = { host, client: connectClient(host) };
-    devices.push(started);
-    return started;
-  }
-
-  const serverPort = () => new URL(server.url).port;
-  const hostPorts = () => devices.map((each) => String(each.host.port));
+  const serverPort = () => new URL(sync.url).port;
+  const hostPorts = () => sync.devices.map((each) => String(each.host.port));
 
   it('keeps two devices in step, lists and revokes devices, and opens no connection while off', async () => {
     const email = `person-${randomUUID()}@example.test`;
     const password = 'correct horse battery';
-    const a = await device();
-    const b = await device();
+    const a = await sync.device();
+    const b = await sync.device();
 
     // Off: nothing but the hosts themselves (the test's clients) is connected to.
     const off = await a.client.api.sync.view.query();
@@ -94,18 +52,18 @@ describe('sync through the app API', () => {
       connections.targets.every((target) => hostPorts().includes(target.split(':')[1] ?? '')),
     ).toBe(true);
 
+    await expect(a.client.api.sync.testConnection.mutate({ url: sync.url })).resolves.toMatchObject(
+      { protocolVersion: SYNC_PROTOCOL_VERSION },
+    );
     await expect(
-      a.client.api.sync.testConnection.mutate({ url: server.url }),
-    ).resolves.toMatchObject({ protocolVersion: SYNC_PROTOCOL_VERSION });
-    await expect(
-      a.client.api.sync.signUp.mutate({ url: server.url, email, password: 'short' }),
+      a.client.api.sync.signUp.mutate({ url: sync.url, email, password: 'short' }),
     ).rejects.toThrow('Choose a password of at least 10 characters.');
 
-    const signedUp = await a.client.api.sync.signUp.mutate({ url: server.url, email, password });
+    const signedUp = await a.client.api.sync.signUp.mutate({ url: sync.url, email, password });
     expect(signedUp).toMatchObject({
       signedIn: true,
       email,
-      serverUrl: server.url,
+      serverUrl: sync.url,
       recoveryKeyPending: true,
     });
     // The recovery key is shown in 13 groups of 4 until the person says they saved it.
@@ -118,34 +76,34 @@ describe('sync through the app API', () => {
     expect(statSync(join(a.host.dataDir, SECRETS_FILE)).mode & 0o777).toBe(0o600);
 
     await expect(
-      b.client.api.sync.signIn.mutate({ url: server.url, email, password: 'wrong password' }),
+      b.client.api.sync.signIn.mutate({ url: sync.url, email, password: 'wrong password' }),
     ).rejects.toThrow('That email and password do not match. Check them and try again.');
     await b.client.api.sync.setDeviceName.mutate({ name: 'Device B' });
-    await b.client.api.sync.signIn.mutate({ url: server.url, email, password });
+    await b.client.api.sync.signIn.mutate({ url: sync.url, email, password });
 
     // What A had before signing up reaches B, and a chat made on A afterwards does too.
-    await until(
+    await waitFor(
       () => b.client.api.chats.list.query(),
       (chats) => chats.some((chat) => chat.title === 'Before sync'),
-      'the first chat on B',
+      60_000,
     );
     const typed = await a.client.api.chats.create.mutate({ title: 'Typed on A' });
-    await until(
+    await waitFor(
       () => b.client.api.chats.list.query(),
       (chats) => chats.some((chat) => chat.id === typed.id && chat.title === 'Typed on A'),
-      'the new chat on B',
+      60_000,
     );
-    await until(
+    await waitFor(
       () => a.client.api.sync.view.query(),
       (view) => view.status.state === 'synced' && view.status.lastSyncedAt !== null,
-      'A synced',
+      60_000,
     );
     // A deletes it: it leaves B too.
     await a.client.api.chats.delete.mutate({ chatId: typed.id });
-    await until(
+    await waitFor(
       () => b.client.api.chats.list.query(),
       (chats) => !chats.some((chat) => chat.id === typed.id),
-      'the deleted chat gone from B',
+      60_000,
     );
 
     // With sync on, the hosts connect to the sync server and to nothing else.
@@ -172,10 +130,10 @@ describe('sync through the app API', () => {
     });
     expect(afterRevoke.map((each) => each.id)).not.toContain(deviceB?.id);
     // B hears it on its live stream and says so in a sentence; its secrets are gone.
-    const revoked = await until(
+    const revoked = await waitFor(
       () => b.client.api.sync.view.query(),
       (view) => !view.signedIn,
-      'B signed out',
+      60_000,
     );
     expect(revoked.status).toMatchObject({ state: 'signed-out' });
     expect(revoked.status.error?.message).toMatch(/Sign in again/);
@@ -183,18 +141,18 @@ describe('sync through the app API', () => {
 
     // C restores the account with the recovery key and a new password: it gets the chats, and
     // A, whose password is no longer the account's, is signed out.
-    const c = await device();
+    const c = await sync.device();
     const newPassword = 'a brand new passphrase';
     await expect(
       c.client.api.sync.signIn.mutate({
-        url: server.url,
+        url: sync.url,
         email,
         recoveryKey: 'ABCD-EFGH',
         newPassword,
       }),
     ).rejects.toThrow();
     const restored = await c.client.api.sync.signIn.mutate({
-      url: server.url,
+      url: sync.url,
       email,
       recoveryKey: (recovery?.groups ?? []).join(' ').toLowerCase(),
       newPassword,
@@ -205,15 +163,15 @@ describe('sync through the app API', () => {
     expect(replacement?.groups).toHaveLength(13);
     expect(replacement?.groups).not.toEqual(recovery?.groups);
     await c.client.api.sync.confirmRecoveryKeySaved.mutate();
-    await until(
+    await waitFor(
       () => c.client.api.chats.list.query(),
       (chats) => chats.some((chat) => chat.title === 'Before sync'),
-      'the chats on C',
+      60_000,
     );
-    await until(
+    await waitFor(
       () => a.client.api.sync.view.query(),
       (view) => !view.signedIn,
-      'A signed out',
+      60_000,
     );
 
     // Changing the password on C: a wrong current one is refused, the right one works.
@@ -235,14 +193,14 @@ describe('sync through the app API', () => {
     // The used recovery key opens nothing any more; its replacement does.
     await expect(
       c.client.api.sync.signIn.mutate({
-        url: server.url,
+        url: sync.url,
         email,
         recoveryKey: (recovery?.groups ?? []).join('-'),
         newPassword,
       }),
     ).rejects.toThrow('That email and recovery key do not match.');
     await c.client.api.sync.signIn.mutate({
-      url: server.url,
+      url: sync.url,
       email,
       recoveryKey: (replacement?.groups ?? []).join('-'),
       newPassword: password,
@@ -251,11 +209,11 @@ describe('sync through the app API', () => {
     await c.client.api.sync.signOut.mutate();
 
     // Deleting the account: signed out, the email forgotten, and the account gone.
-    await c.client.api.sync.signIn.mutate({ url: server.url, email, password });
+    await c.client.api.sync.signIn.mutate({ url: sync.url, email, password });
     const deleted = await c.client.api.sync.deleteAccount.mutate({ password });
     expect(deleted).toMatchObject({ signedIn: false, email: null });
     await expect(
-      c.client.api.sync.signIn.mutate({ url: server.url, email, password }),
+      c.client.api.sync.signIn.mutate({ url: sync.url, email, password }),
     ).rejects.toThrow('That email and password do not match. Check them and try again.');
   }, 300_000);
 });

@@ -6,17 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { signUp } from '@codeface/sync/engine';
 import { SYNC_PROTOCOL_VERSION } from '@codeface/sync/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ServerProcess,
-  startServerProcess,
-} from '../../../packages/sync/test/support/server-process';
-import {
-  type TestClient,
-  type TestHost,
-  connectClient,
-  removeTestHost,
-  startTestHost,
-} from './support/test-host';
+import { useSyncServer } from './support/sync-server';
+import type { TestClient } from './support/test-host';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -41,30 +32,24 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
  * (no server, a certificate, another kind of server) a real socket that fails that way.
  */
 describe('sync sign-in errors at the app API', () => {
-  let server: ServerProcess;
-  let host: TestHost;
-  let client: TestClient;
+  const sync = useSyncServer();
   const others: Server[] = [];
   const email = `person-${randomUUID()}@example.test`;
   const password = 'correct horse battery';
   let recoveryKey = '';
+  let client: TestClient;
 
   beforeAll(async () => {
-    server = await startServerProcess();
-    recoveryKey = (await signUp({ url: server.url, email, password, deviceName: 'First' }))
+    recoveryKey = (await signUp({ url: sync.url, email, password, deviceName: 'First' }))
       .recoveryKey;
-    host = await startTestHost();
-    client = connectClient(host);
-  }, 300_000);
+    ({ client } = await sync.device());
+  }, 120_000);
 
-  afterAll(async () => {
-    await client?.close();
-    if (host) await removeTestHost(host);
-    await server?.stop();
+  afterAll(() => {
     for (const other of others) other.close();
-  }, 60_000);
+  });
 
-  const signIn = (input: { email: string; password: string }, url = server.url) =>
+  const signIn = (input: { email: string; password: string }, url = sync.url) =>
     refusal(client.api.sync.signIn.mutate({ url, ...input }));
 
   it('says a wrong password and an unknown email alike, never whether the account exists', async () => {
@@ -78,7 +63,7 @@ describe('sync sign-in errors at the app API', () => {
     const recover = (key: string) =>
       refusal(
         client.api.sync.signIn.mutate({
-          url: server.url,
+          url: sync.url,
           email,
           recoveryKey: key,
           newPassword: 'a brand new passphrase',
