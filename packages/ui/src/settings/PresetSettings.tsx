@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { Field, TextField, hintIdOf } from '../forms/Field';
 import type { Preset, PresetEdit } from '../types';
 import { ANSWER_TOKEN_LIMITS, parseField } from './validateParams';
 
@@ -74,23 +75,12 @@ function PresetForm(props: {
     setStatus(null);
     setDraft({ ...draft, [key]: value });
   };
-  const field = (key: keyof PresetDraft) => ({
+  const fieldOf = (key: keyof PresetDraft) => ({
     id: `${id}-${key}`,
+    problem: problems[key],
     value: draft[key],
-    'aria-invalid': problems[key] !== undefined,
-    'aria-describedby': `${id}-${key}-hint`,
-    onChange: (event: { target: { value: string } }) => edit(key, event.target.value),
+    onValueChange: (value: string) => edit(key, value),
   });
-  const hint = (key: keyof PresetDraft, text: string | null) =>
-    problems[key] ? (
-      <div id={`${id}-${key}-hint`} className="cf-field-problem" role="alert">
-        {problems[key]}
-      </div>
-    ) : (
-      <div id={`${id}-${key}-hint`} className="cf-hint">
-        {text}
-      </div>
-    );
   return (
     <form
       className="cf-preset-editor"
@@ -119,43 +109,39 @@ function PresetForm(props: {
         );
       }}
     >
-      <div className="cf-field">
-        <label className="cf-label" htmlFor={`${id}-name`}>
-          Name
-        </label>
-        <input
-          className="cf-input cf-preset-name"
-          data-testid="preset-name"
-          autoFocus={props.preset === null}
-          {...field('name')}
-        />
-        {hint('name', null)}
-      </div>
-      <div className="cf-field">
-        <label className="cf-label" htmlFor={`${id}-systemPrompt`}>
-          System prompt
-        </label>
+      <TextField
+        label="Name"
+        className="cf-preset-name"
+        data-testid="preset-name"
+        autoFocus={props.preset === null}
+        {...fieldOf('name')}
+      />
+      <Field
+        id={`${id}-systemPrompt`}
+        label="System prompt"
+        hint="What the model is told before every message of a chat."
+        problem={problems.systemPrompt}
+      >
         <textarea
+          id={`${id}-systemPrompt`}
           className="cf-textarea"
           data-testid="preset-prompt"
           rows={3}
-          {...field('systemPrompt')}
+          value={draft.systemPrompt}
+          aria-invalid={problems.systemPrompt ? true : undefined}
+          aria-describedby={hintIdOf(`${id}-systemPrompt`)}
+          onChange={(event) => edit('systemPrompt', event.target.value)}
         />
-        {hint('systemPrompt', 'What the model is told before every message of a chat.')}
-      </div>
-      <div className="cf-field">
-        <label className="cf-label" htmlFor={`${id}-maxAnswerTokens`}>
-          Maximum answer length
-        </label>
-        <input
-          className="cf-input cf-input-narrow"
-          inputMode="numeric"
-          data-testid="preset-max-answer-tokens"
-          placeholder="Default"
-          {...field('maxAnswerTokens')}
-        />
-        {hint('maxAnswerTokens', 'Tokens; empty uses the setting under Generation.')}
-      </div>
+      </Field>
+      <TextField
+        label="Maximum answer length"
+        hint="Tokens; empty uses the setting under Generation."
+        className="cf-input-narrow"
+        inputMode="numeric"
+        data-testid="preset-max-answer-tokens"
+        placeholder="Default"
+        {...fieldOf('maxAnswerTokens')}
+      />
       <div className="cf-row cf-wrap">
         <button
           type="submit"
