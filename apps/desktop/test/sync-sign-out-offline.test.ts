@@ -9,19 +9,10 @@ import {
   signUp,
 } from '@codeface/sync/engine';
 import { deviceSchema } from '@codeface/sync/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ServerProcess,
-  startServerProcess,
-} from '../../../packages/sync/test/support/server-process';
+import { describe, expect, it } from 'vitest';
 import { SECRETS_FILE } from '../src/api';
-import {
-  type TestClient,
-  type TestHost,
-  connectClient,
-  removeTestHost,
-  startTestHost,
-} from './support/test-host';
+import { waitFor } from './support/collect';
+import { useSyncServer } from './support/sync-server';
 
 /**
  * The way to the sync server, which a test can cut and restore on the same port: a TCP relay,
@@ -58,90 +49,67 @@ function relayTo(target: URL) {
   };
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 /** A device signed out while offline leaves the account's list once the server can be told. */
 describe('signing out offline', () => {
-  let server: ServerProcess;
-  let host: TestHost | null = null;
-  let client: TestClient | null = null;
-
-  beforeAll(async () => {
-    server = await startServerProcess();
-  }, 300_000);
-
-  afterAll(async () => {
-    await client?.close();
-    if (host) await removeTestHost(host);
-    await server?.stop();
-  }, 60_000);
+  const sync = useSyncServer();
 
   it('keeps the sign-out and sends it when the server can be reached again, after a restart', async () => {
     const email = `person-${randomUUID()}@example.test`;
     const password = 'correct horse battery';
     // Another device of the account, which lists the devices straight from the server.
-    const first = await signUp({ url: server.url, email, password, deviceName: 'Desk' });
+    const first = await signUp({ url: sync.url, email, password, deviceName: 'Desk' });
     const credentials = createRefreshingSession({
       tokens: first.tokens,
-      refresh: (refreshToken) => refreshTokens({ url: server.url, refreshToken }),
+      refresh: (refreshToken) => refreshTokens({ url: sync.url, refreshToken }),
       onTokens: () => undefined,
     });
     const listDevices = async () =>
       (
-        await createAuthedCaller({ url: server.url, credentials })({
+        await createAuthedCaller({ url: sync.url, credentials })({
           path: 'devices.list',
           kind: 'query',
           output: deviceSchema.array(),
         })
       ).map((device) => device.name);
 
-    const relay = relayTo(new URL(server.url));
+    const relay = relayTo(new URL(sync.url));
     await relay.open();
-    host = await startTestHost();
-    client = connectClient(host);
-    await client.api.sync.setDeviceName.mutate({ name: 'Travel laptop' });
-    await client.api.sync.signIn.mutate({ url: relay.url(), email, password });
+    const laptop = await sync.device();
+    await laptop.client.api.sync.setDeviceName.mutate({ name: 'Travel laptop' });
+    await laptop.client.api.sync.signIn.mutate({ url: relay.url(), email, password });
     expect((await listDevices()).sort()).toEqual(['Desk', 'Travel laptop']);
 
     // The network goes; signing out still signs out here, and says the server is told later.
     await relay.cut();
-    await expect(client.api.sync.signOut.mutate()).rejects.toThrow(
+    await expect(laptop.client.api.sync.signOut.mutate()).rejects.toThrow(
       'Signed out on this device. The sync server could not be reached, so CodeFace tells it the next time it can; until then this device is still listed in your account.',
     );
-    expect(await client.api.sync.view.query()).toMatchObject({
+    expect(await laptop.client.api.sync.view.query()).toMatchObject({
       signedIn: false,
       signOutsWaiting: [new URL(relay.url()).host],
     });
     expect(await listDevices()).toContain('Travel laptop');
-    const secretsFile = join(host.dataDir, SECRETS_FILE);
+    const { dataDir } = laptop.host;
+    const secretsFile = join(dataDir, SECRETS_FILE);
     expect(readFileSync(secretsFile, 'utf8')).toContain('sync:pending-sign-outs');
 
     // CodeFace is closed and opened again with the network back: the sign-out is sent.
-    const { dataDir } = host;
-    await client.close();
-    await host.close();
+    await sync.close(laptop);
     await relay.open();
-    host = await startTestHost({ dataDir });
-    client = connectClient(host);
-    await until(listDevices, (names) => !names.includes('Travel laptop'), 'the device to leave');
+    const reopened = await sync.device({ dataDir });
+    await waitFor(listDevices, (names) => !names.includes('Travel laptop'), 60_000);
     expect(await listDevices()).toEqual(['Desk']);
-    await until(
-      () => (client as TestClient).api.sync.view.query(),
+    // The settings stop showing the sign-out as waiting.
+    await waitFor(
+      () => reopened.client.api.sync.view.query(),
       (view) => view.signOutsWaiting.length === 0,
-      'the settings to stop showing the sign-out as waiting',
+      60_000,
     );
-    await until(
+    // The pending sign-out is forgotten once sent.
+    await waitFor(
       async () => readFileSync(secretsFile, 'utf8'),
       (text) => !text.includes('sync:pending-sign-outs'),
-      'the pending sign-out to be forgotten',
+      60_000,
     );
     await relay.cut();
   }, 300_000);

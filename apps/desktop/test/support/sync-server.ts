@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll } from 'vitest';
 import {
   type ServerProcess,
@@ -17,10 +18,12 @@ export type SyncDevice = { host: TestHost; client: TestClient };
 export type SyncServerFixture = {
   /** The server's address; read it inside the tests (or their `beforeAll`), once it has started. */
   readonly url: string;
-  /** The devices started so far. */
+  /** The devices started so far and not closed. */
   readonly devices: readonly SyncDevice[];
-  /** Starts a device on a fresh data folder; it is stopped and removed after the tests. */
-  device(): Promise<SyncDevice>;
+  /** Starts a device on a fresh data folder, or on one a closed device left; removed after the tests. */
+  device(options?: { dataDir?: string }): Promise<SyncDevice>;
+  /** Closes the device's CodeFace as a person quits it: its data folder stays for a later device. */
+  close(device: SyncDevice): Promise<void>;
 };
 
 /**
@@ -31,6 +34,7 @@ export type SyncServerFixture = {
 export function useSyncServer(): SyncServerFixture {
   let server: ServerProcess | undefined;
   const devices: SyncDevice[] = [];
+  const closedDataDirs: string[] = [];
 
   beforeAll(async () => {
     server = await startServerProcess();
@@ -41,6 +45,7 @@ export function useSyncServer(): SyncServerFixture {
       await client.close();
       await removeTestHost(host);
     }
+    for (const dataDir of closedDataDirs) await rm(dataDir, { recursive: true, force: true });
     await server?.stop();
   }, 60_000);
 
@@ -50,11 +55,18 @@ export function useSyncServer(): SyncServerFixture {
       return server.url;
     },
     devices,
-    async device() {
-      const host = await startTestHost();
+    async device(options = {}) {
+      const host = await startTestHost(options);
       const started = { host, client: connectClient(host) };
       devices.push(started);
       return started;
+    },
+    async close(device) {
+      devices.splice(devices.indexOf(device), 1);
+      await device.client.close();
+      await device.host.close();
+      await rm(device.host.rendererDir, { recursive: true, force: true });
+      closedDataDirs.push(device.host.dataDir);
     },
   };
 }
