@@ -10,9 +10,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTinyModel } from '@codeface/inference/fixtures';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startVitest } from 'vitest/node';
 import WebSocket from 'ws';
+import { launchChromium } from '../e2e/support/browser';
 import type { AppRouter } from '../src/api';
 import { API_WS_PATH, tradeRunToken } from '../src/api/transport';
 import { RENDERER_OUT_DIR, buildRenderer } from '../src/build-renderer';
@@ -21,15 +22,6 @@ import { demoExport } from './demo-chats';
 
 const APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = resolve(APP_DIR, '../../docs/screenshots');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 type Theme = 'light' | 'dark';
 
 async function main(): Promise<void> {
@@ -58,10 +50,7 @@ async function main(): Promise<void> {
     WebSocket: OriginWebSocket as unknown as typeof globalThis.WebSocket,
   });
   const api = createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const shot = async (name: string): Promise<void> => {
