@@ -2,26 +2,11 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BranchMessage } from '../types';
+import { branchMessage as message } from '../../test/support/branch-message';
 import { MessageList } from './MessageList';
 import { MessageView, type MessageActions } from './MessageView';
 
 afterEach(cleanup);
-
-const message = (over: Partial<BranchMessage> & { id: string }): BranchMessage => ({
-  chatId: 'c',
-  parentId: null,
-  role: 'user',
-  content: over.id,
-  status: 'done',
-  createdAt: 0,
-  completionTokens: null,
-  timeToFirstTokenMs: null,
-  tokensPerSecond: null,
-  stopReason: null,
-  siblingIds: [over.id],
-  siblingIndex: 0,
-  ...over,
-});
 
 const answers = ['a1', 'a2', 'a3'];
 const question = message({ id: 'q', content: 'question' });

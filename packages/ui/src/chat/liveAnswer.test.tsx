@@ -1,5 +1,6 @@
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { branchMessage } from '../../test/support/branch-message';
 import type { BranchMessage } from '../types';
 import { createLiveAnswer } from './liveAnswer';
 import type { MessageActions } from './MessageView';
@@ -24,21 +25,9 @@ const noop: MessageActions = {
   continueAnswer: () => undefined,
 };
 
-const message = (over: Partial<BranchMessage> & { id: string }): BranchMessage => ({
-  chatId: 'c',
-  parentId: null,
-  role: 'assistant',
-  content: '',
-  status: 'done',
-  createdAt: 0,
-  completionTokens: null,
-  timeToFirstTokenMs: null,
-  tokensPerSecond: null,
-  stopReason: null,
-  siblingIds: [over.id],
-  siblingIndex: 0,
-  ...over,
-});
+/** An answer, empty until its text is given. */
+const message = (over: Partial<BranchMessage> & { id: string }): BranchMessage =>
+  branchMessage({ role: 'assistant', content: '', ...over });
 
 describe('createLiveAnswer', () => {
   it('keeps its snapshot until the text changes, and tells subscribers each change', () => {
