@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTinyModel } from '@codeface/inference/fixtures';
+import { inject } from 'vitest';
 import { serve } from '../../src/host/serve';
 import type { RunningHost } from '../../src/host/serve';
-import { E2E_RENDERER_DIR } from './paths';
 
 export type E2EHost = RunningHost & {
   dataDir: string;
@@ -28,7 +28,7 @@ export async function startE2EHost(
   const modelPath = await ensureTinyModel();
   const host = await serve({
     dataDir,
-    rendererDir: E2E_RENDERER_DIR,
+    rendererDir: inject('e2eRendererDir'),
     port: 0,
     gpu: false,
     threads: 1,
