@@ -13,19 +13,24 @@ import type { TestHost } from './support/test-host';
 
 /**
  * The Electron transport without Electron: the renderer's socket class and the main side's
- * server joined by an in-memory channel that copies frames the way IPC does.
+ * server joined by an in-memory channel that copies frames the way IPC does. A second window
+ * joins the first one's `server` with a `windowId` of its own.
  */
 function connectOverIpc(
   host: TestHost,
-  createContext: (connection: ConnectionContext) => ApiContext = (connection) => ({
-    services: host.runtime.services,
-    ...connection,
-  }),
+  options: {
+    createContext?: (connection: ConnectionContext) => ApiContext;
+    server?: ReturnType<typeof createIpcServer>;
+    windowId?: string;
+  } = {},
 ) {
-  const server = createIpcServer({ createContext });
+  const createContext =
+    options.createContext ??
+    ((connection: ConnectionContext) => ({ services: host.runtime.services, ...connection }));
+  const server = options.server ?? createIpcServer({ createContext });
   const listeners = new Set<(frame: IpcFrame) => void>();
   const peer = {
-    id: 'window-1/frame-1',
+    id: `${options.windowId ?? 'window-1'}/frame-1`,
     send: (frame: IpcFrame) => {
       const copy = structuredClone(frame);
       setImmediate(() => listeners.forEach((listener) => listener(copy)));
@@ -130,6 +135,31 @@ describe('Electron IPC transport (no Electron needed)', () => {
     expect(messages[1]?.status).toBe('interrupted');
     await ipc.close();
   }, 60_000);
+
+  it('leaves an answer to the window that started it when another window that showed it goes', async () => {
+    const popup = connectOverIpc(host);
+    const main = connectOverIpc(host, { server: popup.server, windowId: 'window-2' });
+    const model = await popup.api.models.import.mutate({ path: host.modelPath });
+    await popup.api.models.load.mutate({ modelId: model.id });
+    try {
+      // The quick ask writes an answer; the main window opens its chat, shows it, and reloads.
+      const chat = await popup.api.chats.create.mutate({});
+      const asked = generate(popup.api, { kind: 'send', chatId: chat.id, content: 'two windows' });
+      await asked.firstDelta;
+      const started = asked.events[0];
+      if (started?.type !== 'started') throw new Error('the answer did not start');
+      const shown = generate(main.api, {
+        kind: 'follow',
+        messageId: started.assistantMessage.id,
+      });
+      await shown.firstDelta;
+      main.server.dropPeer(main.peer.id);
+      const events = await asked.finished;
+      expect(events.at(-1)).toMatchObject({ type: 'done', stopped: false });
+    } finally {
+      await Promise.all([popup.close(), main.close()]);
+    }
+  }, 60_000);
 });
 
 describe('Electron IPC transport to a locked app', () => {
@@ -138,7 +168,9 @@ describe('Electron IPC transport to a locked app', () => {
     await encrypted.close();
     const host = await startTestHost({ dataDir: encrypted.dataDir });
     // The main process's context (main/index.ts): the connection's facts go into the gate's.
-    const ipc = connectOverIpc(host, (connection) => gateContext(host.gate, connection));
+    const ipc = connectOverIpc(host, {
+      createContext: (connection) => gateContext(host.gate, connection),
+    });
     try {
       expect(await ipc.api.lock.status.query()).toMatchObject({ locked: true });
       expect((await rejection(ipc.api.chats.list.query({}))).data?.reason).toBe('locked');

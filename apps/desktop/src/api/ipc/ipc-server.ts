@@ -14,13 +14,23 @@ class IpcServerSocket extends EventEmitter {
   readonly OPEN = 1;
   readyState = 1;
   bufferedAmount = 0;
-  /**
-   * Closed by its client (which reconnects: its answers wait to be resumed), not ended because
-   * the window went away.
-   */
+  /** Ended without a Stop: closed by its client (which reconnects) or its window gone. */
   lost = false;
+  private markLeft: () => void = () => undefined;
+  /**
+   * Resolves when the window went away (`dropPeer`): the answers it alone showed stop, where one
+   * that a client closed waits to be resumed.
+   */
+  readonly left = new Promise<void>((resolve) => {
+    this.markLeft = resolve;
+  });
   constructor(private readonly deliver: (data: string | null) => void) {
     super();
+  }
+  end(how: 'lost' | 'left'): void {
+    this.lost = true;
+    if (how === 'left') this.markLeft();
+    this.terminate();
   }
   send(data: string | Buffer): void {
     if (this.readyState === this.OPEN) this.deliver(data.toString());
@@ -57,7 +67,10 @@ export function createIpcServer(options: {
     router: appRouter,
     createContext: ({ res }) => {
       const socket = res as unknown as IpcServerSocket;
-      return options.createContext({ connectionLost: () => socket.lost });
+      return options.createContext({
+        connectionLost: () => socket.lost,
+        connectionLeft: socket.left,
+      });
     },
     // No server keep-alive: IPC does not die quietly, and a window that goes away is told by
     // Electron (`dropPeer`). The renderer's client pings, and reconnects if the main process
@@ -67,12 +80,10 @@ export function createIpcServer(options: {
   const request = { url: API_WS_PATH, headers: {} } as IncomingMessage;
   const peers = new Map<string, Map<number, IpcServerSocket>>();
 
-  const closeConnection = (peerId: string, connection: number, lost: boolean) => {
+  const closeConnection = (peerId: string, connection: number, how: 'lost' | 'left') => {
     const sockets = peers.get(peerId);
-    const socket = sockets?.get(connection);
+    sockets?.get(connection)?.end(how);
     sockets?.delete(connection);
-    if (socket) socket.lost = lost;
-    socket?.terminate();
   };
 
   return {
@@ -84,7 +95,7 @@ export function createIpcServer(options: {
       peers.set(peer.id, sockets);
       switch (frame.type) {
         case 'open': {
-          closeConnection(peer.id, frame.connection, true);
+          closeConnection(peer.id, frame.connection, 'lost');
           const socket = new IpcServerSocket((data) =>
             peer.send(
               data === null
@@ -101,16 +112,19 @@ export function createIpcServer(options: {
           sockets.get(frame.connection)?.emit('message', Buffer.from(frame.data), false);
           return;
         case 'close':
-          closeConnection(peer.id, frame.connection, true);
+          closeConnection(peer.id, frame.connection, 'lost');
           return;
         default:
           frame satisfies never;
       }
     },
-    /** Ends every connection of a peer, which went away: the answers it was following stop. */
+    /**
+     * Ends every connection of a peer, which went away: the answers it was following stop, unless
+     * another window shows them.
+     */
     dropPeer(peerId: string): void {
       for (const connection of [...(peers.get(peerId)?.keys() ?? [])])
-        closeConnection(peerId, connection, false);
+        closeConnection(peerId, connection, 'left');
       peers.delete(peerId);
     },
   };
