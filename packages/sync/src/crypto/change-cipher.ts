@@ -1,7 +1,7 @@
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { CryptoError } from './crypto-error';
 import { base64UrlToBytes, bytesToBase64Url, utf8ToBytes } from './encoding';
 import { secureRandomBytes, type RandomBytes } from './random';
+import { xchacha } from './xchacha';
 
 /** First byte of a sealed change; a new layout gets a new byte. */
 const SEALED_CHANGE_FORMAT = 1;
@@ -17,15 +17,16 @@ export type SealChangeOptions = {
 };
 
 /**
- * Seals a change's plaintext with XChaCha20-Poly1305 under the account's data key. The change id
- * is the associated data, so a server that swaps ciphertexts between change ids is caught on
- * open. The 24-byte nonce is random: safe for any number of changes under one key.
+ * Seals a change's plaintext with XChaCha20-Poly1305 (`./xchacha`) under the account's data key.
+ * The change id is the associated data, so a server that swaps ciphertexts between change ids is
+ * caught on open. The 24-byte nonce is random: safe for any number of changes under one key.
  * Layout, base64url-encoded: format byte (1) ‖ nonce (24) ‖ ciphertext ‖ tag (16).
  */
 export function sealChange(options: SealChangeOptions): string {
   assertDataKey(options.dataKey);
   const nonce = (options.randomBytes ?? secureRandomBytes)(NONCE_BYTES);
-  const sealed = xchacha20poly1305(options.dataKey, nonce, utf8ToBytes(options.changeId)).encrypt(
+  const sealed = xchacha.seal(
+    { key: options.dataKey, nonce, aad: utf8ToBytes(options.changeId) },
     options.plaintext,
   );
   const out = new Uint8Array(1 + NONCE_BYTES + sealed.length);
@@ -62,7 +63,8 @@ export function openChange(options: OpenChangeOptions): Uint8Array {
   }
   const nonce = bytes.subarray(1, 1 + NONCE_BYTES);
   try {
-    return xchacha20poly1305(options.dataKey, nonce, utf8ToBytes(options.changeId)).decrypt(
+    return xchacha.open(
+      { key: options.dataKey, nonce, aad: utf8ToBytes(options.changeId) },
       bytes.subarray(1 + NONCE_BYTES),
     );
   } catch {
