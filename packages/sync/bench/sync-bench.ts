@@ -70,7 +70,8 @@ async function main() {
   const replicas: Replica[] = [];
   const engines: SyncEngine[] = [];
   const device = (name: string, signedIn: Awaited<ReturnType<typeof createAccount>>['first']) => {
-    const replica = openReplica(name, Date.now());
+    // Checkpointed by a worker, as the app's store is: the figures are the app's.
+    const replica = openReplica(name, Date.now(), 'worker');
     replicas.push(replica);
     const transport = transportTo(server.url, signedIn);
     const engine = new SyncEngine({

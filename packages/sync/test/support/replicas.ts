@@ -16,8 +16,16 @@ export type Replica = {
 
 const folders: string[] = [];
 
-/** Opens a store in a fresh temporary folder, with a clock the test moves. */
-export function openReplica(deviceId: string, start = Date.UTC(2026, 0, 1)): Replica {
+/**
+ * Opens a store in a fresh temporary folder, with a clock the test moves. SQLite checkpoints
+ * inside the commit that fills the WAL, so a test store starts no thread; the benchmark asks
+ * for the app's worker (decision 0105), which takes that fsync off the merge's commits.
+ */
+export function openReplica(
+  deviceId: string,
+  start = Date.UTC(2026, 0, 1),
+  checkpoint: 'inline' | 'worker' = 'inline',
+): Replica {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'codeface-sync-'));
   folders.push(folder);
   const clock = { now: start };
@@ -28,7 +36,7 @@ export function openReplica(deviceId: string, start = Date.UTC(2026, 0, 1)): Rep
       clock.now += 1;
       return clock.now;
     },
-    checkpoint: { mode: 'inline' },
+    checkpoint: { mode: checkpoint },
   });
   return {
     store,
