@@ -2,7 +2,7 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { branchMessage } from '../../test/support/branch-message';
 import type { BranchMessage } from '../types';
-import { createLiveAnswer } from './liveAnswer';
+import { createLiveAnswer, type LiveAnswer } from './liveAnswer';
 import type { MessageActions } from './MessageView';
 
 // The branch switcher stands for the rest of the message: it renders whenever MessageView does.
@@ -29,6 +29,19 @@ const noop: MessageActions = {
 const message = (over: Partial<BranchMessage> & { id: string }): BranchMessage =>
   branchMessage({ role: 'assistant', content: '', ...over });
 
+/** MessageView painting the answer `over` describes, busy while it streams, with `live`. */
+const renderAnswer = (over: Partial<BranchMessage> & { id: string }, live: LiveAnswer) =>
+  render(
+    <MessageView
+      message={message(over)}
+      branchIndex={0}
+      branchCount={1}
+      actions={noop}
+      busy={over.status === 'streaming'}
+      live={live}
+    />,
+  );
+
 describe('createLiveAnswer', () => {
   it('keeps its snapshot until the text changes, and tells subscribers each change', () => {
     const live = createLiveAnswer();
@@ -51,16 +64,7 @@ describe('a streaming answer with live text', () => {
   it('shows the live text and re-renders only the answer, not its message, per update', () => {
     const live = createLiveAnswer();
     headerRenders.count = 0;
-    render(
-      <MessageView
-        message={message({ id: 'a', status: 'streaming' })}
-        branchIndex={0}
-        branchCount={1}
-        actions={noop}
-        busy
-        live={live}
-      />,
-    );
+    renderAnswer({ id: 'a', status: 'streaming' }, live);
     expect(screen.getByLabelText('Waiting for the first token')).toBeTruthy();
     act(() => live.start('a', ''));
     act(() => live.append('Hello '));
@@ -72,32 +76,14 @@ describe('a streaming answer with live text', () => {
   it('ignores live text that belongs to another message', () => {
     const live = createLiveAnswer();
     live.start('other', 'not mine');
-    render(
-      <MessageView
-        message={message({ id: 'a', status: 'streaming', content: 'saved so far' })}
-        branchIndex={0}
-        branchCount={1}
-        actions={noop}
-        busy
-        live={live}
-      />,
-    );
+    renderAnswer({ id: 'a', status: 'streaming', content: 'saved so far' }, live);
     expect(screen.getByTestId('message-content').textContent).toBe('saved so far');
   });
 
   it('shows the saved text once the message is no longer streaming', () => {
     const live = createLiveAnswer();
     live.start('a', 'live');
-    render(
-      <MessageView
-        message={message({ id: 'a', status: 'done', content: 'saved' })}
-        branchIndex={0}
-        branchCount={1}
-        actions={noop}
-        busy={false}
-        live={live}
-      />,
-    );
+    renderAnswer({ id: 'a', status: 'done', content: 'saved' }, live);
     expect(screen.getByTestId('message-content').textContent).toBe('saved');
   });
 });
