@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { Field, TextField, hintIdOf } from '../forms/Field';
+import { FormStatus } from '../forms/FormStatus';
 import type { Preset, PresetEdit } from '../types';
 import { ANSWER_TOKEN_LIMITS, parseField } from './validateParams';
 
@@ -166,11 +167,7 @@ function PresetForm(props: {
             Delete…
           </button>
         )}
-        {status && (
-          <span className="cf-muted" role="status">
-            {status}
-          </span>
-        )}
+        <FormStatus text={status} />
       </div>
     </form>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Segmented } from '../forms/Segmented';
 import { TextField } from '../forms/Field';
+import { FormStatus } from '../forms/FormStatus';
 import { formatBytes } from '../models/format';
 import type {
   ChatStatesUse,
@@ -131,11 +132,7 @@ function ParamsForm(props: { params: GenerationParams; onSave: SettingsActions['
         <button type="submit" className="cf-button cf-button-primary" data-testid="save-params">
           Save
         </button>
-        {status && (
-          <span className="cf-muted" role="status">
-            {status}
-          </span>
-        )}
+        <FormStatus text={status} />
       </div>
     </form>
   );
@@ -216,11 +213,7 @@ function ChatStatesForm(props: {
         >
           Clear saved states
         </button>
-        {status && (
-          <span className="cf-muted" role="status">
-            {status}
-          </span>
-        )}
+        <FormStatus text={status} />
       </div>
     </form>
   );

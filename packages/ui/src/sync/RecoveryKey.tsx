@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { FormStatus } from '../forms/FormStatus';
 
 type RecoveryKeyProps = {
   groups: readonly string[];
@@ -53,11 +54,7 @@ export function RecoveryKey({ groups, onCopy, onPrint, onSaved }: RecoveryKeyPro
         >
           Print
         </button>
-        {copied && (
-          <span className="cf-muted" role="status">
-            {copied}
-          </span>
-        )}
+        <FormStatus text={copied} />
       </div>
       <label className="cf-check">
         <input

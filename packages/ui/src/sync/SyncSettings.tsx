@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Field, TextField } from '../forms/Field';
 import { Segmented } from '../forms/Segmented';
+import { FormStatus } from '../forms/FormStatus';
 import { ProgressBar } from '../feedback/ProgressBar';
 import type { SyncDevice, SyncView } from '../types';
 import { RecoveryKey } from './RecoveryKey';
@@ -345,11 +346,7 @@ function ChangePassword({ change }: { change: SyncActions['changePassword'] }) {
         <button type="submit" className="cf-button" disabled={action.busy}>
           Change password
         </button>
-        {done && (
-          <span className="cf-muted" role="status">
-            Password changed.
-          </span>
-        )}
+        <FormStatus text={done ? 'Password changed.' : null} />
       </div>
       <Problem text={action.problem} testId="sync-password-problem" />
     </form>
