@@ -99,9 +99,11 @@ export function createModelsStore(api: Api) {
             (d) =>
               d.fileName !== progress.fileName || (d.state !== 'failed' && d.state !== 'cancelled'),
           );
+          // The answer is a snapshot from the start: progress the subscription brought while
+          // it travelled is newer, and is kept over it.
           set({
             downloads: Object.fromEntries(
-              [...kept, progress].map((download) => [download.id, download]),
+              [progress, ...kept].map((download) => [download.id, download]),
             ),
           });
         }),
