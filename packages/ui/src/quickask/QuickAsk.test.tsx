@@ -110,6 +110,14 @@ describe('QuickAsk', () => {
     expect(screen.getByRole('alert').textContent).toBe('The answer has no code block to copy.');
   });
 
+  it('draws the answer as Markdown once its renderer, loaded after the input, has arrived', async () => {
+    setup({ question: 'What is it?', answer: answer('It is **bold**.') });
+    expect(screen.getByTestId('quick-ask-input')).toBeDefined();
+    const bold = await screen.findByText('bold');
+    expect(bold.tagName).toBe('STRONG');
+    expect(screen.queryByLabelText('Loading the answer')).toBeNull();
+  });
+
   it("shows the model's name and the answer's speed", () => {
     setup({ answer: answer('Done.') });
     expect(screen.getByTestId('quick-ask-model').textContent).toBe('Qwen2.5 Coder 7B');

@@ -1,5 +1,4 @@
-import { useState, type Ref } from 'react';
-import { AnswerText } from '../chat/AnswerText';
+import { lazy, Suspense, useEffect, useState, type Ref } from 'react';
 import { formatStats, statsOf } from '../chat/StatsLine';
 import type { LiveAnswer } from '../chat/liveAnswer';
 import type { ChatMessage, Preset } from '../types';
@@ -45,6 +44,14 @@ type QuickAskProps = {
   inputRef?: Ref<HTMLTextAreaElement>;
 };
 
+/**
+ * The answer's Markdown (react-markdown, GFM, highlighting) is most of the popup's script and none
+ * of its input: it loads once the popup is on screen, so the popup paints and takes typing without
+ * parsing it first (0518). An answer comes seconds later, when it has long arrived.
+ */
+const loadAnswerText = () => import('../chat/AnswerText');
+const AnswerText = lazy(() => loadAnswerText().then((module) => ({ default: module.AnswerText })));
+
 /** The input grows with its text up to this many lines, then scrolls. */
 const MAX_INPUT_ROWS = 8;
 
@@ -56,6 +63,9 @@ const MAX_INPUT_ROWS = 8;
 export function QuickAsk(props: QuickAskProps) {
   const [text, setText] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    void loadAnswerText();
+  }, []);
   const ask = (): void => {
     if (props.streaming) return;
     if (props.noModel) return setProblem('Load a model first.');
@@ -182,12 +192,14 @@ export function QuickAsk(props: QuickAskProps) {
       {props.answer && (
         <div className="cf-quick-answer" data-testid="quick-ask-answer" aria-live="polite">
           {props.question && <p className="cf-quick-question">{props.question}</p>}
-          <AnswerText
-            messageId={props.answer.id}
-            content={props.answer.content}
-            streaming={props.streaming && props.answer.status === 'streaming'}
-            live={props.live}
-          />
+          <Suspense fallback={<span className="cf-typing" aria-label="Loading the answer" />}>
+            <AnswerText
+              messageId={props.answer.id}
+              content={props.answer.content}
+              streaming={props.streaming && props.answer.status === 'streaming'}
+              live={props.live}
+            />
+          </Suspense>
         </div>
       )}
       {(props.modelName || stats) && (
