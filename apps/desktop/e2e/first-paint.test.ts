@@ -52,4 +52,25 @@ describe('first paint, in Chromium through the web host', () => {
       });
     }, 60_000);
   }
+
+  it("the quick ask takes typing before the answer's Markdown renderer has arrived, and fetches it then", async () => {
+    await withAppSession(chromium.browser, { host }, async ({ page }) => {
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let asked = 0;
+      // The chunk of the answer's renderer (AnswerText, react-markdown and its parsers, 0518).
+      await page.route('**/assets/AnswerText-*.js', async (route) => {
+        asked++;
+        await held;
+        await route.continue();
+      });
+      await page.goto(new URL('quick-ask.html', host.url).toString());
+      const input = page.getByTestId('quick-ask-input');
+      await input.fill('still typing');
+      expect(await input.inputValue()).toBe('still typing');
+      // Asked for once the popup was on screen, not before: the input did not wait for it.
+      await expect.poll(() => asked).toBe(1);
+      release();
+    });
+  }, 60_000);
 });
