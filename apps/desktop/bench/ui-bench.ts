@@ -474,24 +474,43 @@ async function throughput(browser: Browser) {
 
 const TTFT_RUNS = 5;
 
-/** Milliseconds from clicking Send to the first character of the answer on screen. */
-async function sendToFirstText(page: Page, text: string): Promise<number> {
+/**
+ * Milliseconds from clicking Send to the first character of the answer on screen; null where the
+ * answer ended without a visible character (the bench model sometimes writes only whitespace in
+ * its 16 tokens), which the bench used to wait for forever.
+ */
+async function sendToFirstText(page: Page, text: string): Promise<number | null> {
   await page.getByRole('textbox', { name: 'Message' }).fill(text);
-  const ms = await page.evaluate(`new Promise((resolve) => {
+  const ms = await page.evaluate(`new Promise((resolve, reject) => {
     const started = performance.now();
-    new MutationObserver((_, observer) => {
+    let sawStreaming = false;
+    const observer = new MutationObserver(() => {
       const body = document.querySelector(${JSON.stringify(STREAMING_ANSWER)});
       if (body && body.textContent.trim() !== '') {
         observer.disconnect();
         resolve(performance.now() - started);
+        return;
       }
-    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+      if (document.querySelector('[data-testid="message"][data-status="streaming"]')) {
+        sawStreaming = true;
+      } else if (sawStreaming) {
+        observer.disconnect();
+        resolve(null);
+      }
+    });
+    observer.observe(document.body, {
+      childList: true, subtree: true, characterData: true, attributes: true,
+    });
+    setTimeout(() => {
+      observer.disconnect();
+      reject(new Error('No answer text within 120 s of Send.'));
+    }, 120000);
     document.querySelector('[data-testid="send"]').click();
   })`);
   await page
     .locator('[data-testid="message"][data-status="streaming"]')
     .waitFor({ state: 'detached', timeout: 120_000 });
-  return ms as number;
+  return ms as number | null;
 }
 
 /**
@@ -526,15 +545,26 @@ async function timeToFirstAnswer(browser: Browser) {
         .locator('[data-testid="local-model"][data-loaded="true"]')
         .waitFor({ timeout: 120_000 });
       await openNewChat(page);
-      first.push(await sendToFirstText(page, 'Write a function that merges two sorted arrays.'));
+      const firstMs = await sendToFirstText(
+        page,
+        'Write a function that merges two sorted arrays.',
+      );
       await openNewChat(page);
-      later.push(await sendToFirstText(page, 'Write a function that reverses a string.'));
+      const laterMs = await sendToFirstText(page, 'Write a function that reverses a string.');
+      // A run with an answer that showed nothing has no time to first text: it is left out.
+      if (firstMs === null || laterMs === null) {
+        console.warn(`ttft run ${run + 1}: an answer showed no text; run left out`);
+        continue;
+      }
+      first.push(firstMs);
+      later.push(laterMs);
     } finally {
       await page.context().close();
       await running.close();
       await rm(dataDir, { recursive: true, force: true });
     }
   }
+  if (first.length === 0) throw new Error('No time-to-first-answer run showed answer text.');
   return { first, later };
 }
 
