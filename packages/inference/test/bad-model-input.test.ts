@@ -23,6 +23,14 @@ async function loadError(
   throw new Error(`loading ${path} did not fail`);
 }
 
+describe('an engine that was disposed', () => {
+  it('refuses what is asked of it after (a call still on its way when the app closed)', async () => {
+    const engine = new LlamaCppEngine({ gpu: false });
+    await engine.dispose();
+    await expect(engine.info()).rejects.toMatchObject({ code: 'closed' });
+  });
+});
+
 describe('bad model input gives a clear error, never a crash or a hang', () => {
   const engine = new LlamaCppEngine({ gpu: false });
   let dir = '';

@@ -36,6 +36,7 @@ export const appErrorReasons = {
   'model-server-error': 'BAD_GATEWAY',
   'download-failed': 'BAD_GATEWAY',
   'storage-busy': 'SERVICE_UNAVAILABLE',
+  closing: 'SERVICE_UNAVAILABLE',
   'disk-full': 'INTERNAL_SERVER_ERROR',
   'model-error': 'INTERNAL_SERVER_ERROR',
   'storage-error': 'INTERNAL_SERVER_ERROR',

@@ -93,6 +93,15 @@ describe('toAppError', () => {
     expect(logged).toHaveBeenCalledWith('CodeFace: model-error:', crash);
   });
 
+  it('says a call that reached the engine after the app closed met a closing app, and logs nothing', () => {
+    const error = toAppError(new inference.EngineError('closed', 'This engine has been disposed.'));
+    expect(error).toMatchObject({
+      code: 'closing',
+      message: 'CodeFace is closing. Open it again to go on.',
+    });
+    expect(logged).not.toHaveBeenCalled();
+  });
+
   it('hides a file system error and anything unknown behind one generic sentence', () => {
     const missing = Object.assign(new Error("ENOENT: no such file, open '/home/alice/x.json'"), {
       code: 'ENOENT',

@@ -176,6 +176,8 @@ const engineErrors = packageError<EngineErrorCode>(EngineError, {
     message:
       'The model could not be loaded. The file may be damaged or too big for this computer; the details are in the log.',
   },
+  // A call still on its way when the app closed: nothing failed.
+  closed: { reason: 'closing', message: 'CodeFace is closing. Open it again to go on.' },
   'load-timeout': {
     reason: 'model-error',
     message: 'The model took too long to load. Try again, or pick a smaller model.',

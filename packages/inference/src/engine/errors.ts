@@ -24,6 +24,8 @@ export const engineErrorCodeSchema = z.enum([
   'load-failed',
   'load-timeout',
   'generation-failed',
+  /** The engine was disposed (the app is closing): a call that arrives after it is refused. */
+  'closed',
   'unsupported',
   // Remote endpoints
   'connection-failed',

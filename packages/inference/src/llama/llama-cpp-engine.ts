@@ -274,7 +274,7 @@ export class LlamaCppEngine implements Engine {
    */
   private connect(): Promise<ProcessConnection> {
     if (this.disposed) {
-      return Promise.reject(new EngineError('load-failed', 'This engine has been disposed.'));
+      return Promise.reject(new EngineError('closed', 'This engine has been disposed.'));
     }
     const existing = this.connection;
     if (!existing) return this.replaceConnection(undefined);
