@@ -86,9 +86,7 @@ describe('the chat window in Chromium, through the web host', () => {
       chromium.browser,
       { hostOptions: { maxAnswerTokens: 4096 } },
       async ({ host, app }) => {
-        await app.openModels();
-        await app.models.importPath(host.modelPath);
-        await app.models.load(/codeface-tiny/);
+        await app.loadModelFile(host.modelPath);
         await app.newChat();
         await app.chat.send('Reload while you answer');
         await app.chat.waitForStreamingText();
@@ -109,9 +107,7 @@ describe('the chat window in Chromium, through the web host', () => {
       chromium.browser,
       { hostOptions: { maxAnswerTokens: 4096 } },
       async ({ host, app, context }) => {
-        await app.openModels();
-        await app.models.importPath(host.modelPath);
-        await app.models.load(/codeface-tiny/);
+        await app.loadModelFile(host.modelPath);
         await app.newChat();
         await app.chat.send('Answer me in two tabs');
         await app.chat.waitForStreamingText();
@@ -142,9 +138,7 @@ describe('the chat window in Chromium, through the web host', () => {
       chromium.browser,
       { hostOptions: { maxAnswerTokens: 4096 }, session: { height: 480 } },
       async ({ host, page, app }) => {
-        await app.openModels();
-        await app.models.importPath(host.modelPath);
-        await app.models.load(/codeface-tiny/);
+        await app.loadModelFile(host.modelPath);
         await app.newChat();
         await app.chat.send('Write a long answer');
         await app.chat.waitForStreamingText();

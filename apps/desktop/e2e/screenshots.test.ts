@@ -41,9 +41,7 @@ describe('every screen in both themes', () => {
           if (theme === 'light') {
             await app.firstRun().waitFor();
             await shoot(page, `first-run-${theme}`);
-            await app.openModels();
-            await app.models.importPath(host.modelPath);
-            await app.models.load(/codeface-tiny/);
+            await app.loadModelFile(host.modelPath);
             host.runtime.services.exports.import(demoExport());
             await app.reload();
           } else {

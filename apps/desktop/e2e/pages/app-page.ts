@@ -53,6 +53,13 @@ export class AppPage {
     await this.page.getByTestId('models-screen').waitFor();
   }
 
+  /** Opens Models, imports the model file at `path` and loads it (the fixture model). */
+  async loadModelFile(path: string): Promise<void> {
+    await this.openModels();
+    await this.models.importPath(path);
+    await this.models.load(/codeface-tiny/);
+  }
+
   async openSettings(): Promise<void> {
     await this.page.getByTestId('nav-settings').click();
     await this.page.getByTestId('settings-screen').waitFor();
