@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3-multiple-ciphers';
+import { randomUUID } from 'node:crypto';
 import type { HybridLogicalClock } from './hlc';
 import type { ChangeEntity } from './schemas';
 import { wellFormed } from './well-formed';
@@ -24,14 +25,14 @@ export type RecordedChange = {
 /**
  * Builds the change log writer. Callers run it inside the same transaction as the row it
  * describes, so that a change is never logged without its row, nor a row written without its
- * change. `onRecorded` hears of each change once its transaction has ended.
+ * change. `onRecorded` hears of each change once its transaction has ended. Change ids are
+ * random, never time-ordered: they travel to the sync server in the clear (decision 0504).
  */
 export function changeRecorder(
   db: Database,
   stamp: {
     clock: HybridLogicalClock;
     deviceId: string;
-    newId: () => string;
     onRecorded?: () => void;
   },
 ): (change: RecordedChange) => string {
@@ -46,7 +47,7 @@ export function changeRecorder(
     }
     const hlc = stamp.clock.send();
     insert.run(
-      stamp.newId(),
+      randomUUID(),
       change.entity,
       change.entityId,
       change.op,

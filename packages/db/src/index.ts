@@ -1,4 +1,5 @@
 export { openStore } from './store';
+export { timeOrderedIds } from './ids';
 export type { Store } from './store';
 export type { MergeReport } from './sync-state';
 export { remoteChangeSchema } from './sync-schemas';

@@ -8,6 +8,7 @@ import { type StoreContext, changeRecorder } from './context';
 import { StoreError } from './errors';
 import { type EmbeddingRepository, createEmbeddingRepository } from './embeddings';
 import { HybridLogicalClock } from './hlc';
+import { timeOrderedIds } from './ids';
 import { type HybridHit, type HybridSearchOptions, createHybridSearch } from './hybrid-search';
 import { type MessageRepository, createMessageRepository } from './messages';
 import { type ModelRepository, createModelRepository } from './models';
@@ -27,6 +28,12 @@ export type OpenStoreOptions = {
   /** This device's id in the change log; stored in the file on first open when not given. */
   deviceId?: string;
   now?: () => number;
+  /**
+   * Ids of the chats, messages and presets the store creates: time-ordered by default
+   * (`timeOrderedIds`, decision 0504). Change ids and the device id are always random: they
+   * travel to the sync server in the clear, and a time-ordered one would tell it when each
+   * change was made.
+   */
   newId?: () => string;
   /** How many pre-migration snapshots to keep next to the file; 3 by default. */
   snapshotsToKeep?: number;
@@ -124,7 +131,6 @@ function buildLive(
     recordChange: changeRecorder(db, {
       clock,
       deviceId,
-      newId,
       onRecorded: () => {
         for (const listener of changeListeners) listener();
       },
@@ -182,7 +188,7 @@ export function openStore(options: OpenStoreOptions): Store {
   const settings = {
     ...options,
     now: options.now ?? Date.now,
-    newId: options.newId ?? randomUUID,
+    newId: options.newId ?? timeOrderedIds(options.now),
   };
   const open = (key: string | undefined) =>
     openDatabase({
@@ -197,7 +203,7 @@ export function openStore(options: OpenStoreOptions): Store {
   let deviceId: string;
   let first: ReturnType<typeof buildLive>;
   try {
-    deviceId = options.deviceId ?? readOrCreateDeviceId(opened.db, settings.newId);
+    deviceId = options.deviceId ?? readOrCreateDeviceId(opened.db, randomUUID);
     first = buildLive(opened, settings, { deviceId, changeListeners });
     // At the app's start only: reopened after a rekey, the undos of this run stay.
     first.codeUndos.clearOnOpen();

@@ -230,7 +230,6 @@ describe('change log', () => {
     const record = changeRecorder(store.db, {
       clock: new HybridLogicalClock({ node: 'x', now: () => 0 }),
       deviceId: 'x',
-      newId: () => 'c',
     });
     expect(() => record({ entity: 'chat', entityId: 'x', op: 'delete', fields: {} })).toThrow(
       /inside the transaction/,

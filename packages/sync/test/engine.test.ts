@@ -56,10 +56,11 @@ function device(
 
 /**
  * Lets every pending promise run. The memory server answers in microtasks and the store is
- * synchronous, so one turn of the event loop finishes whatever sync work was started.
+ * synchronous; a pull takes a turn of the event loop per page (to let the next page's request
+ * out while this one is merged), so a few turns finish whatever sync work was started.
  */
-function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+async function settle(): Promise<void> {
+  for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
 }
 
 function nextRemoteChanges(engine: SyncEngine): Promise<MergeReport> {

@@ -1,7 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { openStore, StoreError } from '@codeface/db';
+import { openStore, StoreError, timeOrderedIds } from '@codeface/db';
 import type { Store } from '@codeface/db';
 import {
   BUILT_IN_PRESETS,
@@ -94,7 +94,7 @@ export const chatStatesFolder = (dataDir: string) => ({
  */
 export async function openAppRuntime(options: AppRuntimeOptions): Promise<AppRuntime> {
   const now = options.now ?? Date.now;
-  const newId = options.newId ?? randomUUID;
+  const newId = options.newId ?? timeOrderedIds(now);
   const databaseFile = join(options.dataDir, DATABASE_FILE);
   const newToken = () => randomBytes(32).toString('base64url');
   const plan = planStoreKey({

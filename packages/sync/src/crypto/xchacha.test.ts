@@ -85,6 +85,34 @@ describe('nativeXChaCha', () => {
       ),
     ).toThrow();
   });
+
+  it('refuses a key that is not 32 bytes, as noble does, whatever key came before', () => {
+    const random = seededBytes(7);
+    const sealing = { key: random(32), nonce: random(24), aad: random(8) };
+    const sealed = native.seal(sealing, random(40));
+    // The scratch still holds the good key: a short one must not borrow its last byte.
+    expect(() => native.open({ ...sealing, key: sealing.key.subarray(0, 31) }, sealed)).toThrow(
+      RangeError,
+    );
+    expect(() =>
+      nobleXChaCha.open({ ...sealing, key: sealing.key.subarray(0, 31) }, sealed),
+    ).toThrow();
+  });
+
+  it('opens changes sealed one after another with different keys and nonces (shared scratch)', () => {
+    const random = seededBytes(11);
+    const sealings = Array.from({ length: 5 }, () => ({
+      key: random(32),
+      nonce: random(24),
+      aad: random(4),
+    }));
+    const plaintexts = sealings.map(() => random(64));
+    const sealed = sealings.map((sealing, i) => native.seal(sealing, plaintexts[i] as Uint8Array));
+    sealings.forEach((sealing, i) => {
+      expect(native.open(sealing, sealed[i] as Uint8Array)).toEqual(plaintexts[i]);
+      expect(nobleXChaCha.open(sealing, sealed[i] as Uint8Array)).toEqual(plaintexts[i]);
+    });
+  });
 });
 
 describe('pickXChaCha', () => {

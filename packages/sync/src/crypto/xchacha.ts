@@ -13,6 +13,7 @@ export type XChaCha = {
 /** The key, the 24-byte nonce and the associated data of one message. */
 export type Sealing = { key: Uint8Array; nonce: Uint8Array; aad: Uint8Array };
 
+const KEY_BYTES = 32;
 const NONCE_BYTES = 24;
 const TAG_BYTES = 16;
 
@@ -34,19 +35,27 @@ const SIGMA = new Uint32Array(new TextEncoder().encode('expand 32-byte k').buffe
  * initial sync opens every change of the account (decision 0503).
  */
 export function nativeXChaCha(crypto: NodeCrypto): XChaCha {
+  // Scratch words, reused by every call (each call is synchronous): a fresh typed array whose
+  // buffer is handed to Node costs more than the HChaCha20 it holds (decision 0504).
+  const keyWords = new Uint32Array(8);
+  const keyBytes = new Uint8Array(keyWords.buffer);
+  const nonceWords = new Uint32Array(4);
+  const nonceBytes = new Uint8Array(nonceWords.buffer);
+  const subkeyWords = new Uint32Array(8);
+  const subkey = new Uint8Array(subkeyWords.buffer);
+  const shortNonce = new Uint8Array(12);
   const derive = ({ key, nonce }: Sealing) => {
+    if (key.length !== KEY_BYTES)
+      throw new RangeError(`a key is ${KEY_BYTES} bytes, got ${key.length}`);
     if (nonce.length !== NONCE_BYTES) {
       throw new RangeError(`a nonce is ${NONCE_BYTES} bytes, got ${nonce.length}`);
     }
-    const keyWords = new Uint32Array(8);
-    new Uint8Array(keyWords.buffer).set(key);
-    const nonceWords = new Uint32Array(4);
-    new Uint8Array(nonceWords.buffer).set(nonce.subarray(0, 16));
-    const subkey = new Uint32Array(8);
-    hchacha(SIGMA, keyWords, nonceWords, subkey);
-    const shortNonce = new Uint8Array(12);
+    keyBytes.set(key);
+    nonceBytes.set(nonce.subarray(0, 16));
+    hchacha(SIGMA, keyWords, nonceWords, subkeyWords);
     shortNonce.set(nonce.subarray(16), 4);
-    return { subkey: new Uint8Array(subkey.buffer), shortNonce };
+    // Node copies the key and nonce into the cipher: the scratch is free again once it is made.
+    return { subkey, shortNonce };
   };
   return {
     seal(sealing, plaintext) {

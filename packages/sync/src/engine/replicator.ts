@@ -101,6 +101,10 @@ export class Replicator {
         next = transport.pull({ cursor: page.nextCursor, limit: limits.maxPullChanges });
         // Awaited on the next turn; if this page fails to merge first, it is dropped quietly.
         next.catch(() => undefined);
+        // The transport sends the request a few microtasks from now (its access token is
+        // awaited first): one turn of the event loop puts it on the wire, so the server
+        // prepares the next page while this one is opened and merged (decision 0504).
+        await nextTurn();
       }
       const { changes, quarantine } = this.openAll(page.changes);
       const merged = store.sync.applyRemote({
@@ -193,6 +197,11 @@ export class Replicator {
     const { dataKey, now, maxDriftMs } = this.options;
     return openIncoming(sealed, { dataKey, now, maxDriftMs });
   }
+}
+
+/** Lets pending callbacks and I/O run once (the engine runs in Node or Electron's main process). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function* batches(changes: SealedChange[], maxChanges: number): Generator<SealedChange[]> {
