@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useChromium, withAppSession } from './support/app-session';
 import { startE2EHost } from './support/e2e-host';
@@ -8,6 +9,19 @@ const WINDOWS = [
   { name: 'the chat window', path: './', shell: '.cf-shell', app: 'sidebar' },
   { name: 'the quick ask', path: 'quick-ask.html', shell: '.cf-shell-quick', app: 'quick-ask' },
 ] as const;
+
+/** Holds every request for `pattern` until `release`; `asked` counts those that came. */
+async function holdRequests(page: Page, pattern: string) {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const requests = { asked: 0, release: () => release() };
+  await page.route(pattern, async (route) => {
+    requests.asked++;
+    await held;
+    await route.continue();
+  });
+  return requests;
+}
 
 describe('first paint, in Chromium through the web host', () => {
   const chromium = useChromium();
@@ -22,21 +36,14 @@ describe('first paint, in Chromium through the web host', () => {
   for (const view of WINDOWS) {
     it(`${view.name} paints its shell before the app's stylesheet arrives, and draws the app only after it`, async () => {
       await withAppSession(chromium.browser, { host }, async ({ page }) => {
-        let release = () => {};
-        const held = new Promise<void>((resolve) => (release = resolve));
-        let asked = 0;
-        await page.route('**/assets/*.css', async (route) => {
-          asked++;
-          await held;
-          await route.continue();
-        });
+        const stylesheets = await holdRequests(page, '**/assets/*.css');
         await page.goto(new URL(view.path, host.url).toString(), { waitUntil: 'commit' });
         await page.waitForFunction(
           () => performance.getEntriesByName('first-contentful-paint').length > 0,
         );
         // Painted with the stylesheet still on its way, and the script waits for it: what is on
         // screen is the shell, never the app unstyled.
-        await expect.poll(() => asked).toBeGreaterThan(0);
+        await expect.poll(() => stylesheets.asked).toBeGreaterThan(0);
         const painted = await page.evaluate(() =>
           [...document.querySelectorAll('link[rel="stylesheet"]')].map(
             (link) => (link as HTMLLinkElement).sheet !== null,
@@ -46,7 +53,7 @@ describe('first paint, in Chromium through the web host', () => {
         expect(await page.locator(view.shell).count()).toBe(1);
         expect(await page.getByTestId(view.app).count()).toBe(0);
 
-        release();
+        stylesheets.release();
         await page.getByTestId(view.app).waitFor({ state: 'attached' });
         expect(await page.locator(view.shell).count()).toBe(0);
       });
@@ -55,22 +62,15 @@ describe('first paint, in Chromium through the web host', () => {
 
   it("the quick ask takes typing before the answer's Markdown renderer has arrived, and fetches it then", async () => {
     await withAppSession(chromium.browser, { host }, async ({ page }) => {
-      let release = () => {};
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let asked = 0;
       // The chunk of the answer's renderer (AnswerText, react-markdown and its parsers, 0518).
-      await page.route('**/assets/AnswerText-*.js', async (route) => {
-        asked++;
-        await held;
-        await route.continue();
-      });
+      const renderer = await holdRequests(page, '**/assets/AnswerText-*.js');
       await page.goto(new URL('quick-ask.html', host.url).toString());
       const input = page.getByTestId('quick-ask-input');
       await input.fill('still typing');
       expect(await input.inputValue()).toBe('still typing');
       // Asked for once the popup was on screen, not before: the input did not wait for it.
-      await expect.poll(() => asked).toBe(1);
-      release();
+      await expect.poll(() => renderer.asked).toBe(1);
+      renderer.release();
     });
   }, 60_000);
 });

@@ -95,12 +95,12 @@ export type OpenReport = {
   interruptedMessages: number;
 };
 
-function readOrCreateDeviceId(db: Database, create: () => string): string {
+function readOrCreateDeviceId(db: Database): string {
   const row = db
     .prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'device_id'")
     .get();
   if (row !== undefined) return row.value;
-  const deviceId = create();
+  const deviceId = randomUUID();
   db.prepare("INSERT INTO meta (key, value) VALUES ('device_id', ?)").run(deviceId);
   return deviceId;
 }
@@ -203,7 +203,7 @@ export function openStore(options: OpenStoreOptions): Store {
   let deviceId: string;
   let first: ReturnType<typeof buildLive>;
   try {
-    deviceId = options.deviceId ?? readOrCreateDeviceId(opened.db, randomUUID);
+    deviceId = options.deviceId ?? readOrCreateDeviceId(opened.db);
     first = buildLive(opened, settings, { deviceId, changeListeners });
     // At the app's start only: reopened after a rekey, the undos of this run stay.
     first.codeUndos.clearOnOpen();
